@@ -1,0 +1,48 @@
+package io.seckill.common.http;
+
+/** The stable {@code code} values of problem+json answers (ARCHITECTURE.md "HTTP contract"). */
+public enum ErrorCode {
+  INVALID_REQUEST(400, "Invalid request"),
+  UNAUTHENTICATED(401, "Unauthenticated"),
+  INVALID_SIGNATURE(401, "Invalid signature"),
+  INVALID_PURCHASE_TOKEN(403, "Invalid purchase token"),
+  SALE_NOT_FOUND(404, "Sale not found"),
+  ORDER_NOT_FOUND(404, "Order not found"),
+  NOT_FOUND(404, "Not found"),
+  METHOD_NOT_ALLOWED(405, "Method not allowed"),
+  SALE_NOT_STARTED(409, "Sale not started"),
+  SALE_ENDED(409, "Sale ended"),
+  SOLD_OUT(409, "Sold out"),
+  REQUEST_IN_PROGRESS(409, "Request in progress"),
+  ORDER_NOT_CANCELLABLE(409, "Order not cancellable"),
+  SALE_LIVE(409, "Sale is live"),
+  PAYLOAD_TOO_LARGE(413, "Payload too large"),
+  UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+  LIMIT_EXCEEDED(422, "Limit exceeded"),
+  IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused"),
+  AMOUNT_MISMATCH(422, "Amount mismatch"),
+  RATE_LIMITED(429, "Rate limited"),
+  INTERNAL(500, "Internal error"),
+  UNAVAILABLE(503, "Service unavailable");
+
+  private final int status;
+  private final String title;
+
+  ErrorCode(int status, String title) {
+    this.status = status;
+    this.title = title;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  /** The problem type URI; documentation anchors, stable across releases. */
+  public String type() {
+    return "https://seckill.dev/problems/" + name().toLowerCase().replace('_', '-');
+  }
+}

@@ -1,0 +1,75 @@
+package io.seckill.common.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place that turns failures into RFC 9457 {@code application/problem+json} answers. */
+public final class Problems {
+  public static final String CONTENT_TYPE = "application/problem+json";
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+  private Problems() {
+  }
+
+  public static void send(RoutingContext ctx, ProblemException problem) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      return;
+    }
+    ErrorCode code = problem.code();
+    JsonObject body = new JsonObject()
+        .put("type", code.type())
+        .put("title", code.title())
+        .put("status", code.status())
+        .put("code", code.name());
+    if (problem.getMessage() != null) {
+      body.put("detail", problem.getMessage());
+    }
+    String requestId = ctx.get(RequestIds.KEY);
+    if (requestId != null) {
+      body.put("requestId", requestId);
+    }
+    body.mergeIn(problem.extensions());
+    for (Map.Entry<String, String> header : problem.headers().entrySet()) {
+      response.putHeader(header.getKey(), header.getValue());
+    }
+    response.setStatusCode(code.status()).putHeader("Content-Type", CONTENT_TYPE).end(body.encode());
+  }
+
+  /** Maps every failure reaching the router — typed refusals, Vert.x Web's own status codes, bugs. */
+  public static Handler<RoutingContext> failureHandler() {
+    return ctx -> {
+      Throwable failure = ctx.failure();
+      if (failure instanceof ProblemException problem) {
+        send(ctx, problem);
+        return;
+      }
+      if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
+        send(ctx, ProblemException.invalid("malformed request: " + failure.getMessage()));
+        return;
+      }
+      int status = ctx.statusCode();
+      ErrorCode code = switch (status) {
+        case 400 -> ErrorCode.INVALID_REQUEST;
+        case 401 -> ErrorCode.UNAUTHENTICATED;
+        case 404 -> ErrorCode.NOT_FOUND;
+        case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+        case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+        case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+        case 503 -> ErrorCode.UNAVAILABLE;
+        default -> ErrorCode.INTERNAL;
+      };
+      if (code == ErrorCode.INTERNAL) {
+        LOG.error("request {} {} failed (request id {})", ctx.request().method(), ctx.normalizedPath(),
+            (Object) ctx.get(RequestIds.KEY), failure);
+      }
+      send(ctx, new ProblemException(code, code == ErrorCode.INTERNAL ? "unexpected error" : null));
+    };
+  }
+}

@@ -1,0 +1,5 @@
+package io.seckill.common.metrics;
+
+public enum MeterType {
+  COUNTER, TIMER, GAUGE, DISTRIBUTION
+}

@@ -1,0 +1,60 @@
+package io.seckill.common.metrics;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/**
+ * A service's Vert.x instance with its Prometheus registry: Vert.x HTTP/pool metrics, JVM metrics
+ * and the application catalogue all land in one registry, served at {@code /metrics}.
+ */
+public final class ServiceRuntime {
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry registry;
+
+  private ServiceRuntime(Vertx vertx, PrometheusMeterRegistry registry) {
+    this.vertx = vertx;
+    this.registry = registry;
+  }
+
+  public static ServiceRuntime create(String service, int eventLoops) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("service", service);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false));
+    if (eventLoops > 0) {
+      options.setEventLoopPoolSize(eventLoops);
+    }
+    Vertx vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+    return new ServiceRuntime(vertx, registry);
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public void mountMetrics(Router router) {
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+  }
+}

@@ -1,0 +1,52 @@
+package io.seckill.common.redis;
+
+/**
+ * The Redis key schema. Every key of one sale carries the hash tag {@code {saleId}}, so each Lua
+ * script touches a single cluster slot — a Redis Cluster requirement, and what lets one script do
+ * the whole admission atomically. The order status cache sits under the sale's tag too (order ids
+ * start with their sale id), so {@code reserve.lua} writes the QUEUED status in the same step.
+ */
+public final class RedisKeys {
+  /** Pub/sub channel on which a restock is broadcast to every gateway; the message is the sale id. */
+  public static final String RESTOCK_CHANNEL = "seckill:restock";
+
+  private RedisKeys() {
+  }
+
+  public static String tag(long saleId) {
+    return "seckill:{" + saleId + "}:";
+  }
+
+  public static String stock(long saleId) {
+    return tag(saleId) + "stock";
+  }
+
+  public static String meta(long saleId) {
+    return tag(saleId) + "meta";
+  }
+
+  public static String buyers(long saleId) {
+    return tag(saleId) + "buyers";
+  }
+
+  public static String pending(long saleId) {
+    return tag(saleId) + "pending";
+  }
+
+  public static String returned(long saleId) {
+    return tag(saleId) + "returned";
+  }
+
+  public static String token(long saleId, String token) {
+    return tag(saleId) + "token:" + token;
+  }
+
+  public static String order(long saleId, String orderId) {
+    return tag(saleId) + "order:" + orderId;
+  }
+
+  /** Idempotency-Key records are per user; kept under the sale's tag as the request belongs to it. */
+  public static String idempotency(long saleId, String userId, String key) {
+    return tag(saleId) + "idem:" + userId + ":" + key;
+  }
+}

@@ -1,0 +1,21 @@
+package io.seckill.common.redis;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.RedisAPI;
+import java.util.List;
+
+/** The project's Lua scripts; each file documents its KEYS, ARGV and return value. */
+public final class SeckillScripts {
+  public static final LuaScript RESERVE = LuaScript.load("reserve");
+  public static final LuaScript RELEASE = LuaScript.load("release");
+  public static final LuaScript PERSISTED = LuaScript.load("persisted");
+  public static final LuaScript RETURN = LuaScript.load("return");
+
+  private SeckillScripts() {
+  }
+
+  public static Future<Void> preloadAll(RedisAPI redis) {
+    return Future.all(List.of(RESERVE.preload(redis), RELEASE.preload(redis), PERSISTED.preload(redis),
+        RETURN.preload(redis))).mapEmpty();
+  }
+}

@@ -1,0 +1,167 @@
+package io.seckill.infra;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka (broker and controller in one KRaft process) running inside this JVM,
+ * on fixed free ports, in a temporary directory. It can be stopped and started again on the same
+ * ports and log directory, which is what the fault tests need.
+ */
+public final class KafkaBroker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+
+  private final Path logDir;
+  private final int brokerPort;
+  private final int controllerPort;
+  private KafkaRaftServer server;
+
+  private KafkaBroker(Path logDir, int brokerPort, int controllerPort) {
+    this.logDir = logDir;
+    this.brokerPort = brokerPort;
+    this.controllerPort = controllerPort;
+  }
+
+  /** Formats a fresh log directory with {@code kafka.tools.StorageTool} and starts the broker (about 2 s). */
+  public static KafkaBroker start() {
+    try {
+      Path dir = Files.createTempDirectory("seckill-kafka-");
+      KafkaBroker broker = new KafkaBroker(dir, Ports.freePort(), Ports.freePort());
+      broker.format();
+      broker.startServer();
+      return broker;
+    } catch (IOException e) {
+      throw new IllegalStateException("could not create the Kafka log directory", e);
+    }
+  }
+
+  public String bootstrapServers() {
+    return "127.0.0.1:" + brokerPort;
+  }
+
+  public synchronized boolean running() {
+    return server != null;
+  }
+
+  /** Stops the broker, keeping its data, as a crashed or restarted broker would. */
+  public synchronized void stop() {
+    if (server != null) {
+      server.shutdown();
+      server.awaitShutdown();
+      server = null;
+      LOG.info("Kafka broker on {} stopped", bootstrapServers());
+    }
+  }
+
+  /** Starts the broker again on the same ports and data after {@link #stop()}. */
+  public synchronized void restart() {
+    if (server == null) {
+      startServer();
+    }
+  }
+
+  public void createTopic(String name, int partitions) {
+    KafkaAdmin.createTopic(bootstrapServers(), name, partitions);
+  }
+
+  @Override
+  public synchronized void close() {
+    stop();
+    deleteRecursively(logDir);
+  }
+
+  private void format() throws IOException {
+    Path config = logDir.resolve("server.properties");
+    try (OutputStream out = Files.newOutputStream(config)) {
+      properties().store(out, "seckill in-process KRaft broker");
+    }
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    int exit = StorageTool.execute(new String[] {"format", "--cluster-id", "c2Vja2lsbC1sb2NhbC0x",
+        "--config", config.toString(), "--standalone", "--ignore-formatted"},
+        new PrintStream(output, true, StandardCharsets.UTF_8));
+    if (exit != 0) {
+      throw new IllegalStateException("kafka-storage format failed (" + exit + "): " + output);
+    }
+  }
+
+  private void startServer() {
+    long started = System.nanoTime();
+    server = new KafkaRaftServer(KafkaConfig.fromProps(properties(), false), Time.SYSTEM);
+    server.startup();
+    waitUntilServing();
+    LOG.info("Kafka broker on {} started in {} ms", bootstrapServers(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
+  private void waitUntilServing() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+    try (Admin admin = Admin.create(conf)) {
+      while (System.nanoTime() < deadline) {
+        try {
+          if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+            return;
+          }
+        } catch (Exception notYet) {
+          Ports.pause(100);
+        }
+      }
+    }
+    throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " did not start within 60 s");
+  }
+
+  private Properties properties() {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("log.dirs", logDir.resolve("data").toString());
+    p.put("num.partitions", "4");
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "4");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("auto.create.topics.enable", "true");
+    p.put("log.flush.interval.messages", "1000000");
+    return p;
+  }
+
+  static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not delete {}: {}", dir, e.getMessage());
+    }
+  }
+}
