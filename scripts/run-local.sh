@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Starts the whole Seckill system locally: Redis, PostgreSQL and Kafka (reused when running,
+# embedded otherwise), then stock-service, order-consumer and gateway as separate processes.
+# Prints "Seckill is ready" with copy-paste curl examples; Ctrl-C or SIGTERM stops everything.
+#
+# Environment (all optional):
+#   SECKILL_GATEWAY_PORT (8080)  SECKILL_STOCK_PORT (8081)  SECKILL_CONSUMER_PORT (8082)
+#   SECKILL_JWT_SECRET / SECKILL_ADMIN_TOKEN / SECKILL_PAYMENT_SECRET   generated when unset
+#   SECKILL_REDIS_URL / SECKILL_PG_URL / SECKILL_KAFKA_BOOTSTRAP         use these servers instead
+#   SECKILL_DEMO=false           do not create the demo sale
+#   SECKILL_REBUILD=true         rebuild the jars even if they exist
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+STATE="$ROOT/.local"
+LOGS="$STATE/logs"
+mkdir -p "$LOGS"
+
+GATEWAY_PORT="${SECKILL_GATEWAY_PORT:-8080}"
+STOCK_PORT="${SECKILL_STOCK_PORT:-8081}"
+CONSUMER_PORT="${SECKILL_CONSUMER_PORT:-8082}"
+
+JARS=(launcher/target/seckill-launcher.jar stock-service/target/seckill-stock-service.jar
+      order-consumer/target/seckill-order-consumer.jar gateway/target/seckill-gateway.jar)
+
+log() { printf '%s run-local: %s\n' "$(date +%H:%M:%S)" "$*"; }
+die() { log "ERROR: $*"; exit 1; }
+
+command -v java >/dev/null || die "java is not on the PATH (JDK 17+ needed)"
+missing=false
+for jar in "${JARS[@]}"; do [[ -f "$jar" ]] || missing=true; done
+if [[ "$missing" == true || "${SECKILL_REBUILD:-false}" == true ]]; then
+  command -v mvn >/dev/null || die "mvn is not on the PATH and the jars are not built"
+  log "building the jars (mvn -B -q -DskipTests package) ..."
+  mvn -B -q -DskipTests package >"$LOGS/build.log" 2>&1 || { tail -40 "$LOGS/build.log"; die "build failed, see $LOGS/build.log"; }
+fi
+
+secret() { head -c 48 /dev/urandom | base64 | tr -d '/+=\n' | cut -c1-48; }
+generated=()
+if [[ -z "${SECKILL_JWT_SECRET:-}" ]]; then SECKILL_JWT_SECRET="$(secret)"; generated+=(SECKILL_JWT_SECRET); fi
+if [[ -z "${SECKILL_ADMIN_TOKEN:-}" ]]; then SECKILL_ADMIN_TOKEN="$(secret)"; generated+=(SECKILL_ADMIN_TOKEN); fi
+if [[ -z "${SECKILL_PAYMENT_SECRET:-}" ]]; then SECKILL_PAYMENT_SECRET="$(secret)"; generated+=(SECKILL_PAYMENT_SECRET); fi
+export SECKILL_JWT_SECRET SECKILL_ADMIN_TOKEN SECKILL_PAYMENT_SECRET
+
+PIDS=()
+stopping=false
+stop_all() {
+  [[ "$stopping" == true ]] && return
+  stopping=true
+  log "stopping ..."
+  # Reverse start order: the gateway stops taking orders before the consumer drains.
+  for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill -TERM "${PIDS[i]}" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -f "$STATE/env"
+  log "stopped"
+}
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+trap 'stop_all' EXIT
+
+wait_for() { # name url seconds pid
+  local name="$1" url="$2" seconds="$3" pid="$4"
+  for _ in $(seq 1 $((seconds * 5))); do
+    kill -0 "$pid" 2>/dev/null || { tail -30 "$LOGS/$name.log"; die "$name exited during start, see $LOGS/$name.log"; }
+    if curl -fsS -o /dev/null "$url" 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  tail -30 "$LOGS/$name.log"; die "$name not ready after ${seconds}s, see $LOGS/$name.log"
+}
+
+log "starting infrastructure (Redis, PostgreSQL, Kafka) ..."
+rm -f "$STATE/infra.env"
+java -jar launcher/target/seckill-launcher.jar "$STATE/infra.env" >"$LOGS/infra.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 600); do
+  [[ -f "$STATE/infra.env" ]] && break
+  kill -0 "${PIDS[0]}" 2>/dev/null || { tail -30 "$LOGS/infra.log"; die "infrastructure failed, see $LOGS/infra.log"; }
+  sleep 0.2
+done
+[[ -f "$STATE/infra.env" ]] || die "infrastructure not ready after 120 s, see $LOGS/infra.log"
+set -a; source "$STATE/infra.env"; set +a
+log "redis: $SECKILL_INFRA_REDIS; postgres: $SECKILL_INFRA_PG; kafka: $SECKILL_KAFKA_BOOTSTRAP (in-process)"
+
+start_service() { # name jar port
+  local name="$1" jar="$2" port="$3"
+  SECKILL_HTTP_PORT="$port" java ${SECKILL_JAVA_OPTS:-} -jar "$jar" >"$LOGS/$name.log" 2>&1 &
+  PIDS+=($!)
+  wait_for "$name" "http://127.0.0.1:$port/health/ready" 90 "$!"
+  log "$name ready on :$port"
+}
+start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_PORT"
+start_service order-consumer order-consumer/target/seckill-order-consumer.jar "$CONSUMER_PORT"
+SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK_PORT" start_service gateway gateway/target/seckill-gateway.jar "$GATEWAY_PORT"
+
+# What scripts/jwt.sh and the other helpers need to talk to this stack.
+umask 077
+cat >"$STATE/env" <<ENV
+SECKILL_GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT
+SECKILL_STOCK_URL=http://127.0.0.1:$STOCK_PORT
+SECKILL_CONSUMER_URL=http://127.0.0.1:$CONSUMER_PORT
+SECKILL_JWT_SECRET=$SECKILL_JWT_SECRET
+SECKILL_ADMIN_TOKEN=$SECKILL_ADMIN_TOKEN
+SECKILL_PAYMENT_SECRET=$SECKILL_PAYMENT_SECRET
+ENV
+
+SALE_ID=""
+if [[ "${SECKILL_DEMO:-true}" != false ]]; then
+  starts="$(date -u -d '+15 seconds' +%Y-%m-%dT%H:%M:%SZ)"
+  ends="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
+  sale="$(curl -fsS -X POST "http://127.0.0.1:$STOCK_PORT/admin/v1/sales" \
+    -H "Authorization: Bearer $SECKILL_ADMIN_TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"itemName\":\"Demo phone\",\"priceCents\":19900,\"stock\":100,\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",\"perUserLimit\":1,\"paymentTimeoutSeconds\":300,\"requirePurchaseToken\":false}")" \
+    || die "could not create the demo sale"
+  SALE_ID="$(printf '%s' "$sale" | sed -E 's/.*"saleId" *: *([0-9]+).*/\1/')"
+  log "demo sale $SALE_ID: 100 units, opens at $starts"
+fi
+
+[[ ${#generated[@]} -gt 0 ]] && log "generated dev secrets (${generated[*]}), saved in $STATE/env:" && \
+  for name in "${generated[@]}"; do printf '  %s=%s\n' "$name" "${!name}"; done
+
+S="${SALE_ID:-<saleId>}"
+cat <<TXT
+
+Seckill is ready — gateway http://127.0.0.1:$GATEWAY_PORT, stock-service http://127.0.0.1:$STOCK_PORT, order-consumer http://127.0.0.1:$CONSUMER_PORT
+
+  # the sale (no auth)
+  curl -s http://127.0.0.1:$GATEWAY_PORT/api/v1/sales/$S
+  # a shopper token (JWT) for user alice
+  TOKEN=\$(scripts/jwt.sh alice)
+  # buy one unit (202 QUEUED; once the sale is open)
+  curl -s -X POST http://127.0.0.1:$GATEWAY_PORT/api/v1/sales/$S/orders -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -d '{"quantity":1}'
+  # the order's status (use the orderId from the answer above)
+  curl -s http://127.0.0.1:$GATEWAY_PORT/api/v1/orders/<orderId> -H "Authorization: Bearer \$TOKEN"
+  # the operator's view: DB counts, Redis state, drift
+  curl -s http://127.0.0.1:$STOCK_PORT/admin/v1/sales/$S -H "Authorization: Bearer \$(scripts/admin-token.sh)"
+  # metrics
+  curl -s http://127.0.0.1:$GATEWAY_PORT/metrics | grep seckill_
+
+Logs in $LOGS. Press Ctrl-C to stop everything.
+TXT
+
+wait "${PIDS[@]}"
