@@ -1,0 +1,34 @@
+package io.seckill.consumer;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Bounded exponential backoff with full jitter: attempt n waits a random time in
+ * [min, min(max, min * 2^n)], so many consumers retrying one database do not knock in step.
+ * Not thread-safe: one per retry loop.
+ */
+final class Backoff {
+  private final long minMs;
+  private final long maxMs;
+  private int attempt;
+
+  Backoff(Duration min, Duration max) {
+    this.minMs = min.toMillis();
+    this.maxMs = max.toMillis();
+  }
+
+  long nextDelayMs() {
+    long ceiling = Math.min(maxMs, minMs << Math.min(attempt, 20));
+    attempt++;
+    return ceiling <= minMs ? minMs : ThreadLocalRandom.current().nextLong(minMs, ceiling + 1);
+  }
+
+  int attempts() {
+    return attempt;
+  }
+
+  void reset() {
+    attempt = 0;
+  }
+}

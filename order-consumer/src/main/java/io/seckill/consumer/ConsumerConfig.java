@@ -1,0 +1,54 @@
+package io.seckill.consumer;
+
+import io.seckill.common.config.ConfigException;
+import io.seckill.common.config.Env;
+import io.seckill.common.config.PgSettings;
+import io.seckill.common.config.RedisSettings;
+import io.seckill.common.kafka.KafkaSettings;
+import java.time.Duration;
+
+/**
+ * The order consumer's configuration, read once from the environment.
+ *
+ * @param httpPort              port of /metrics and /health (SECKILL_HTTP_PORT, 0 = any free port)
+ * @param groupId               Kafka consumer group; more instances in the same group share the partitions
+ * @param threads               poll-loop threads, each with its own KafkaConsumer in the group
+ * @param maxBatch              max.poll.records: orders persisted per PostgreSQL transaction at most
+ * @param fetchMinBytes         fetch.min.bytes: with fetchWaitMs, how long the broker lingers to fill a batch
+ * @param fetchWaitMs           fetch.max.wait.ms
+ * @param orderStatusTtlSeconds TTL of the Redis order status cache written after persistence
+ * @param backoffMin            first retry delay when PostgreSQL (or Kafka for the DLQ) refuses
+ * @param backoffMax            retry delay bound
+ * @param dbTimeout             bound on one batch transaction; past it the batch counts as failed and is retried
+ */
+public record ConsumerConfig(int httpPort, RedisSettings redis, PgSettings pg, KafkaSettings kafka, String groupId,
+                             int threads, int maxBatch, int fetchMinBytes, int fetchWaitMs, int orderStatusTtlSeconds,
+                             Duration backoffMin, Duration backoffMax, Duration dbTimeout) {
+  public static final int DEFAULT_HTTP_PORT = 8082;
+  public static final String DEFAULT_GROUP = "seckill-order-consumer";
+
+  public static ConsumerConfig from(Env env) {
+    int threads = env.integer("SECKILL_CONSUMER_THREADS", 2, 1, 256);
+    int backoffMinMs = env.integer("SECKILL_CONSUMER_BACKOFF_MIN_MS", 100, 1, 60_000);
+    int backoffMaxMs = env.integer("SECKILL_CONSUMER_BACKOFF_MAX_MS", 5_000, 1, 600_000);
+    if (backoffMaxMs < backoffMinMs) {
+      throw new ConfigException("SECKILL_CONSUMER_BACKOFF_MAX_MS",
+          "must be at least SECKILL_CONSUMER_BACKOFF_MIN_MS (" + backoffMinMs + ") but was " + backoffMaxMs);
+    }
+    return new ConsumerConfig(
+        env.port("SECKILL_HTTP_PORT", DEFAULT_HTTP_PORT),
+        RedisSettings.from(env),
+        // Each loop holds one connection per batch; two spare for readiness probes.
+        PgSettings.from(env, threads + 2),
+        KafkaSettings.from(env),
+        env.optional("SECKILL_CONSUMER_GROUP", DEFAULT_GROUP),
+        threads,
+        env.integer("SECKILL_CONSUMER_MAX_BATCH", 500, 1, 10_000),
+        env.integer("SECKILL_CONSUMER_FETCH_MIN_BYTES", 1, 1, 10_000_000),
+        env.integer("SECKILL_CONSUMER_FETCH_WAIT_MS", 100, 0, 10_000),
+        env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000),
+        Duration.ofMillis(backoffMinMs),
+        Duration.ofMillis(backoffMaxMs),
+        Duration.ofMillis(env.integer("SECKILL_CONSUMER_DB_TIMEOUT_MS", 10_000, 100, 300_000)));
+  }
+}

@@ -1,0 +1,218 @@
+package io.seckill.consumer;
+
+import io.seckill.common.RunningService;
+import io.seckill.common.db.PgPools;
+import io.seckill.common.http.Health;
+import io.seckill.common.metrics.ServiceRuntime;
+import io.seckill.common.redis.RedisClients;
+import io.seckill.common.redis.SeckillScripts;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running order consumer: its poll-loop threads, the clients they share (PostgreSQL pool,
+ * Redis, the DLQ producer), and the HTTP server for /metrics and /health.
+ */
+final class OrderConsumerService implements RunningService {
+  private static final Logger LOG = LoggerFactory.getLogger(OrderConsumerService.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+  private static final long READY_TIMEOUT_MS = 2_000;
+
+  private final ServiceRuntime runtime;
+  private final Pool pool;
+  private final Redis redis;
+  private final Admin admin;
+  private final DeadLetterPublisher deadLetters;
+  private final RedisOrderStatusWriter redisStatus;
+  private final List<OrderPollLoop> loops;
+  private final List<Thread> threads;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private HttpServer server;
+
+  private OrderConsumerService(ServiceRuntime runtime, Pool pool, Redis redis, Admin admin,
+                               DeadLetterPublisher deadLetters, RedisOrderStatusWriter redisStatus,
+                               List<OrderPollLoop> loops) {
+    this.runtime = runtime;
+    this.pool = pool;
+    this.redis = redis;
+    this.admin = admin;
+    this.deadLetters = deadLetters;
+    this.redisStatus = redisStatus;
+    this.loops = loops;
+    this.threads = new ArrayList<>();
+  }
+
+  static Future<RunningService> start(ConsumerConfig config, BatchFaults faults) {
+    String instance = "seckill-order-consumer-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+    ServiceRuntime runtime = ServiceRuntime.create("order-consumer", 2);
+    Vertx vertx = runtime.vertx();
+    Pool pool = PgPools.create(vertx, config.pg(), "order-consumer");
+    Redis redis = RedisClients.create(vertx, config.redis());
+    RedisAPI redisApi = RedisAPI.api(redis);
+    Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap(),
+        AdminClientConfig.CLIENT_ID_CONFIG, instance + "-admin",
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT_MS,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT_MS));
+    DeadLetterPublisher deadLetters = new DeadLetterPublisher(config.kafka().bootstrap(), config.kafka().dlqTopic(),
+        instance + "-dlq", config.dbTimeout());
+    ConsumerMeters meters = new ConsumerMeters(runtime.registry());
+    OrderBatchWriter writer = new OrderBatchWriter(pool, config.dbTimeout());
+    RedisOrderStatusWriter redisStatus = new RedisOrderStatusWriter(vertx, redisApi, config.orderStatusTtlSeconds(),
+        config.backoffMin(), config.backoffMax(), meters);
+    List<OrderPollLoop> loops = new ArrayList<>();
+    for (int i = 0; i < config.threads(); i++) {
+      String clientId = instance + "-" + i;
+      loops.add(new OrderPollLoop(clientId, config, () -> newConsumer(config, clientId), writer, deadLetters,
+          redisStatus, meters, faults));
+    }
+    OrderConsumerService service = new OrderConsumerService(runtime, pool, redis, admin, deadLetters, redisStatus, loops);
+
+    // Fail open: scripts are also loaded on first NOSCRIPT, so a Redis down at start only delays status writes.
+    SeckillScripts.preloadAll(redisApi).onFailure(e -> LOG.warn("could not preload Lua scripts: {}", e.getMessage()));
+    Router router = Router.router(vertx);
+    runtime.mountMetrics(router);
+    new Health(READY_TIMEOUT_MS)
+        .check("postgres", writer::ping)
+        .check("redis", () -> redisApi.ping(List.of()))
+        .check("kafka", service::kafkaReady)
+        .check("consumer", service::loopsReady)
+        .mount(router, vertx);
+    return vertx.createHttpServer().requestHandler(router).listen(config.httpPort())
+        .map(server -> {
+          service.server = server;
+          service.startLoops();
+          LOG.info("order consumer {} listening on {}: {} poll loops on topic {} in group {}", instance,
+              server.actualPort(), config.threads(), config.kafka().ordersTopic(), config.groupId());
+          return (RunningService) service;
+        })
+        .onFailure(e -> service.stop());
+  }
+
+  private static KafkaConsumer<byte[], byte[]> newConsumer(ConsumerConfig config, String clientId) {
+    Map<String, Object> props = Map.of(
+        org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap(),
+        org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
+        org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, clientId,
+        // Offsets move only after the PostgreSQL commit; a new group starts at the beginning, never skipping orders.
+        org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch(),
+        org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MIN_BYTES_CONFIG, config.fetchMinBytes(),
+        org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, config.fetchWaitMs(),
+        // Cooperative: a rebalance revokes only the partitions that move; the others keep flowing.
+        org.apache.kafka.clients.consumer.ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private void startLoops() {
+    for (int i = 0; i < loops.size(); i++) {
+      Thread thread = new Thread(loops.get(i), "seckill-order-loop-" + i);
+      threads.add(thread);
+      thread.start();
+    }
+  }
+
+  private Future<?> kafkaReady() {
+    Promise<String> promise = Promise.promise();
+    admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) READY_TIMEOUT_MS)).clusterId()
+        .whenComplete((id, failure) -> {
+          if (failure == null) {
+            promise.tryComplete(id);
+          } else {
+            promise.tryFail(failure);
+          }
+        });
+    return promise.future();
+  }
+
+  private Future<?> loopsReady() {
+    long dead = loops.stream().filter(loop -> !loop.healthy()).count();
+    return dead == 0 ? Future.succeededFuture()
+        : Future.failedFuture(dead + " of " + loops.size() + " poll loops stopped");
+  }
+
+  /** Partitions currently owned by this instance's loops (tests, diagnostics). */
+  int assignedPartitions() {
+    return loops.stream().mapToInt(loop -> loop.assignment().size()).sum();
+  }
+
+  @Override
+  public int httpPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    Promise<Void> stopped = Promise.promise();
+    if (!stopping.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    // Blocking joins and client closes: on a thread of its own, never an event loop.
+    Thread stopper = new Thread(() -> {
+      loops.forEach(OrderPollLoop::stop);
+      for (Thread thread : threads) {
+        joinQuietly(thread, Duration.ofSeconds(30));
+      }
+      drainRedisWrites(Duration.ofSeconds(5));
+      redisStatus.stop();
+      deadLetters.close();
+      admin.close(Duration.ofSeconds(5));
+      try {
+        if (server != null) {
+          server.close().await(5, TimeUnit.SECONDS);
+        }
+        pool.close().await(5, TimeUnit.SECONDS);
+        redis.close();
+        runtime.vertx().close().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("order consumer did not close cleanly: {}", e.getMessage());
+      }
+      LOG.info("order consumer stopped");
+      stopped.complete();
+    }, "seckill-order-consumer-stop");
+    stopper.start();
+    return stopped.future();
+  }
+
+  private void drainRedisWrites(Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (redisStatus.outstanding() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static void joinQuietly(Thread thread, Duration bound) {
+    try {
+      thread.join(bound.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,294 @@
+package io.seckill.consumer;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.seckill.common.kafka.OrderMessage;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One poll loop on its own thread with its own KafkaConsumer (a KafkaConsumer is single-threaded).
+ * Per batch: persist in one PostgreSQL transaction, dead-letter what can never be stored, commit
+ * exactly the processed offsets, then write the order statuses to Redis. Parallelism comes from
+ * several loops in one consumer group (and several instances): each owns whole partitions, so the
+ * order of one partition is kept and a rebalance needs no cross-thread hand-over.
+ *
+ * <p>When PostgreSQL (or the DLQ) refuses, the loop keeps the batch in hand, pauses its partitions
+ * and keeps polling (group membership stays alive, no offset moves) while it retries with jittered
+ * exponential backoff; it resumes by itself when the dependency is back.
+ */
+final class OrderPollLoop implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(OrderPollLoop.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+  private static final Duration REDIS_WAIT = Duration.ofSeconds(2);
+
+  private final String name;
+  private final ConsumerConfig config;
+  private final KafkaConsumerFactory consumers;
+  private final OrderBatchWriter writer;
+  private final DeadLetterPublisher deadLetters;
+  private final RedisOrderStatusWriter redisStatus;
+  private final ConsumerMeters meters;
+  private final BatchFaults faults;
+
+  private volatile boolean running = true;
+  private volatile boolean crashed;
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private volatile Set<TopicPartition> assignment = Set.of();
+  private PolledBatch inHand;
+  private boolean paused;
+
+  /** Creates this loop's consumer; a fresh one after an unexpected failure. */
+  interface KafkaConsumerFactory {
+    KafkaConsumer<byte[], byte[]> create();
+  }
+
+  OrderPollLoop(String name, ConsumerConfig config, KafkaConsumerFactory consumers, OrderBatchWriter writer,
+                DeadLetterPublisher deadLetters, RedisOrderStatusWriter redisStatus, ConsumerMeters meters,
+                BatchFaults faults) {
+    this.name = name;
+    this.config = config;
+    this.consumers = consumers;
+    this.writer = writer;
+    this.deadLetters = deadLetters;
+    this.redisStatus = redisStatus;
+    this.meters = meters;
+    this.faults = faults;
+  }
+
+  @Override
+  public void run() {
+    Backoff restart = new Backoff(config.backoffMin(), config.backoffMax());
+    while (running) {
+      try (KafkaConsumer<byte[], byte[]> c = consumers.create(); KafkaClientMetrics metrics = new KafkaClientMetrics(c)) {
+        metrics.bindTo(meters.registry());
+        consumer = c;
+        c.subscribe(List.of(config.kafka().ordersTopic()), new Rebalance());
+        pollUntilStopped(c);
+      } catch (BatchFaults.SimulatedCrash crash) {
+        LOG.warn("{}: {}; loop ends without committing offsets", name, crash.getMessage());
+        crashed = true;
+        return;
+      } catch (RuntimeException unexpected) {
+        long delay = restart.nextDelayMs();
+        LOG.error("{}: poll loop failed; restarting with a new consumer in {} ms", name, delay, unexpected);
+        sleepQuietly(delay);
+      } finally {
+        consumer = null;
+        assignment = Set.of();
+        inHand = null;
+        paused = false;
+      }
+    }
+    LOG.info("{}: stopped", name);
+  }
+
+  /** Asks the loop to stop: the batch in hand is finished and committed, then the consumer closes. */
+  void stop() {
+    running = false;
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
+  /** False once the loop died for good (a simulated crash); readiness reports it. */
+  boolean healthy() {
+    return !crashed;
+  }
+
+  Set<TopicPartition> assignment() {
+    return assignment;
+  }
+
+  private void pollUntilStopped(KafkaConsumer<byte[], byte[]> c) {
+    while (running) {
+      ConsumerRecords<byte[], byte[]> records;
+      try {
+        records = c.poll(POLL_TIMEOUT);
+      } catch (WakeupException stopping) {
+        continue;
+      }
+      if (!records.isEmpty()) {
+        process(c, records);
+      }
+    }
+  }
+
+  private void process(KafkaConsumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
+    long started = System.nanoTime();
+    inHand = PolledBatch.decode(records);
+    List<OrderOutcome> outcomes = retryWhileRunning(c, "persisting orders", () -> writer.write(inHand.distinctOrders()));
+    if (outcomes == null) {
+      return; // stopping, or every partition of the batch was revoked: the records will be read again
+    }
+    faults.afterDatabaseCommit();
+    List<DeadLetterPublisher.DeadLetter> letters = inHand.deadLetters(outcomes);
+    if (!letters.isEmpty()) {
+      if (retryWhileRunning(c, "dead-lettering", () -> publish(inHand.deadLetters(outcomes))) == null) {
+        return;
+      }
+      meters.deadLettered(letters.size());
+      letters.forEach(l -> LOG.warn("{}: record {}-{}@{} sent to the DLQ: {}", name, l.original().topic(),
+          l.original().partition(), l.original().offset(), l.reason()));
+    }
+    commit(c, inHand.nextOffsets());
+    count(outcomes);
+    meters.batch(inHand.size(), System.nanoTime() - started);
+    inHand = null;
+    // Fail open: the rows are committed; the writer retries on its own while the process lives.
+    redisStatus.write(outcomes, REDIS_WAIT);
+  }
+
+  private Boolean publish(List<DeadLetterPublisher.DeadLetter> letters) throws Exception {
+    deadLetters.publish(letters);
+    return Boolean.TRUE;
+  }
+
+  private void count(List<OrderOutcome> outcomes) {
+    for (OrderOutcome outcome : outcomes) {
+      meters.outcome(outcome.result());
+      OrderMessage order = outcome.order();
+      switch (outcome.result()) {
+        case INSERTED -> LOG.debug("order {} (request {}) persisted: sale {}, {} units", order.orderId(),
+            order.requestId(), order.saleId(), order.quantity());
+        case REDELIVERED -> LOG.debug("order {} (request {}) redelivered: already {}", order.orderId(),
+            order.requestId(), outcome.status());
+        case FAILED_SOLD_OUT, FAILED_DUPLICATE -> LOG.info("order {} (request {}) refused by the database: FAILED {}",
+            order.orderId(), order.requestId(), outcome.reason());
+        case UNKNOWN_SALE -> LOG.warn("order {} (request {}) names sale {}, unknown to the database",
+            order.orderId(), order.requestId(), order.saleId());
+      }
+    }
+    for (PolledBatch.Entry ignored : inHand.poison()) {
+      meters.undecodable();
+    }
+    for (OrderMessage repeat : inHand.repeatedOrders()) {
+      meters.outcome(OrderOutcome.Result.REDELIVERED);
+      LOG.debug("order {} (request {}) repeated within a batch", repeat.orderId(), repeat.requestId());
+    }
+  }
+
+  /** Commits exactly what was processed. A failed commit is safe: the new owner replays no-ops. */
+  private void commit(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    try {
+      try {
+        c.commitSync(offsets);
+      } catch (WakeupException stopRequested) {
+        c.commitSync(offsets); // a stop arrived mid-batch: the batch is done, so still commit it
+      }
+    } catch (KafkaException e) {
+      LOG.warn("{}: offset commit failed ({}); the {} partitions' records will be redelivered as no-ops", name,
+          e.getMessage(), offsets.size());
+    }
+  }
+
+  /**
+   * Runs the step until it succeeds, pausing the assigned partitions in between and polling
+   * through the backoff so the group keeps this member. Returns null when stopping or when every
+   * partition of the batch was revoked meanwhile.
+   */
+  private <T> T retryWhileRunning(KafkaConsumer<byte[], byte[]> c, String step, Callable<T> action) {
+    Backoff backoff = new Backoff(config.backoffMin(), config.backoffMax());
+    while (true) {
+      try {
+        T result = action.call();
+        if (paused) {
+          c.resume(c.paused());
+          paused = false;
+          LOG.info("{}: {} succeeded after {} retries; consumption resumed", name, step, backoff.attempts());
+        }
+        return result;
+      } catch (BatchFaults.SimulatedCrash crash) {
+        throw crash;
+      } catch (Exception failure) {
+        if (!running) {
+          return null;
+        }
+        long delay = backoff.nextDelayMs();
+        LOG.warn("{}: {} failed for a batch of {} records (attempt {}): {}; partitions paused, retrying in {} ms",
+            name, step, inHand.size(), backoff.attempts(), String.valueOf(failure.getMessage()), delay);
+        if (!paused) {
+          c.pause(c.assignment());
+          paused = true;
+        }
+        if (!pollWhilePaused(c, delay) || inHand.isEmpty()) {
+          return null;
+        }
+      }
+    }
+  }
+
+  /** Waits out a backoff delay inside poll(), so heartbeats and rebalances go on. False when stopping. */
+  private boolean pollWhilePaused(KafkaConsumer<byte[], byte[]> c, long delayMs) {
+    long deadline = System.nanoTime() + delayMs * 1_000_000L;
+    long left;
+    while (running && (left = deadline - System.nanoTime()) > 0) {
+      try {
+        ConsumerRecords<byte[], byte[]> unexpected = c.poll(Duration.ofNanos(left));
+        // Every partition is paused, so nothing should come; if something does, read it again later.
+        PolledBatch.firstOffsets(unexpected).forEach(c::seek);
+      } catch (WakeupException stopping) {
+        return false;
+      }
+    }
+    return running;
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Offsets are committed synchronously after every batch, so at a revocation everything done is
+   * already committed; what is still in hand (waiting for the database) is dropped for the new
+   * owner. Partitions assigned while paused stay paused until the retry succeeds.
+   */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (inHand != null) {
+        inHand.dropPartitions(partitions);
+      }
+      assignment = Set.copyOf(consumer == null ? Set.of() : currentAssignmentWithout(partitions));
+      LOG.info("{}: partitions revoked {}", name, partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      onPartitionsRevoked(partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (paused) {
+        consumer.pause(partitions);
+      }
+      assignment = Set.copyOf(consumer.assignment());
+      LOG.info("{}: partitions assigned {}", name, partitions);
+    }
+
+    private Set<TopicPartition> currentAssignmentWithout(Collection<TopicPartition> revoked) {
+      Set<TopicPartition> left = new HashSet<>(consumer.assignment());
+      revoked.forEach(left::remove);
+      return left;
+    }
+  }
+}
