@@ -1,0 +1,179 @@
+package io.seckill.gateway;
+
+import io.seckill.common.http.ErrorCode;
+import io.seckill.common.http.ProblemException;
+import io.seckill.common.kafka.OrderMessage;
+import io.seckill.common.order.OrderIds;
+import io.seckill.common.order.OrderStatus;
+import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.SeckillScripts;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One purchase attempt: answer from memory when possible (sold out, not started, ended, over the
+ * limit), else reserve atomically in Redis, hand the order to Kafka, and answer 202 only once
+ * Kafka acknowledged it. A failed hand-off gives the reservation back and answers 503.
+ */
+public final class AdmissionService {
+  private static final Logger LOG = LoggerFactory.getLogger(AdmissionService.class);
+  private static final int KAFKA_RETRY_AFTER_S = 2;
+
+  private final RedisAPI redis;
+  private final RedisCalls calls;
+  private final SaleMetaCache metaCache;
+  private final SoldOutFlags soldOut;
+  private final OrderPublisher publisher;
+  private final OrderStatusReader orders;
+  private final GatewayMetrics metrics;
+  private final int orderStatusTtlS;
+  private final LongSupplier clock;
+
+  public AdmissionService(RedisAPI redis, RedisCalls calls, SaleMetaCache metaCache, SoldOutFlags soldOut,
+                          OrderPublisher publisher, OrderStatusReader orders, GatewayMetrics metrics, int orderStatusTtlS,
+                          LongSupplier clock) {
+    this.redis = redis;
+    this.calls = calls;
+    this.metaCache = metaCache;
+    this.soldOut = soldOut;
+    this.publisher = publisher;
+    this.orders = orders;
+    this.metrics = metrics;
+    this.orderStatusTtlS = orderStatusTtlS;
+    this.clock = clock;
+  }
+
+  public Future<Answer> purchase(long saleId, String userId, PurchaseRequest request, String requestId) {
+    if (soldOut.isSoldOut(saleId)) {
+      return Future.failedFuture(soldOutProblem());
+    }
+    return metaCache.get(saleId).compose(meta -> {
+      switch (meta.windowAt(clock.getAsLong())) {
+        case UPCOMING:
+          return Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_STARTED, "the sale starts at " + meta.startsAtIso()));
+        case ENDED:
+          return Future.failedFuture(new ProblemException(ErrorCode.SALE_ENDED, "the sale ended at " + meta.endsAtIso()));
+        default:
+          break;
+      }
+      if (request.quantity() > meta.perUserLimit()) {
+        return Future.failedFuture(limitProblem(meta.perUserLimit()));
+      }
+      if (meta.requireToken() && !request.hasWellFormedToken()) {
+        return Future.failedFuture(badToken());
+      }
+      return reserve(meta, userId, request, requestId);
+    });
+  }
+
+  private Future<Answer> reserve(SaleMeta meta, String userId, PurchaseRequest request, String requestId) {
+    long saleId = meta.saleId();
+    String orderId = OrderIds.next(saleId);
+    List<String> keys = List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId), RedisKeys.buyers(saleId),
+        RedisKeys.pending(saleId),
+        meta.requireToken() ? RedisKeys.token(saleId, request.token()) : RedisKeys.stock(saleId),
+        RedisKeys.order(saleId, orderId));
+    List<String> args = List.of(userId, orderId, Integer.toString(request.quantity()), Integer.toString(orderStatusTtlS),
+        requestId);
+    long started = System.nanoTime();
+    // Fail closed: no answer from Redis means no admission.
+    return calls.call("reserve", () -> SeckillScripts.RESERVE.run(redis, keys, args))
+        .onComplete(done -> metrics.lua("reserve").record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+        .recover(failure -> {
+          if (!(failure instanceof RedisCalls.Overloaded)) {
+            // The script may have run before the reply was lost: give back whatever it reserved.
+            release(saleId, orderId, userId, request.quantity(), requestId);
+          }
+          return Future.failedFuture(failure);
+        })
+        .map(ReserveOutcome::parse)
+        .compose(outcome -> answer(saleId, userId, request, requestId, outcome));
+  }
+
+  private Future<Answer> answer(long saleId, String userId, PurchaseRequest request, String requestId, ReserveOutcome outcome) {
+    return switch (outcome.kind()) {
+      case OK -> handOff(saleId, userId, request.quantity(), requestId, outcome);
+      case DUPLICATE -> duplicate(saleId, outcome.orderId());
+      case NO_SALE -> Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_FOUND, "sale " + saleId + " does not exist"));
+      case NOT_STARTED -> Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_STARTED, "the sale has not started"));
+      case ENDED -> Future.failedFuture(new ProblemException(ErrorCode.SALE_ENDED, "the sale has ended"));
+      case BAD_TOKEN -> Future.failedFuture(badToken());
+      case LIMIT -> Future.failedFuture(limitProblem(outcome.number()));
+      case SOLD_OUT -> {
+        if (outcome.number() <= 0) {
+          soldOut.markSoldOut(saleId);
+        }
+        yield Future.failedFuture(soldOutProblem());
+      }
+    };
+  }
+
+  private Future<Answer> handOff(long saleId, String userId, int quantity, String requestId, ReserveOutcome outcome) {
+    String orderId = outcome.orderId();
+    if (outcome.number() <= 0) {
+      soldOut.markSoldOut(saleId);
+    }
+    OrderMessage message = new OrderMessage(orderId, saleId, userId, quantity, clock.getAsLong(), requestId);
+    return publisher.publish(message).transform(sent -> {
+      if (sent.succeeded()) {
+        JsonObject body = new JsonObject().put("orderId", orderId).put("saleId", saleId)
+            .put("status", OrderStatus.QUEUED.name());
+        return Future.succeededFuture(new Answer(202, body, "/api/v1/orders/" + orderId));
+      }
+      LOG.warn("order {} of sale {} not acknowledged by Kafka, releasing it (request {}): {}", orderId, saleId, requestId,
+          sent.cause().toString());
+      release(saleId, orderId, userId, quantity, requestId);
+      return Future.failedFuture(ProblemException.unavailable("orders cannot be accepted right now, nothing was reserved",
+          KAFKA_RETRY_AFTER_S));
+    });
+  }
+
+  private Future<Answer> duplicate(long saleId, String orderId) {
+    // Fail-open: the order id is what matters; its status is best effort.
+    return orders.find(orderId).recover(e -> Future.succeededFuture(java.util.Optional.empty())).map(found -> {
+      JsonObject body = found.map(OrderView::toJson)
+          .orElseGet(() -> new JsonObject().put("orderId", orderId).put("saleId", saleId).put("status", OrderStatus.QUEUED.name()));
+      return new Answer(200, body.put("duplicate", true), "/api/v1/orders/" + orderId);
+    });
+  }
+
+  /** Gives a reservation back (idempotent in release.lua), clears the local flag and tells every gateway. */
+  private void release(long saleId, String orderId, String userId, int quantity, String requestId) {
+    List<String> keys = List.of(RedisKeys.stock(saleId), RedisKeys.buyers(saleId), RedisKeys.pending(saleId),
+        RedisKeys.order(saleId, orderId));
+    List<String> args = List.of(orderId, userId, Integer.toString(quantity), OrderStatus.FAILED.name(),
+        ErrorCode.UNAVAILABLE.name(), Integer.toString(orderStatusTtlS));
+    long started = System.nanoTime();
+    calls.callVital("release", () -> SeckillScripts.RELEASE.run(redis, keys, args))
+        .onComplete(done -> metrics.lua("release").record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+        .onSuccess(result -> {
+          if (result.get(0).toInteger() == 1) {
+            metrics.releasedAfterKafkaFailure();
+            soldOut.clear(saleId);
+            // Fail-open: a missed broadcast is covered by the other gateways' flag expiry.
+            calls.callVital("PUBLISH restock", () -> redis.publish(RedisKeys.RESTOCK_CHANNEL, Long.toString(saleId)));
+          }
+        })
+        .onFailure(e -> LOG.error("could not release order {} of sale {} (request {}); the sweeper must return it: {}",
+            orderId, saleId, requestId, e.toString()));
+  }
+
+  private static ProblemException soldOutProblem() {
+    return new ProblemException(ErrorCode.SOLD_OUT, "every unit has been sold");
+  }
+
+  private static ProblemException badToken() {
+    return new ProblemException(ErrorCode.INVALID_PURCHASE_TOKEN, "a valid purchase token of this shopper is required");
+  }
+
+  private static ProblemException limitProblem(long limit) {
+    return new ProblemException(ErrorCode.LIMIT_EXCEEDED, "at most " + limit + " units per shopper",
+        new JsonObject().put("perUserLimit", limit), java.util.Map.of());
+  }
+}

@@ -1,0 +1,98 @@
+package io.seckill.gateway;
+
+import io.seckill.common.config.ConfigException;
+import io.seckill.common.config.Env;
+import io.seckill.common.config.PgSettings;
+import io.seckill.common.config.RedisSettings;
+import io.seckill.common.kafka.KafkaSettings;
+import java.net.URI;
+
+/**
+ * Everything the gateway reads from its environment, validated once at start.
+ *
+ * @param httpPort              SECKILL_HTTP_PORT (8080; 0 picks a free port)
+ * @param eventLoops            SECKILL_EVENT_LOOPS (cores): event loops and HTTP verticle instances
+ * @param jwtSecret             SECKILL_JWT_SECRET (>= 32 chars), HS256 key of shopper tokens
+ * @param adminToken            SECKILL_ADMIN_TOKEN (>= 32 chars), bearer token for the stock-service cancel hand-off
+ * @param stockServiceUrl       SECKILL_STOCK_SERVICE_URL (http://127.0.0.1:8081)
+ * @param orderStatusTtlS       SECKILL_ORDER_STATUS_TTL_S (604800): TTL of the Redis order status hash
+ * @param userRatePerS          SECKILL_RATE_USER_PER_S (5) refill of the per-user token bucket
+ * @param userBurst             SECKILL_RATE_USER_BURST (10) capacity of the per-user bucket
+ * @param ipRatePerS            SECKILL_RATE_IP_PER_S (500) refill of the per-client-IP bucket
+ * @param ipBurst               SECKILL_RATE_IP_BURST (1000) capacity of the per-client-IP bucket
+ * @param rateMaxKeys           SECKILL_RATE_MAX_KEYS (100000) buckets kept per scope before eviction
+ * @param redisMaxInFlight      SECKILL_REDIS_MAX_IN_FLIGHT (2048) Redis calls in flight before a fast 503
+ * @param redisTimeoutMs        SECKILL_REDIS_TIMEOUT_MS (1000) a Redis call slower than this answers 503
+ * @param soldOutTtlMs          SECKILL_SOLD_OUT_TTL_MS (1000) safety-net expiry of the in-memory sold-out flag
+ * @param metaCacheTtlMs        SECKILL_META_CACHE_TTL_MS (1000) in-memory sale meta cache
+ * @param purchaseTokenTtlS     SECKILL_PURCHASE_TOKEN_TTL_S (120) life of a one-time purchase token
+ * @param idempotencyTtlS       SECKILL_IDEMPOTENCY_TTL_S (86400 = 24 h) how long an Idempotency-Key answer is replayed
+ * @param idempotencyLockTtlS   SECKILL_IDEMPOTENCY_LOCK_TTL_S (30) in-progress marker life (a crashed request frees its key)
+ * @param bodyLimitBytes        SECKILL_BODY_LIMIT_BYTES (4096) larger bodies get 413
+ * @param kafkaDeliveryTimeoutMs SECKILL_KAFKA_DELIVERY_TIMEOUT_MS (5000) bound on an order record's send
+ * @param kafkaRequestTimeoutMs SECKILL_KAFKA_REQUEST_TIMEOUT_MS (3000)
+ * @param kafkaMaxBlockMs       SECKILL_KAFKA_MAX_BLOCK_MS (1000) producer.send blocking bound (on the send thread, never an event loop)
+ */
+public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
+                            String jwtSecret, String adminToken, String stockServiceUrl, int orderStatusTtlS,
+                            int userRatePerS, int userBurst, int ipRatePerS, int ipBurst, int rateMaxKeys,
+                            int redisMaxInFlight, int redisTimeoutMs, int soldOutTtlMs, int metaCacheTtlMs,
+                            int purchaseTokenTtlS, int idempotencyTtlS, int idempotencyLockTtlS, int bodyLimitBytes,
+                            int kafkaDeliveryTimeoutMs, int kafkaRequestTimeoutMs, int kafkaMaxBlockMs) {
+
+  public static GatewayConfig from(Env env) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int deliveryTimeout = env.integer("SECKILL_KAFKA_DELIVERY_TIMEOUT_MS", 5000, 100, 120_000);
+    int requestTimeout = env.integer("SECKILL_KAFKA_REQUEST_TIMEOUT_MS", Math.min(3000, deliveryTimeout - 10), 50, 120_000);
+    if (requestTimeout >= deliveryTimeout) {
+      throw new ConfigException("SECKILL_KAFKA_REQUEST_TIMEOUT_MS", "must be below SECKILL_KAFKA_DELIVERY_TIMEOUT_MS ("
+          + deliveryTimeout + ") but was " + requestTimeout);
+    }
+    return new GatewayConfig(
+        env.port("SECKILL_HTTP_PORT", 8080),
+        env.integer("SECKILL_EVENT_LOOPS", cores, 1, 256),
+        RedisSettings.from(env),
+        PgSettings.from(env, 4),
+        KafkaSettings.from(env),
+        env.secret("SECKILL_JWT_SECRET", 32),
+        env.secret("SECKILL_ADMIN_TOKEN", 32),
+        httpUrl(env, "SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:8081"),
+        env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000),
+        env.integer("SECKILL_RATE_USER_PER_S", 5, 1, 1_000_000),
+        env.integer("SECKILL_RATE_USER_BURST", 10, 1, 1_000_000),
+        env.integer("SECKILL_RATE_IP_PER_S", 500, 1, 10_000_000),
+        env.integer("SECKILL_RATE_IP_BURST", 1000, 1, 10_000_000),
+        env.integer("SECKILL_RATE_MAX_KEYS", 100_000, 100, 10_000_000),
+        env.integer("SECKILL_REDIS_MAX_IN_FLIGHT", 2048, 1, 1_000_000),
+        env.integer("SECKILL_REDIS_TIMEOUT_MS", 1000, 10, 60_000),
+        env.integer("SECKILL_SOLD_OUT_TTL_MS", 1000, 0, 600_000),
+        env.integer("SECKILL_META_CACHE_TTL_MS", 1000, 0, 600_000),
+        env.integer("SECKILL_PURCHASE_TOKEN_TTL_S", 120, 5, 3600),
+        env.integer("SECKILL_IDEMPOTENCY_TTL_S", 86_400, 60, 604_800),
+        env.integer("SECKILL_IDEMPOTENCY_LOCK_TTL_S", 30, 1, 600),
+        env.integer("SECKILL_BODY_LIMIT_BYTES", 4096, 64, 1_048_576),
+        deliveryTimeout,
+        requestTimeout,
+        env.integer("SECKILL_KAFKA_MAX_BLOCK_MS", 1000, 0, 60_000));
+  }
+
+  private static String httpUrl(Env env, String name, String fallback) {
+    String value = env.optional(name, fallback);
+    try {
+      URI uri = URI.create(value);
+      if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) && uri.getHost() != null) {
+        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw new ConfigException(name, "must be an http(s)://host:port URL but was '" + Env.redact(value) + "'");
+  }
+
+  /** Secrets stay out of logs. */
+  @Override
+  public String toString() {
+    return "GatewayConfig[httpPort=" + httpPort + ", eventLoops=" + eventLoops + ", " + redis + ", " + pg + ", kafka="
+        + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + "]";
+  }
+}

@@ -1,0 +1,69 @@
+package io.seckill.gateway;
+
+import io.seckill.common.RunningService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running gateway: its port, and a stop that lets in-flight work finish and closes every client. */
+public final class GatewayService implements RunningService {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayService.class);
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final Pool pg;
+  private final OrderPublisher publisher;
+  private final StockServiceClient stockService;
+  private final RestockSubscriber restock;
+  private final GatewayMetrics metrics;
+  private int port;
+  private Future<Void> stopping;
+
+  GatewayService(Vertx vertx, Redis redis, Pool pg, OrderPublisher publisher, StockServiceClient stockService,
+                 RestockSubscriber restock, GatewayMetrics metrics) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.pg = pg;
+    this.publisher = publisher;
+    this.stockService = stockService;
+    this.restock = restock;
+    this.metrics = metrics;
+  }
+
+  GatewayService listeningOn(int port) {
+    this.port = port;
+    return this;
+  }
+
+  @Override
+  public int httpPort() {
+    return port;
+  }
+
+  /** Metrics for tests in this package (e.g. proving the sold-out fast path makes no Redis call). */
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public synchronized Future<Void> stop() {
+    if (stopping == null) {
+      // Undeploying closes the HTTP servers first, so no new request arrives while clients close.
+      Future<Void> undeployed = Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty();
+      stopping = undeployed.recover(e -> Future.succeededFuture())
+          .compose(v -> restock.stop().recover(e -> Future.succeededFuture()))
+          .compose(v -> vertx.executeBlocking(() -> {
+            publisher.close();
+            return null;
+          }).recover(e -> Future.succeededFuture()))
+          .compose(v -> Future.join(stockService.close(), pg.close(), redis.close()).recover(e -> Future.succeededFuture()))
+          .eventually(vertx::close)
+          .onComplete(done -> LOG.info("gateway stopped"))
+          .mapEmpty();
+    }
+    return stopping;
+  }
+}

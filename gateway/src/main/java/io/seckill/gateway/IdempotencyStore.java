@@ -1,0 +1,110 @@
+package io.seckill.gateway;
+
+import io.seckill.common.http.ErrorCode;
+import io.seckill.common.http.ProblemException;
+import io.seckill.common.redis.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Idempotency-Key records (IETF httpapi idempotency-key draft), scoped to the user and the sale at
+ * {@link RedisKeys#idempotency}. A first request stores its body fingerprint with an in-progress
+ * marker ({@code SET NX} with a short TTL), then the final answer, kept for the configured TTL
+ * (SECKILL_IDEMPOTENCY_TTL_S, default 24 h). Same key + same body replays; same key + another body
+ * is 422 IDEMPOTENCY_KEY_REUSED; a second request while the first is running is 409
+ * REQUEST_IN_PROGRESS. Transient failures (503, 429) are not stored, so the client may retry.
+ */
+public final class IdempotencyStore {
+  private static final Logger LOG = LoggerFactory.getLogger(IdempotencyStore.class);
+  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  private final RedisAPI redis;
+  private final RedisCalls calls;
+  private final int ttlS;
+  private final int lockTtlS;
+
+  public IdempotencyStore(RedisAPI redis, RedisCalls calls, int ttlS, int lockTtlS) {
+    this.redis = redis;
+    this.calls = calls;
+    this.ttlS = ttlS;
+    this.lockTtlS = lockTtlS;
+  }
+
+  public static String validKey(String key) {
+    if (key != null && !KEY.matcher(key).matches()) {
+      throw ProblemException.invalid("Idempotency-Key must be 1..64 characters of [A-Za-z0-9_-]");
+    }
+    return key;
+  }
+
+  /**
+   * Claims the key. Empty: the caller proceeds and must {@link #complete} or {@link #abandon}.
+   * A stored answer: replay it. Fails with REQUEST_IN_PROGRESS / IDEMPOTENCY_KEY_REUSED, or with
+   * the stored refusal.
+   */
+  public Future<Optional<Answer>> begin(long saleId, String userId, String key, String fingerprint) {
+    String redisKey = RedisKeys.idempotency(saleId, userId, key);
+    String marker = new JsonObject().put("fp", fingerprint).put("state", "IN_PROGRESS").encode();
+    // Fail closed: without the record a retry could not be recognised.
+    return calls.call("SET NX idempotency", () -> redis.set(List.of(redisKey, marker, "NX", "EX", Integer.toString(lockTtlS))))
+        .compose(set -> set != null ? Future.succeededFuture(Optional.<Answer>empty())
+            : calls.call("GET idempotency", () -> redis.get(redisKey)).compose(existing -> existing == null
+                // The record expired between the two calls: claim it again.
+                ? begin(saleId, userId, key, fingerprint)
+                : replay(existing, fingerprint)));
+  }
+
+  private Future<Optional<Answer>> replay(Response existing, String fingerprint) {
+    JsonObject record = new JsonObject(existing.toString());
+    if (!fingerprint.equals(record.getString("fp"))) {
+      return Future.failedFuture(new ProblemException(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+          "this Idempotency-Key was used with a different request body"));
+    }
+    if ("IN_PROGRESS".equals(record.getString("state"))) {
+      return Future.failedFuture(new ProblemException(ErrorCode.REQUEST_IN_PROGRESS,
+          "a request with this Idempotency-Key is still being processed"));
+    }
+    if (record.containsKey("problem")) {
+      return Future.failedFuture(new ProblemException(ErrorCode.valueOf(record.getString("problem")), record.getString("detail")));
+    }
+    return Future.succeededFuture(Optional.of(new Answer(record.getInteger("status"), record.getJsonObject("body"),
+        record.getString("location"))));
+  }
+
+  /** Stores the final outcome; a refusal that may change on retry (503, 429, 500) releases the key instead. */
+  public Future<Void> complete(long saleId, String userId, String key, String fingerprint, Answer answer, Throwable failure) {
+    String redisKey = RedisKeys.idempotency(saleId, userId, key);
+    JsonObject record = new JsonObject().put("fp", fingerprint).put("state", "DONE");
+    if (answer != null) {
+      record.put("status", answer.status()).put("body", answer.body()).put("location", answer.location());
+    } else if (failure instanceof ProblemException problem && storable(problem.code())) {
+      record.put("problem", problem.code().name()).put("detail", problem.getMessage());
+    } else {
+      return abandon(redisKey);
+    }
+    // Fail-open: if the answer cannot be stored the marker expires and a retry is processed again
+    // (and recognised as a duplicate shopper by reserve.lua).
+    return calls.call("SET idempotency", () -> redis.set(List.of(redisKey, record.encode(), "EX", Integer.toString(ttlS))))
+        .<Void>mapEmpty().recover(e -> {
+          LOG.warn("could not store the idempotent answer for sale {}: {}", saleId, e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> abandon(String redisKey) {
+    return calls.call("DEL idempotency", () -> redis.del(List.of(redisKey))).<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
+  }
+
+  private static boolean storable(ErrorCode code) {
+    return code != ErrorCode.UNAVAILABLE && code != ErrorCode.RATE_LIMITED && code != ErrorCode.INTERNAL
+        && code != ErrorCode.REQUEST_IN_PROGRESS;
+  }
+}

@@ -1,0 +1,104 @@
+package io.seckill.gateway;
+
+import io.seckill.common.RunningService;
+import io.seckill.common.auth.Jwt;
+import io.seckill.common.config.ConfigException;
+import io.seckill.common.config.Env;
+import io.seckill.common.db.PgPools;
+import io.seckill.common.http.Health;
+import io.seckill.common.metrics.ServiceRuntime;
+import io.seckill.common.redis.RedisClients;
+import io.seckill.common.redis.SeckillScripts;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the gateway: config, Vert.x with metrics, shared components, one HTTP verticle per event loop. */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    try {
+      RunningService service = start(Env.system()).await();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> service.stop().await(), "seckill-gateway-stop"));
+      LOG.info("gateway listening on port {}", service.httpPort());
+    } catch (ConfigException e) {
+      System.err.println("seckill-gateway: " + e.getMessage());
+      System.exit(2);
+    } catch (Throwable e) {
+      LOG.error("gateway failed to start", e);
+      System.exit(1);
+    }
+  }
+
+  /** Starts the gateway; a missing or malformed variable throws {@link ConfigException} before anything starts. */
+  public static Future<RunningService> start(Env env) {
+    GatewayConfig config = GatewayConfig.from(env);
+    LOG.info("starting with {}", config);
+    ServiceRuntime runtime = ServiceRuntime.create("gateway", config.eventLoops());
+    Vertx vertx = runtime.vertx();
+    LongSupplier clock = System::currentTimeMillis;
+    GatewayMetrics metrics = new GatewayMetrics(runtime.registry());
+    Redis redisClient = RedisClients.create(vertx, config.redis());
+    RedisAPI redis = RedisAPI.api(redisClient);
+    // Small and read-only: the gateway only reads orders that fell out of the Redis status cache.
+    Pool pg = PgPools.create(vertx, config.pg(), "gateway-orders");
+    OrderPublisher publisher = new OrderPublisher(config, metrics);
+    StockServiceClient stockService = new StockServiceClient(vertx, config.stockServiceUrl(), config.adminToken());
+
+    RedisCalls calls = new RedisCalls(config.redisMaxInFlight(), config.redisTimeoutMs(), metrics);
+    SoldOutFlags soldOut = new SoldOutFlags(config.soldOutTtlMs(), clock);
+    SaleMetaCache metaCache = new SaleMetaCache(redis, calls, config.metaCacheTtlMs(), clock);
+    OrderStatusReader orderReader = new OrderStatusReader(redis, calls, pg);
+    AdmissionService admission = new AdmissionService(redis, calls, metaCache, soldOut, publisher, orderReader, metrics,
+        config.orderStatusTtlS(), clock);
+    IdempotencyStore idempotency = new IdempotencyStore(redis, calls, config.idempotencyTtlS(), config.idempotencyLockTtlS());
+    RateLimiter perUser = new RateLimiter(config.userRatePerS(), config.userBurst(), config.rateMaxKeys(), System::nanoTime);
+    RateLimiter perIp = new RateLimiter(config.ipRatePerS(), config.ipBurst(), config.rateMaxKeys(), System::nanoTime);
+    RestockSubscriber restock = new RestockSubscriber(vertx, config.redis().url(), soldOut::clear, soldOut::clearAll);
+
+    // Readiness checks dependencies only; a sold-out sale never makes the gateway unready.
+    Health health = new Health(2500)
+        .check("redis", () -> redis.ping(List.of()))
+        .check("kafka", () -> publisher.probe(vertx))
+        .check("postgres", () -> pg.query("SELECT 1").execute());
+    GatewayComponents components = new GatewayComponents(config, runtime, health, metrics,
+        new RequestGuards(perUser, perIp, metrics), new ShopperAuth(new Jwt(config.jwtSecret())),
+        new SaleRoutes(redis, calls, metaCache, soldOut, config.purchaseTokenTtlS(), clock),
+        new OrderRoutes(admission, idempotency, orderReader, stockService), new PurchaseMetrics(metrics));
+
+    GatewayService service = new GatewayService(vertx, redisClient, pg, publisher, stockService, restock, metrics);
+    int port = config.httpPort() == 0 ? freePort() : config.httpPort();
+    // Fail-open at start: EVALSHA reloads a missing script, and Kafka/Redis may come up after the gateway.
+    Future<Void> preload = SeckillScripts.preloadAll(redis)
+        .onFailure(e -> LOG.warn("could not preload Lua scripts: {}", e.toString()))
+        .recover(e -> Future.succeededFuture());
+    return Future.all(preload, publisher.warmUp(vertx), restock.start())
+        .compose(ready -> vertx.deployVerticle(() -> new GatewayVerticle(components, port),
+            new DeploymentOptions().setInstances(config.eventLoops())))
+        .map(id -> (RunningService) service.listeningOn(port))
+        .recover(e -> service.stop().transform(stopped -> Future.failedFuture(e)));
+  }
+
+  /** SECKILL_HTTP_PORT=0: pick a free port once, so every verticle instance shares the same one. */
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port for the HTTP server", e);
+    }
+  }
+}

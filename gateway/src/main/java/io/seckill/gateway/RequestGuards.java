@@ -1,0 +1,107 @@
+package io.seckill.gateway;
+
+import io.seckill.common.http.ErrorCode;
+import io.seckill.common.http.ProblemException;
+import io.seckill.common.order.OrderIds;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+
+/** Cheap checks that run before any lookup: rate limits, media type, and id shapes. */
+public final class RequestGuards {
+  private final RateLimiter perUser;
+  private final RateLimiter perIp;
+  private final GatewayMetrics metrics;
+
+  public RequestGuards(RateLimiter perUser, RateLimiter perIp, GatewayMetrics metrics) {
+    this.perUser = perUser;
+    this.perIp = perIp;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Per client IP. The socket's peer address is used, not X-Forwarded-For, which any client can
+   * forge; behind a load balancer, configure it to preserve the client address (PROXY protocol).
+   */
+  public Handler<RoutingContext> ipLimit() {
+    return ctx -> {
+      String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+      long wait = perIp.tryAcquire(ip);
+      if (wait > 0) {
+        metrics.rateLimited(false);
+        ctx.fail(rateLimited(wait));
+        return;
+      }
+      ctx.next();
+    };
+  }
+
+  /** Per authenticated user; runs after {@link ShopperAuth}. */
+  public Handler<RoutingContext> userLimit() {
+    return ctx -> {
+      long wait = perUser.tryAcquire(ShopperAuth.userId(ctx));
+      if (wait > 0) {
+        metrics.rateLimited(true);
+        ctx.fail(rateLimited(wait));
+        return;
+      }
+      ctx.next();
+    };
+  }
+
+  /** POST bodies must be JSON; a body-less POST (token, cancel) is fine without a Content-Type. */
+  public static Handler<RoutingContext> jsonOnly(boolean bodyRequired) {
+    return ctx -> {
+      HttpServerRequest request = ctx.request();
+      String type = request.getHeader("Content-Type");
+      String length = request.getHeader("Content-Length");
+      boolean hasBody = bodyRequired || (length != null && !"0".equals(length)) || request.getHeader("Transfer-Encoding") != null;
+      if (hasBody && !isJson(type)) {
+        ctx.fail(new ProblemException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json"));
+        return;
+      }
+      ctx.next();
+    };
+  }
+
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+    return mediaType.equalsIgnoreCase("application/json");
+  }
+
+  /** A positive 64-bit integer, checked before any lookup. */
+  public static long saleId(RoutingContext ctx) {
+    String raw = ctx.pathParam("saleId");
+    if (raw == null || raw.isEmpty() || raw.length() > 19 || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw ProblemException.invalid("saleId must be a positive 64-bit integer");
+    }
+    try {
+      long id = Long.parseLong(raw);
+      if (id <= 0) {
+        throw ProblemException.invalid("saleId must be a positive 64-bit integer");
+      }
+      return id;
+    } catch (NumberFormatException e) {
+      throw ProblemException.invalid("saleId must be a positive 64-bit integer");
+    }
+  }
+
+  public static String orderId(RoutingContext ctx) {
+    String raw = ctx.pathParam("orderId");
+    if (!OrderIds.valid(raw)) {
+      throw ProblemException.invalid("orderId is not a valid order id");
+    }
+    return raw;
+  }
+
+  private static ProblemException rateLimited(long retryAfterSeconds) {
+    return new ProblemException(ErrorCode.RATE_LIMITED, "too many requests", new JsonObject(),
+        Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+  }
+}

@@ -1,0 +1,85 @@
+package io.seckill.gateway;
+
+import io.seckill.common.http.ErrorCode;
+import io.seckill.common.http.ProblemException;
+import io.seckill.common.redis.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Sale meta kept in memory for a short time, so UPCOMING/ENDED answers and the per-user limit need
+ * no Redis call. The cached value is the Future itself: a stampede of misses makes one HMGET.
+ * Unknown sales are cached too (empty), so made-up sale ids cannot hammer Redis.
+ */
+public final class SaleMetaCache {
+  private static final List<String> FIELDS = List.of("startsAt", "endsAt", "perUserLimit", "requireToken", "priceCents",
+      "itemName");
+  private static final int MAX_ENTRIES = 10_000;
+
+  private record Entry(Future<Optional<SaleMeta>> meta, long expiresAt) {
+  }
+
+  private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
+  private final RedisAPI redis;
+  private final RedisCalls calls;
+  private final long ttlMs;
+  private final LongSupplier clock;
+
+  public SaleMetaCache(RedisAPI redis, RedisCalls calls, long ttlMs, LongSupplier clock) {
+    this.redis = redis;
+    this.calls = calls;
+    this.ttlMs = ttlMs;
+    this.clock = clock;
+  }
+
+  /** The sale's meta; fails with SALE_NOT_FOUND when Redis does not know it, UNAVAILABLE when Redis is down. */
+  public Future<SaleMeta> get(long saleId) {
+    long now = clock.getAsLong();
+    Entry entry = entries.get(saleId);
+    if (entry == null || entry.expiresAt() <= now) {
+      if (entries.size() >= MAX_ENTRIES) {
+        entries.clear();
+      }
+      Future<Optional<SaleMeta>> loading = load(saleId);
+      Entry fresh = new Entry(loading, now + ttlMs);
+      entries.put(saleId, fresh);
+      // A failed load (Redis down) must not be cached; the next request tries again.
+      loading.onFailure(e -> entries.remove(saleId, fresh));
+      entry = fresh;
+    }
+    return entry.meta().compose(meta -> meta.isPresent() ? Future.succeededFuture(meta.get())
+        : Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_FOUND, "sale " + saleId + " does not exist")));
+  }
+
+  private Future<Optional<SaleMeta>> load(long saleId) {
+    // Fail closed: without the meta nothing can be admitted.
+    return calls.call("HMGET meta", () -> redis.hmget(prepend(RedisKeys.meta(saleId))))
+        .map(response -> parse(saleId, response));
+  }
+
+  private static List<String> prepend(String key) {
+    java.util.ArrayList<String> args = new java.util.ArrayList<>(FIELDS.size() + 1);
+    args.add(key);
+    args.addAll(FIELDS);
+    return args;
+  }
+
+  static Optional<SaleMeta> parse(long saleId, Response fields) {
+    if (fields == null || fields.size() < FIELDS.size() || fields.get(0) == null || fields.get(1) == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new SaleMeta(saleId,
+        fields.get(5) == null ? "" : fields.get(5).toString(),
+        fields.get(4) == null ? 0 : fields.get(4).toLong(),
+        fields.get(0).toLong(),
+        fields.get(1).toLong(),
+        fields.get(2) == null ? 1 : fields.get(2).toInteger(),
+        fields.get(3) != null && "1".equals(fields.get(3).toString())));
+  }
+}

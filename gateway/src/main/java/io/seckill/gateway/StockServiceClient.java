@@ -1,0 +1,64 @@
+package io.seckill.gateway;
+
+import io.seckill.common.http.ProblemException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shopper-cancel hand-off: stock-service owns every change of a persisted order, so the
+ * gateway forwards {@code POST /admin/v1/orders/{orderId}/cancel {userId}} with the admin token.
+ */
+public final class StockServiceClient {
+  private static final Logger LOG = LoggerFactory.getLogger(StockServiceClient.class);
+  private static final long TIMEOUT_MS = 5000;
+
+  /** What stock-service answered: passed through to the shopper as is when it is a 2xx or 4xx. */
+  public record Reply(int status, String contentType, Buffer body) {
+  }
+
+  private final HttpClientAgent client;
+  private final String baseUrl;
+  private final String adminToken;
+
+  public StockServiceClient(Vertx vertx, String baseUrl, String adminToken) {
+    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setKeepAlive(true));
+    this.baseUrl = baseUrl;
+    this.adminToken = adminToken;
+  }
+
+  public Future<Reply> cancel(String orderId, String userId, String requestId) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        .setAbsoluteURI(baseUrl + "/admin/v1/orders/" + orderId + "/cancel")
+        .setTimeout(TIMEOUT_MS)
+        .putHeader("Authorization", "Bearer " + adminToken)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("X-Request-Id", requestId);
+    Buffer body = new JsonObject().put("userId", userId).toBuffer();
+    // Fail closed: no cancel without stock-service; the shopper may retry (503 Retry-After).
+    return client.request(options)
+        .compose(request -> request.send(body))
+        .compose(response -> response.body().map(b -> new Reply(response.statusCode(),
+            response.getHeader("Content-Type"), b)))
+        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .compose(reply -> reply.status() >= 500
+            ? Future.failedFuture(new IllegalStateException("stock-service answered " + reply.status()))
+            : Future.succeededFuture(reply))
+        .recover(e -> {
+          LOG.warn("cancel of order {} not handed to stock-service (request {}): {}", orderId, requestId, e.toString());
+          return Future.failedFuture(ProblemException.unavailable("cancellation is unavailable, retry shortly", 2));
+        });
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}
