@@ -153,6 +153,16 @@ final class OrderConsumerService implements RunningService {
         : Future.failedFuture(dead + " of " + loops.size() + " poll loops stopped");
   }
 
+  /** The service's registry (tests read the catalogue meters from it). */
+  io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+    return runtime.registry();
+  }
+
+  /** True while every poll loop is alive (false after a simulated crash). */
+  boolean loopsHealthy() {
+    return loops.stream().allMatch(OrderPollLoop::healthy);
+  }
+
   /** Partitions currently owned by this instance's loops (tests, diagnostics). */
   int assignedPartitions() {
     return loops.stream().mapToInt(loop -> loop.assignment().size()).sum();

@@ -1,0 +1,270 @@
+package io.seckill.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Counter;
+import io.seckill.common.RunningService;
+import io.seckill.common.config.Env;
+import io.seckill.common.db.PgUrls;
+import io.seckill.common.db.SchemaMigrator;
+import io.seckill.common.kafka.OrderMessage;
+import io.seckill.common.kafka.OrderMessageCodec;
+import io.seckill.common.metrics.SeckillMeter;
+import io.seckill.common.order.OrderIds;
+import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.SeckillScripts;
+import io.seckill.infra.Invariants;
+import io.seckill.infra.LocalInfra;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import redis.clients.jedis.Jedis;
+
+/**
+ * One test's world: its own database, topics, sale id and consumer group on the shared infra,
+ * Redis reservation state seeded through reserve.lua, and the consumers it started.
+ */
+final class ConsumerFixture implements AutoCloseable {
+  final LocalInfra infra = LocalInfra.shared();
+  final String pgUrl;
+  final String topic;
+  final String dlqTopic;
+  final long saleId = LocalInfra.uniqueSaleIdBase();
+  final String group = LocalInfra.uniqueName("order-consumer");
+  private final Vertx vertx = Vertx.vertx();
+  private final Redis redisClient;
+  private final RedisAPI redis;
+  private final KafkaProducer<String, byte[]> producer;
+  private final Admin admin;
+  private final List<RunningService> started = new ArrayList<>();
+  final List<String> acknowledged = new ArrayList<>();
+
+  ConsumerFixture(int partitions) {
+    pgUrl = infra.createDatabase("consumer");
+    SchemaMigrator.migrate(pgUrl);
+    topic = infra.createTopic(LocalInfra.uniqueName("orders"), partitions);
+    dlqTopic = infra.createTopic(LocalInfra.uniqueName("orders-dlq"), 1);
+    redisClient = Redis.createClient(vertx, infra.redisUrl());
+    redis = RedisAPI.api(redisClient);
+    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap(),
+        ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap()));
+  }
+
+  /** The sale in PostgreSQL with {@code dbStock} units, and warmed up in Redis with {@code redisStock}. */
+  void createSale(int dbStock, int redisStock) throws Exception {
+    sql("INSERT INTO sale (sale_id, item_name, price_cents, initial_stock, remaining, per_user_limit, starts_at, ends_at, payment_timeout_s) "
+        + "VALUES (" + saleId + ", 'test item', 1000, " + dbStock + ", " + dbStock + ", 5, now() - interval '1 hour', now() + interval '1 hour', 600)");
+    long now = System.currentTimeMillis();
+    redis.hset(List.of(RedisKeys.meta(saleId), "startsAt", Long.toString(now - 3_600_000), "endsAt",
+        Long.toString(now + 3_600_000), "perUserLimit", "5", "requireToken", "0")).await();
+    redis.set(List.of(RedisKeys.stock(saleId), Integer.toString(redisStock))).await();
+  }
+
+  /** Reserves as the gateway would (reserve.lua) and returns the message the gateway would produce. */
+  OrderMessage reserve(String userId, int quantity) {
+    String orderId = OrderIds.next(saleId);
+    String requestId = "req-" + orderId;
+    Response answer = SeckillScripts.RESERVE.run(redis,
+        List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId), RedisKeys.buyers(saleId), RedisKeys.pending(saleId),
+            RedisKeys.stock(saleId), RedisKeys.order(saleId, orderId)),
+        List.of(userId, orderId, Integer.toString(quantity), "3600", requestId)).await();
+    assertThat(answer.get(0).toString()).as("reserve for %s", userId).isEqualTo("OK");
+    acknowledged.add(orderId);
+    return new OrderMessage(orderId, saleId, userId, quantity, System.currentTimeMillis(), requestId);
+  }
+
+  List<OrderMessage> reserveMany(String userPrefix, int count) {
+    List<OrderMessage> orders = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      orders.add(reserve(userPrefix + i, 1 + i % 2));
+    }
+    return orders;
+  }
+
+  void produce(Collection<OrderMessage> orders) throws Exception {
+    for (OrderMessage order : orders) {
+      producer.send(new ProducerRecord<>(topic, order.orderId(), OrderMessageCodec.encode(order)));
+    }
+    producer.flush();
+  }
+
+  void produceRaw(String key, byte[] value) throws Exception {
+    producer.send(new ProducerRecord<>(topic, key, value)).get();
+  }
+
+  Map<String, String> env(Map<String, String> overrides) {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "SECKILL_REDIS_URL", infra.redisUrl(),
+        "SECKILL_PG_URL", pgUrl,
+        "SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(),
+        "SECKILL_HTTP_PORT", "0",
+        "SECKILL_ORDERS_TOPIC", topic,
+        "SECKILL_ORDERS_DLQ_TOPIC", dlqTopic,
+        "SECKILL_CONSUMER_GROUP", group,
+        "SECKILL_CONSUMER_BACKOFF_MIN_MS", "50",
+        "SECKILL_CONSUMER_BACKOFF_MAX_MS", "400",
+        "SECKILL_CONSUMER_DB_TIMEOUT_MS", "3000"));
+    env.putAll(overrides);
+    return env;
+  }
+
+  OrderConsumerService start(Map<String, String> overrides, BatchFaults faults) throws Exception {
+    RunningService service = OrderConsumerService.start(ConsumerConfig.from(Env.of(env(overrides))), faults)
+        .await(60, TimeUnit.SECONDS);
+    started.add(service);
+    return (OrderConsumerService) service;
+  }
+
+  OrderConsumerService start() throws Exception {
+    return start(Map.of(), BatchFaults.NONE);
+  }
+
+  void stop(RunningService service) throws Exception {
+    service.stop().await(60, TimeUnit.SECONDS);
+    started.remove(service);
+  }
+
+  static double count(OrderConsumerService service, SeckillMeter meter, String... tags) {
+    Counter counter = service.meterRegistry().find(meter.meterName()).tags(meter.tags(tags)).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  // --- reading the outcome -------------------------------------------------------------
+
+  /** status and reason of an order row, or null when there is no row. */
+  List<String> row(String orderId) throws Exception {
+    try (Connection c = db(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT status, reason FROM orders WHERE order_id = '" + orderId + "'")) {
+      return rs.next() ? java.util.Arrays.asList(rs.getString(1), rs.getString(2)) : null;
+    }
+  }
+
+  long scalar(String query) throws Exception {
+    try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  long remaining() throws Exception {
+    return scalar("SELECT remaining FROM sale WHERE sale_id = " + saleId);
+  }
+
+  long rows() throws Exception {
+    return scalar("SELECT count(*) FROM orders");
+  }
+
+  /** Every column of every order and sale row, for before/after comparisons. */
+  List<String> dump() throws Exception {
+    List<String> lines = new ArrayList<>();
+    try (Connection c = db(); Statement s = c.createStatement()) {
+      for (String query : List.of("SELECT o::text FROM orders o ORDER BY order_id", "SELECT s::text FROM sale s ORDER BY sale_id")) {
+        try (ResultSet rs = s.executeQuery(query)) {
+          while (rs.next()) {
+            lines.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    return lines;
+  }
+
+  void sql(String statement) throws Exception {
+    try (Connection c = db(); Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  /** Runs a statement as the server's admin, on the admin database. */
+  void adminSql(String statement) throws Exception {
+    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(infra.postgresUrl())); Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  String databaseName() {
+    return URI.create(pgUrl).getPath().substring(1);
+  }
+
+  Map<String, String> redisOrder(String orderId) {
+    try (Jedis jedis = new Jedis(URI.create(infra.redisUrl()))) {
+      return jedis.hgetAll(RedisKeys.order(saleId, orderId));
+    }
+  }
+
+  long redisStock() {
+    try (Jedis jedis = new Jedis(URI.create(infra.redisUrl()))) {
+      return Long.parseLong(jedis.get(RedisKeys.stock(saleId)));
+    }
+  }
+
+  long redisPending() {
+    try (Jedis jedis = new Jedis(URI.create(infra.redisUrl()))) {
+      return jedis.zcard(RedisKeys.pending(saleId));
+    }
+  }
+
+  /** Sum over the topic's partitions of the group's committed offsets. */
+  long committed(String groupId) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(groupId)
+        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+    return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+        .mapToLong(e -> e.getValue().offset()).sum();
+  }
+
+  /** Sum over the topic's partitions of the end offsets: the records produced so far. */
+  long produced() throws Exception {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
+        .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    return admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).values().stream()
+        .mapToLong(info -> info.offset()).sum();
+  }
+
+  Invariants.Report invariants() {
+    return Invariants.check(pgUrl, infra.redisUrl(), saleId, acknowledged);
+  }
+
+  Admin admin() {
+    return admin;
+  }
+
+  private Connection db() throws Exception {
+    return DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (RunningService service : List.copyOf(started)) {
+      stop(service);
+    }
+    producer.close(Duration.ofSeconds(5));
+    admin.close(Duration.ofSeconds(5));
+    redisClient.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+}
