@@ -1,0 +1,63 @@
+package io.seckill.stock;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The periodic work: the payment-timeout sweep plus the retry of unapplied stock returns, and the
+ * reconciliation pass. Each job re-arms its timer only after its previous run finished, so runs never
+ * overlap within an instance; across instances they are safe by construction (SKIP LOCKED, idempotent scripts).
+ */
+final class BackgroundJobs extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(BackgroundJobs.class);
+
+  private final PaymentTimeoutSweeper sweeper;
+  private final StockReturnApplier applier;
+  private final Reconciler reconciler;
+  private final StockConfig config;
+  private volatile boolean stopped;
+
+  BackgroundJobs(PaymentTimeoutSweeper sweeper, StockReturnApplier applier, Reconciler reconciler, StockConfig config) {
+    this.sweeper = sweeper;
+    this.applier = applier;
+    this.reconciler = reconciler;
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    every(config.sweepIntervalMs(), "payment timeout sweep",
+        () -> sweeper.sweepOnce().compose(cancelled -> applier.retryUnapplied()));
+    every(config.reconcileIntervalMs(), "reconciliation", reconciler::reconcileActiveSales);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    return Future.succeededFuture();
+  }
+
+  private void every(long intervalMs, String name, Supplier<Future<?>> job) {
+    vertx.setTimer(intervalMs, id -> {
+      if (stopped) {
+        return;
+      }
+      Future<?> run;
+      try {
+        run = job.get();
+      } catch (RuntimeException e) {
+        run = Future.failedFuture(e);
+      }
+      run.onComplete(done -> {
+        if (done.failed()) {
+          LOG.warn("{} failed, retrying in {} ms: {}", name, intervalMs, done.cause().getMessage());
+        }
+        every(intervalMs, name, job);
+      });
+    });
+  }
+}

@@ -1,0 +1,55 @@
+package io.seckill.stock;
+
+import io.seckill.common.http.ErrorCode;
+import io.seckill.common.http.ProblemException;
+import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Request-shape guards shared by the routes: JSON only (415), a JSON object body, positive ids. */
+final class HttpInput {
+  private HttpInput() {
+  }
+
+  /** Routes that take a body accept application/json and nothing else. */
+  static Handler<RoutingContext> requireJson() {
+    return ctx -> {
+      String type = ctx.request().getHeader("Content-Type");
+      String mime = type == null ? "" : type.split(";", 2)[0].trim();
+      if (!"application/json".equalsIgnoreCase(mime)) {
+        ctx.fail(new ProblemException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json"));
+        return;
+      }
+      ctx.next();
+    };
+  }
+
+  static JsonObject jsonObject(RoutingContext ctx) {
+    if (ctx.body().length() == 0) {
+      throw ProblemException.invalid("a JSON object body is required");
+    }
+    try {
+      Object value = ctx.body().buffer().toJsonValue();
+      if (value instanceof JsonObject object) {
+        return object;
+      }
+    } catch (DecodeException e) {
+      throw ProblemException.invalid("malformed JSON: " + e.getMessage());
+    }
+    throw ProblemException.invalid("the body must be a JSON object");
+  }
+
+  static long saleId(RoutingContext ctx) {
+    String raw = ctx.pathParam("saleId");
+    try {
+      long id = Long.parseLong(raw);
+      if (id > 0) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw SaleValidator.invalid("saleId", "must be a positive integer");
+  }
+}

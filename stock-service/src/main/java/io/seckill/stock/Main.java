@@ -1,0 +1,115 @@
+package io.seckill.stock;
+
+import io.seckill.common.RunningService;
+import io.seckill.common.config.ConfigException;
+import io.seckill.common.config.Env;
+import io.seckill.common.db.PgPools;
+import io.seckill.common.db.SchemaMigrator;
+import io.seckill.common.http.ErrorCode;
+import io.seckill.common.http.Health;
+import io.seckill.common.http.ProblemException;
+import io.seckill.common.http.Problems;
+import io.seckill.common.http.RequestIds;
+import io.seckill.common.metrics.ServiceRuntime;
+import io.seckill.common.redis.RedisClients;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires stock-service: config, schema, clients, routes, background jobs. */
+public final class Main {
+  static final int BODY_LIMIT_BYTES = 16 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    try {
+      RunningService service = start(Env.system()).await();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> service.stop().await(), "seckill-stock-stop"));
+      LOG.info("stock-service listening on port {}", service.httpPort());
+    } catch (ConfigException e) {
+      System.err.println("seckill-stock-service: " + e.getMessage());
+      System.exit(2);
+    } catch (Throwable e) {
+      LOG.error("stock-service failed to start", e);
+      System.exit(1);
+    }
+  }
+
+  public static Future<RunningService> start(Env env) {
+    StockConfig config = StockConfig.from(env);
+    LOG.info("starting stock-service with {}", config);
+    ServiceRuntime runtime = ServiceRuntime.create("stock-service", 2);
+    Vertx vertx = runtime.vertx();
+    return vertx.executeBlocking(() -> SchemaMigrator.migrate(config.pg().url()))
+        .compose(migrated -> wire(runtime, config))
+        .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure)));
+  }
+
+  private static Future<RunningService> wire(ServiceRuntime runtime, StockConfig config) {
+    Vertx vertx = runtime.vertx();
+    Pool pool = PgPools.create(vertx, config.pg(), "stock-service");
+    Redis redisClient = RedisClients.create(vertx, config.redis());
+    RedisAPI redis = RedisAPI.api(redisClient);
+    KafkaLag kafkaLag = new KafkaLag(vertx, config.kafka().bootstrap(), config.kafka().ordersTopic(), config.consumerGroup());
+
+    RestockPublisher restock = new RestockPublisher(redis);
+    StockProbe probe = new StockProbe(pool, redis);
+    SaleWarmup warmup = new SaleWarmup(pool, redis, restock);
+    StockReturnApplier applier = new StockReturnApplier(pool, redis, restock, config.orderStatusTtlS());
+    OrderCancellation cancellation = new OrderCancellation(pool, applier, runtime.registry());
+    PaymentTimeoutSweeper sweeper = new PaymentTimeoutSweeper(pool, cancellation);
+    Reconciler reconciler = new Reconciler(pool, redis, kafkaLag, restock, new StockGauges(runtime.registry()), config);
+    PaymentProcessor payments = new PaymentProcessor(pool, redis, config.orderStatusTtlS());
+
+    Router router = Router.router(vertx);
+    router.route().handler(RequestIds.handler());
+    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    router.route("/admin/*").handler(new AdminAuth(config.adminToken()));
+    new SaleRoutes(pool, warmup, probe, reconciler).mount(router);
+    new OrderRoutes(cancellation).mount(router);
+    new PaymentRoutes(payments, config.paymentSecret(), runtime.registry()).mount(router);
+    String openapi = resource("/openapi.yaml");
+    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(openapi));
+    runtime.mountMetrics(router);
+    new Health(2_000)
+        .check("postgresql", () -> pool.query("SELECT 1").execute())
+        .check("redis", () -> redis.ping(List.of()))
+        .mount(router, vertx);
+    router.route().failureHandler(Problems.failureHandler());
+    router.errorHandler(404, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.NOT_FOUND, "no such resource")));
+    router.errorHandler(405, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.METHOD_NOT_ALLOWED, null)));
+
+    StockHttpVerticle http = new StockHttpVerticle(router, config.httpPort());
+    return vertx.deployVerticle(http)
+        .compose(id -> vertx.deployVerticle(new BackgroundJobs(sweeper, applier, reconciler, config)))
+        .map(id -> (RunningService) new StockService(runtime, http.actualPort(), router, pool, redisClient, kafkaLag))
+        .recover(failure -> {
+          kafkaLag.close();
+          return Future.failedFuture(failure);
+        });
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = Main.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + name, e);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.seckill.stock;
+
+/** Every SQL statement about orders, payments and stock returns, named by intent. Status changes are conditional updates. */
+final class OrderQueries {
+  private OrderQueries() {
+  }
+
+  /** Locks the order row so a payment and a cancel of the same order serialise. */
+  static final String LOCK_ORDER_WITH_PRICE = """
+      SELECT o.order_id, o.sale_id, o.user_id, o.quantity, o.status, s.price_cents
+      FROM orders o JOIN sale s ON s.sale_id = o.sale_id
+      WHERE o.order_id = $1
+      FOR UPDATE OF o""";
+
+  static final String ORDER_STATUS = "SELECT sale_id, status FROM orders WHERE order_id = $1";
+
+  /**
+   * The dedup record of a payment. A paymentId first seen for an order that was not yet a row
+   * (UNKNOWN_ORDER) may be processed again once the order exists; anything else is a duplicate.
+   */
+  static final String RECORD_PAYMENT_EVENT = """
+      INSERT INTO payment_event (payment_id, order_id, amount_cents, outcome)
+      VALUES ($1, $2, $3, $4)
+      ON CONFLICT (payment_id) DO UPDATE
+        SET order_id = EXCLUDED.order_id, amount_cents = EXCLUDED.amount_cents, outcome = EXCLUDED.outcome,
+            received_at = now()
+        WHERE payment_event.outcome = 'UNKNOWN_ORDER'
+      RETURNING payment_id""";
+
+  static final String RECORD_UNKNOWN_ORDER_PAYMENT = """
+      INSERT INTO payment_event (payment_id, order_id, amount_cents, outcome)
+      VALUES ($1, $2, $3, 'UNKNOWN_ORDER')
+      ON CONFLICT (payment_id) DO NOTHING""";
+
+  static final String CORRECT_PAYMENT_OUTCOME = "UPDATE payment_event SET outcome = $2 WHERE payment_id = $1";
+
+  static final String MARK_PAID = """
+      UPDATE orders SET status = 'PAID', paid_at = now(), payment_id = $2, updated_at = now()
+      WHERE order_id = $1 AND status = 'PENDING_PAYMENT'""";
+
+  /** One batch of timed-out orders; rows another sweeper holds are skipped, not waited for. */
+  static final String LOCK_TIMED_OUT_BATCH = """
+      SELECT o.order_id FROM orders o JOIN sale s ON s.sale_id = o.sale_id
+      WHERE o.status = 'PENDING_PAYMENT'
+        AND o.created_at < now() - make_interval(secs => s.payment_timeout_s)
+      ORDER BY o.created_at
+      LIMIT $1
+      FOR UPDATE OF o SKIP LOCKED""";
+
+  /** The conditional update whose returned rows decide which orders give stock back. */
+  static final String CANCEL_PENDING = """
+      UPDATE orders SET status = 'CANCELLED', reason = $2, updated_at = now()
+      WHERE order_id = ANY($1) AND status = 'PENDING_PAYMENT'
+      RETURNING order_id, sale_id, quantity""";
+
+  static final String CANCEL_PENDING_OF_SHOPPER = """
+      UPDATE orders SET status = 'CANCELLED', reason = $3, updated_at = now()
+      WHERE order_id = $1 AND user_id = $2 AND status = 'PENDING_PAYMENT'
+      RETURNING order_id, sale_id, quantity""";
+
+  static final String ORDER_STATUS_OF_SHOPPER = "SELECT status FROM orders WHERE order_id = $1 AND user_id = $2";
+
+  static final String INSERT_STOCK_RETURN = """
+      INSERT INTO stock_return (order_id, sale_id, quantity, cause) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (order_id) DO NOTHING""";
+
+  static final String UNAPPLIED_RETURNS = """
+      SELECT order_id, sale_id, quantity, cause FROM stock_return
+      WHERE NOT applied_to_redis ORDER BY created_at LIMIT $1""";
+
+  static final String MARK_RETURN_APPLIED = "UPDATE stock_return SET applied_to_redis = TRUE WHERE order_id = $1";
+}

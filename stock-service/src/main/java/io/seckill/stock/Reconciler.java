@@ -1,0 +1,178 @@
+package io.seckill.stock;
+
+import io.seckill.common.order.OrderStatus;
+import io.seckill.common.redis.LuaScript;
+import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.SeckillScripts;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compares each active sale's Redis state with PostgreSQL, heals what it safely can, and exports the
+ * drift. Healing, in order: pending entries that are rows already leave {@code pending} (their status
+ * cached from the DB; a FAILED row's reservation is released); reservations orphaned by a gateway that
+ * died between Redis and Kafka are released; then the stock itself is corrected.
+ */
+final class Reconciler {
+  static final LuaScript SET_STOCK_IF_UNCHANGED = LuaScript.load("reconcile_stock");
+  static final String ORPHANED = "ORPHANED";
+  private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+  private final Pool pool;
+  private final RedisAPI redis;
+  private final StockProbe probe;
+  private final KafkaLag kafkaLag;
+  private final RestockPublisher restock;
+  private final StockGauges gauges;
+  private final long orphanAfterMs;
+  private final int orderStatusTtlS;
+
+  Reconciler(Pool pool, RedisAPI redis, KafkaLag kafkaLag, RestockPublisher restock, StockGauges gauges,
+             StockConfig config) {
+    this.pool = pool;
+    this.redis = redis;
+    this.probe = new StockProbe(pool, redis);
+    this.kafkaLag = kafkaLag;
+    this.restock = restock;
+    this.gauges = gauges;
+    this.orphanAfterMs = config.orphanAfterMs();
+    this.orderStatusTtlS = config.orderStatusTtlS();
+  }
+
+  /** One pass over every active sale; a sale that fails is logged and the others still run. */
+  Future<Integer> reconcileActiveSales() {
+    return pool.query(SaleQueries.ACTIVE_SALE_IDS).execute().compose(rows -> caughtUp().compose(lagFree -> {
+      Future<Integer> chain = Future.succeededFuture(0);
+      for (var row : rows) {
+        long saleId = row.getLong("sale_id");
+        chain = chain.compose(done -> reconcile(saleId, lagFree).map(done + 1).recover(failure -> {
+          LOG.warn("reconciliation of sale {} failed: {}", saleId, failure.getMessage());
+          return Future.succeededFuture(done);
+        }));
+      }
+      return chain;
+    }));
+  }
+
+  Future<JsonObject> reconcile(long saleId) {
+    return caughtUp().compose(lagFree -> reconcile(saleId, lagFree));
+  }
+
+  /**
+   * Kafka lag is read BEFORE PostgreSQL: zero lag then means every order produced before that moment is a
+   * row by the time the DB is read, so a pending entry still missing from the DB was never produced.
+   * Fail closed: if Kafka cannot say, no reservation is treated as orphaned.
+   */
+  private Future<Boolean> caughtUp() {
+    return kafkaLag.lag().map(lag -> lag == 0L).recover(failure -> {
+      LOG.warn("consumer lag unknown, orphaned reservations are kept this pass: {}", failure.getMessage());
+      return Future.succeededFuture(false);
+    });
+  }
+
+  private Future<JsonObject> reconcile(long saleId, boolean lagFree) {
+    JsonArray settled = new JsonArray();
+    JsonArray orphans = new JsonArray();
+    return probe.probe(saleId)
+        .compose(before -> settleAndRelease(before, lagFree, settled, orphans).map(before))
+        .compose(before -> probe.probe(saleId).compose(measured -> healStock(measured).map(healed -> {
+          long driftAfter = healed == null ? measured.drift() : healed - (measured.sale().remaining() - measured.inFlightUnits());
+          Long stockAfter = healed == null ? measured.redisStock() : healed;
+          gauges.record(saleId, stockAfter, measured.sale().remaining(), driftAfter);
+          return new JsonObject()
+              .put("saleId", saleId)
+              .put("kafkaCaughtUp", lagFree)
+              .put("driftBefore", before.drift())
+              .put("settledPending", settled)
+              .put("orphansReleased", orphans)
+              .put("inFlightOrders", measured.inFlight().size())
+              .put("redisStock", stockAfter)
+              .put("dbRemaining", measured.sale().remaining())
+              .put("unappliedReturnUnits", measured.unappliedUnits())
+              .put("stockHealed", healed == null ? null
+                  : new JsonObject().put("from", measured.redisStock()).put("to", healed))
+              .put("drift", driftAfter);
+        })));
+  }
+
+  private Future<Void> settleAndRelease(StockSnapshot snapshot, boolean lagFree, JsonArray settled, JsonArray orphans) {
+    long saleId = snapshot.sale().saleId();
+    long now = System.currentTimeMillis();
+    List<Future<?>> steps = new ArrayList<>();
+    for (StockSnapshot.PendingEntry entry : snapshot.pending()) {
+      if (entry.inDb()) {
+        steps.add(settle(saleId, entry).onSuccess(x -> settled.add(entry.orderId())));
+      } else if (lagFree && now - entry.reservedAt() >= orphanAfterMs && entry.cachedQuantity() != null) {
+        steps.add(release(saleId, entry.orderId(), entry.cachedUserId(), entry.cachedQuantity(), ORPHANED)
+            .onSuccess(released -> {
+              if (released) {
+                orphans.add(entry.orderId());
+                LOG.warn("released reservation {} of sale {}: never reached Kafka or the DB", entry.orderId(), saleId);
+              }
+            }));
+      }
+    }
+    return Future.all(steps).mapEmpty();
+  }
+
+  /** A pending entry whose order is a row: drop it from pending and cache the DB status. */
+  private Future<?> settle(long saleId, StockSnapshot.PendingEntry entry) {
+    String key = RedisKeys.order(saleId, entry.orderId());
+    if (OrderStatus.FAILED.name().equals(entry.dbStatus())) {
+      // The DB refused it and holds no stock for it: the Redis reservation goes back (idempotent).
+      return release(saleId, entry.orderId(), entry.dbUserId(), entry.dbQuantity(),
+          entry.dbReason() == null ? "REFUSED" : entry.dbReason());
+    }
+    Future<?> persisted = SeckillScripts.PERSISTED.run(redis, List.of(RedisKeys.pending(saleId), key),
+        List.of(entry.orderId(), entry.dbUserId(), Integer.toString(entry.dbQuantity()), entry.dbStatus(),
+            Integer.toString(orderStatusTtlS)));
+    if (OrderStatus.PENDING_PAYMENT.name().equals(entry.dbStatus())) {
+      return persisted;
+    }
+    // PAID and CANCELLED are final: always right to cache, whatever the cache said before.
+    return persisted.compose(x -> redis.hset(List.of(key, "status", entry.dbStatus())));
+  }
+
+  private Future<Boolean> release(long saleId, String orderId, String userId, int quantity, String reason) {
+    List<String> keys = List.of(RedisKeys.stock(saleId), RedisKeys.buyers(saleId), RedisKeys.pending(saleId),
+        RedisKeys.order(saleId, orderId));
+    List<String> args = List.of(orderId, userId == null ? "" : userId, Integer.toString(quantity),
+        OrderStatus.FAILED.name(), reason, Integer.toString(orderStatusTtlS));
+    return SeckillScripts.RELEASE.run(redis, keys, args).compose(result -> {
+      boolean released = result.get(0).toInteger() == 1;
+      return released ? restock.publish(saleId).map(true) : Future.succeededFuture(false);
+    });
+  }
+
+  /**
+   * Sets Redis stock to what PostgreSQL says, only when nothing is in flight. The target is DB remaining
+   * minus the units of returns not yet applied to Redis (return.lua will still add those). Lowering is
+   * always safe — it can only undersell. Raising is safe only with an empty {@code pending}: then no
+   * admitted order is missing from the DB's count. reconcile_stock.lua re-checks both atomically (stock
+   * unchanged since we read it, pending still empty), so a shopper admitted meanwhile is never overwritten.
+   * Returns the new stock, or null when nothing was changed.
+   */
+  private Future<Long> healStock(StockSnapshot s) {
+    long saleId = s.sale().saleId();
+    long target = s.sale().remaining() - s.unappliedUnits();
+    if (s.redisStock() == null || !s.pending().isEmpty() || target < 0 || target == s.redisStock()) {
+      return Future.succeededFuture(null);
+    }
+    return SET_STOCK_IF_UNCHANGED.run(redis, List.of(RedisKeys.stock(saleId), RedisKeys.pending(saleId)),
+        List.of(Long.toString(s.redisStock()), Long.toString(target))).compose(result -> {
+          if (result.toInteger() != 1) {
+            return Future.succeededFuture(null);
+          }
+          LOG.warn("healed Redis stock of sale {}: {} -> {} (DB remaining {})", saleId, s.redisStock(), target,
+              s.sale().remaining());
+          return target > s.redisStock() ? restock.publish(saleId).map(target) : Future.succeededFuture(target);
+        });
+  }
+}

@@ -1,0 +1,36 @@
+package io.seckill.stock;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+
+/** One row of {@code sale}, as the admin API shows it. */
+public record Sale(long saleId, String itemName, long priceCents, int initialStock, int remaining, int perUserLimit,
+                   Instant startsAt, Instant endsAt, int paymentTimeoutS, boolean requireToken) {
+
+  public static Sale from(Row row) {
+    return new Sale(row.getLong("sale_id"), row.getString("item_name"), row.getLong("price_cents"),
+        row.getInteger("initial_stock"), row.getInteger("remaining"), row.getInteger("per_user_limit"),
+        row.getOffsetDateTime("starts_at").toInstant(), row.getOffsetDateTime("ends_at").toInstant(),
+        row.getInteger("payment_timeout_s"), row.getBoolean("require_token"));
+  }
+
+  /** OPEN by the clock alone: the window the gateway admits shoppers in. */
+  public boolean openAt(Instant now) {
+    return !now.isBefore(startsAt) && now.isBefore(endsAt);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("saleId", saleId)
+        .put("itemName", itemName)
+        .put("priceCents", priceCents)
+        .put("stock", initialStock)
+        .put("remaining", remaining)
+        .put("startsAt", startsAt.toString())
+        .put("endsAt", endsAt.toString())
+        .put("perUserLimit", perUserLimit)
+        .put("paymentTimeoutSeconds", paymentTimeoutS)
+        .put("requirePurchaseToken", requireToken);
+  }
+}

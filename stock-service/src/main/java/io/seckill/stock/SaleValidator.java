@@ -1,0 +1,86 @@
+package io.seckill.stock;
+
+import io.seckill.common.http.ErrorCode;
+import io.seckill.common.http.ProblemException;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Set;
+
+/** Strict validation of a new sale: every field typed and bounded, unknown fields refused, the field named in the error. */
+final class SaleValidator {
+  static final int MIN_PAYMENT_TIMEOUT_S = 10;
+  static final int MAX_PAYMENT_TIMEOUT_S = 86_400;
+  private static final Set<String> FIELDS = Set.of("itemName", "priceCents", "stock", "startsAt", "endsAt",
+      "perUserLimit", "paymentTimeoutSeconds", "requirePurchaseToken");
+
+  private SaleValidator() {
+  }
+
+  /** A validated request to create a sale. */
+  record NewSale(String itemName, long priceCents, int stock, Instant startsAt, Instant endsAt, int perUserLimit,
+                 int paymentTimeoutS, boolean requireToken) {
+  }
+
+  static NewSale validate(JsonObject body) {
+    for (String field : body.fieldNames()) {
+      if (!FIELDS.contains(field)) {
+        throw invalid(field, "is not a known field");
+      }
+    }
+    String itemName = text(body, "itemName");
+    if (itemName.isBlank() || itemName.length() > 200) {
+      throw invalid("itemName", "must be 1 to 200 characters");
+    }
+    long priceCents = integer(body, "priceCents", 0, Long.MAX_VALUE);
+    int stock = (int) integer(body, "stock", 0, Integer.MAX_VALUE);
+    Instant startsAt = instant(body, "startsAt");
+    Instant endsAt = instant(body, "endsAt");
+    if (!endsAt.isAfter(startsAt)) {
+      throw invalid("endsAt", "must be after startsAt");
+    }
+    int perUserLimit = (int) integer(body, "perUserLimit", 1, Integer.MAX_VALUE);
+    int timeout = (int) integer(body, "paymentTimeoutSeconds", MIN_PAYMENT_TIMEOUT_S, MAX_PAYMENT_TIMEOUT_S);
+    Object token = body.getValue("requirePurchaseToken");
+    if (token != null && !(token instanceof Boolean)) {
+      throw invalid("requirePurchaseToken", "must be true or false");
+    }
+    return new NewSale(itemName, priceCents, stock, startsAt, endsAt, perUserLimit, timeout, Boolean.TRUE.equals(token));
+  }
+
+  static ProblemException invalid(String field, String problem) {
+    return new ProblemException(ErrorCode.INVALID_REQUEST, field + " " + problem, new JsonObject().put("field", field), Map.of());
+  }
+
+  static String text(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (!(value instanceof String s)) {
+      throw invalid(field, value == null ? "is required" : "must be a string");
+    }
+    return s;
+  }
+
+  static long integer(JsonObject body, String field, long min, long max) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      throw invalid(field, "is required");
+    }
+    if (!(value instanceof Integer || value instanceof Long)) {
+      throw invalid(field, "must be an integer");
+    }
+    long n = ((Number) value).longValue();
+    if (n < min || n > max) {
+      throw invalid(field, "must be between " + min + " and " + max);
+    }
+    return n;
+  }
+
+  private static Instant instant(JsonObject body, String field) {
+    try {
+      return Instant.parse(text(body, field));
+    } catch (DateTimeParseException e) {
+      throw invalid(field, "must be an ISO-8601 UTC instant like 2026-11-26T12:00:00Z");
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.seckill.stock;
+
+import io.seckill.common.config.Env;
+import io.seckill.common.config.PgSettings;
+import io.seckill.common.config.RedisSettings;
+import io.seckill.common.kafka.KafkaSettings;
+
+/**
+ * Everything stock-service reads from the environment, validated once at start.
+ *
+ * @param adminToken          bearer token operators (and the gateway, for shopper cancels) present on /admin
+ * @param paymentSecret       HMAC key of the payment provider's callbacks
+ * @param consumerGroup       the order consumer's group; its lag tells whether an order can still be on its way
+ * @param sweepIntervalMs     how often timed-out orders are cancelled and unapplied returns retried
+ * @param reconcileIntervalMs how often Redis is compared with PostgreSQL
+ * @param orphanAfterMs       age after which an in-flight reservation with no DB row and no Kafka lag is an orphan
+ * @param orderStatusTtlS     TTL of the Redis order status cache
+ */
+public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafka, int httpPort, String adminToken,
+                          String paymentSecret, String consumerGroup, int sweepIntervalMs, int reconcileIntervalMs,
+                          int orphanAfterMs, int orderStatusTtlS) {
+  public static final int SECRET_MIN_LENGTH = 32;
+
+  public static StockConfig from(Env env) {
+    return new StockConfig(
+        RedisSettings.from(env),
+        PgSettings.from(env, 16),
+        KafkaSettings.from(env),
+        env.port("SECKILL_HTTP_PORT", 8081),
+        env.secret("SECKILL_ADMIN_TOKEN", SECRET_MIN_LENGTH),
+        env.secret("SECKILL_PAYMENT_SECRET", SECRET_MIN_LENGTH),
+        env.optional("SECKILL_CONSUMER_GROUP", "seckill-order-consumer"),
+        env.integer("SECKILL_SWEEP_INTERVAL_MS", 1000, 10, 3_600_000),
+        env.integer("SECKILL_RECONCILE_INTERVAL_MS", 5000, 10, 3_600_000),
+        env.integer("SECKILL_ORPHAN_AFTER_MS", 30_000, 0, 86_400_000),
+        env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000));
+  }
+
+  @Override
+  public String toString() {
+    return "StockConfig[" + redis + ", " + pg + ", " + kafka + ", httpPort=" + httpPort + ", consumerGroup=" + consumerGroup
+        + ", sweepIntervalMs=" + sweepIntervalMs + ", reconcileIntervalMs=" + reconcileIntervalMs
+        + ", orphanAfterMs=" + orphanAfterMs + ", orderStatusTtlS=" + orderStatusTtlS + ", secrets=***]";
+  }
+}

@@ -1,0 +1,118 @@
+package io.seckill.stock;
+
+import io.seckill.common.http.ErrorCode;
+import io.seckill.common.http.ProblemException;
+import io.seckill.common.redis.RedisKeys;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a sale's stock from Redis and then from PostgreSQL. Redis is read first on purpose: an order
+ * persisted meanwhile leaves {@code pending} only after its DB commit, so the DB read sees every
+ * order Redis no longer counts as in flight — the snapshot can over-count in-flight units, never under.
+ */
+final class StockProbe {
+  private final Pool pool;
+  private final RedisAPI redis;
+
+  StockProbe(Pool pool, RedisAPI redis) {
+    this.pool = pool;
+    this.redis = redis;
+  }
+
+  Future<StockSnapshot> probe(long saleId) {
+    // Fail closed: without Redis there is no snapshot to report or heal from.
+    return redis.get(RedisKeys.stock(saleId)).compose(stock -> redis.hlen(RedisKeys.buyers(saleId)).compose(buyers ->
+        redis.zrange(List.of(RedisKeys.pending(saleId), "0", "-1", "WITHSCORES")).compose(pending ->
+            cachedOrders(saleId, pending).compose(cached -> readDb(saleId, cached).map(db -> new StockSnapshot(db.sale,
+                stock == null ? null : stock.toLong(), buyers.toLong(), db.pending, db.totals, db.unapplied))))));
+  }
+
+  private record Cached(String orderId, long reservedAt, String userId, Integer quantity) {
+  }
+
+  private record DbPart(Sale sale, List<StockSnapshot.PendingEntry> pending, JsonObject totals, long unapplied) {
+  }
+
+  private Future<List<Cached>> cachedOrders(long saleId, Response pending) {
+    List<String> ids = new ArrayList<>();
+    List<Long> scores = new ArrayList<>();
+    flattenScores(pending, ids, scores);
+    List<Future<Response>> reads = ids.stream()
+        .map(id -> redis.hmget(List.of(RedisKeys.order(saleId, id), "userId", "quantity"))).toList();
+    return Future.all(reads).map(all -> {
+      List<Cached> cached = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        Response hash = reads.get(i).result();
+        Response quantity = hash.get(1);
+        cached.add(new Cached(ids.get(i), scores.get(i), hash.get(0) == null ? null : hash.get(0).toString(),
+            quantity == null ? null : quantity.toInteger()));
+      }
+      return cached;
+    });
+  }
+
+  /** ZRANGE WITHSCORES answers [id, score, ...] under RESP2 and [[id, score], ...] under RESP3. */
+  private static void flattenScores(Response pending, List<String> ids, List<Long> scores) {
+    for (int i = 0; i < pending.size(); i++) {
+      Response item = pending.get(i);
+      if (item.isArray()) {
+        ids.add(item.get(0).toString());
+        scores.add(item.get(1).toDouble().longValue());
+      } else {
+        ids.add(item.toString());
+        scores.add(pending.get(++i).toDouble().longValue());
+      }
+    }
+  }
+
+  private Future<DbPart> readDb(long saleId, List<Cached> cached) {
+    String[] ids = cached.stream().map(Cached::orderId).toArray(String[]::new);
+    // Fail closed: the DB is the authority; nothing is reported or healed without it.
+    return pool.withTransaction(tx -> tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute()
+        .compose(ignored -> loadSale(tx, saleId))
+        .compose(sale -> tx.preparedQuery(SaleQueries.ORDER_TOTALS_BY_STATUS).execute(Tuple.of(saleId)).compose(totals ->
+            tx.preparedQuery(SaleQueries.ORDERS_AMONG).execute(Tuple.of(saleId, ids)).compose(rows ->
+                tx.preparedQuery(SaleQueries.UNAPPLIED_RETURNS_OF_SALE).execute(Tuple.of(saleId)).map(unapplied -> {
+                  Map<String, Row> byId = new HashMap<>();
+                  rows.forEach(row -> byId.put(row.getString("order_id"), row));
+                  List<StockSnapshot.PendingEntry> entries = cached.stream().map(c -> entry(c, byId.get(c.orderId()))).toList();
+                  return new DbPart(sale, entries, totalsJson(totals), unapplied.iterator().next().getLong("unapplied"));
+                })))));
+  }
+
+  static Future<Sale> loadSale(SqlConnection connection, long saleId) {
+    return connection.preparedQuery(SaleQueries.SALE_BY_ID).execute(Tuple.of(saleId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw new ProblemException(ErrorCode.SALE_NOT_FOUND, "no sale " + saleId);
+      }
+      return Sale.from(rows.iterator().next());
+    });
+  }
+
+  private static StockSnapshot.PendingEntry entry(Cached c, Row row) {
+    return new StockSnapshot.PendingEntry(c.orderId(), c.reservedAt(), c.userId(), c.quantity(),
+        row == null ? null : row.getString("status"), row == null ? null : row.getString("reason"),
+        row == null ? null : row.getInteger("quantity"), row == null ? null : row.getString("user_id"));
+  }
+
+  private static JsonObject totalsJson(Iterable<Row> rows) {
+    Map<String, Long> units = new HashMap<>();
+    rows.forEach(row -> units.put(row.getString("status"), row.getLong("units")));
+    return new JsonObject()
+        .put("pendingPayment", units.getOrDefault("PENDING_PAYMENT", 0L))
+        .put("paid", units.getOrDefault("PAID", 0L))
+        .put("cancelled", units.getOrDefault("CANCELLED", 0L))
+        .put("failed", units.getOrDefault("FAILED", 0L));
+  }
+}

@@ -1,0 +1,51 @@
+package io.seckill.stock;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * One look at a sale's stock: Redis first, then PostgreSQL (that order matters, see {@link StockProbe}).
+ *
+ * @param redisStock      Redis stock, null when Redis holds none for the sale (not warmed up)
+ * @param dbTotals        orders and units per status: {pendingPayment, paid, cancelled, failed}
+ * @param unappliedUnits  units returned in the DB whose return has not reached Redis yet
+ */
+public record StockSnapshot(Sale sale, Long redisStock, long redisBuyers, List<PendingEntry> pending, JsonObject dbTotals,
+                            long unappliedUnits) {
+
+  /**
+   * A reservation in the Redis {@code pending} zset.
+   *
+   * @param reservedAt     epoch ms of the reservation (the zset score)
+   * @param cachedUserId   from the Redis order status hash; null if it expired
+   * @param cachedQuantity from the Redis order status hash; null if it expired
+   * @param dbStatus       the order's row status, null when it is not a row (in flight)
+   */
+  public record PendingEntry(String orderId, long reservedAt, String cachedUserId, Integer cachedQuantity,
+                             String dbStatus, String dbReason, Integer dbQuantity, String dbUserId) {
+    public boolean inDb() {
+      return dbStatus != null;
+    }
+  }
+
+  public List<PendingEntry> inFlight() {
+    return pending.stream().filter(p -> !p.inDb()).toList();
+  }
+
+  /** Units reserved in Redis whose order is not a row yet; an expired status hash counts the per-user limit. */
+  public long inFlightUnits() {
+    return inFlight().stream().mapToLong(p -> p.cachedQuantity() == null ? sale.perUserLimit() : p.cachedQuantity()).sum();
+  }
+
+  /** Redis stock minus (DB remaining net of in-flight orders); 0 when converged, 0 when Redis has no state. */
+  public long drift() {
+    return redisStock == null ? 0 : redisStock - (sale.remaining() - inFlightUnits());
+  }
+
+  public JsonObject toJson() {
+    JsonObject db = dbTotals.copy().put("remaining", sale.remaining());
+    JsonObject redis = new JsonObject().put("stock", redisStock).put("buyers", redisBuyers).put("pending", pending.size());
+    return sale.toJson().put("db", db).put("redis", redis).put("drift", drift())
+        .put("inFlight", new JsonObject().put("orders", inFlight().size()).put("units", inFlightUnits()));
+  }
+}
