@@ -1,0 +1,66 @@
+package io.seckill.k8s;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A Deployment or StatefulSet, read through the strict models: what the tests need of either. */
+record Workload(String kind, String name, Integer replicas, LabelSelector selector, PodTemplateSpec template) {
+  /** The three Seckill services and the port each serves HTTP, /metrics and health on. */
+  static final Map<String, Integer> SERVICES = Map.of("gateway", 8080, "stock-service", 8081, "order-consumer", 8082);
+
+  static List<Workload> all(Manifests manifests) {
+    List<Workload> out = new ArrayList<>();
+    for (var node : manifests.ofKind("Deployment")) {
+      Deployment d = StrictKubernetesModels.read(node, Deployment.class);
+      out.add(new Workload("Deployment", d.getMetadata().getName(), d.getSpec().getReplicas(),
+          d.getSpec().getSelector(), d.getSpec().getTemplate()));
+    }
+    for (var node : manifests.ofKind("StatefulSet")) {
+      StatefulSet s = StrictKubernetesModels.read(node, StatefulSet.class);
+      out.add(new Workload("StatefulSet", s.getMetadata().getName(), s.getSpec().getReplicas(),
+          s.getSpec().getSelector(), s.getSpec().getTemplate()));
+    }
+    return out;
+  }
+
+  static Workload named(Manifests manifests, String name) {
+    return all(manifests).stream().filter(w -> w.name.equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError(manifests.overlay() + ": no workload named " + name));
+  }
+
+  PodSpec pod() {
+    return template.getSpec();
+  }
+
+  Map<String, String> podLabels() {
+    return template.getMetadata().getLabels() == null ? Map.of() : template.getMetadata().getLabels();
+  }
+
+  boolean isSeckillService() {
+    return SERVICES.containsKey(name);
+  }
+
+  /** The container named after the workload (the service itself, not a sidecar). */
+  Container mainContainer() {
+    return pod().getContainers().stream().filter(c -> c.getName().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError(id() + " has no container named " + name));
+  }
+
+  List<Container> containers() {
+    List<Container> all = new ArrayList<>(pod().getContainers());
+    Optional.ofNullable(pod().getInitContainers()).ifPresent(all::addAll);
+    return all;
+  }
+
+  String id() {
+    return kind + "/" + name;
+  }
+}
