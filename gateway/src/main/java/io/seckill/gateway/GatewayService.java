@@ -3,6 +3,12 @@ package io.seckill.gateway;
 import io.seckill.common.RunningService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -19,6 +25,7 @@ public final class GatewayService implements RunningService {
   private final StockServiceClient stockService;
   private final RestockSubscriber restock;
   private final GatewayMetrics metrics;
+  private final List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
   private int port;
   private Future<Void> stopping;
 
@@ -31,6 +38,26 @@ public final class GatewayService implements RunningService {
     this.stockService = stockService;
     this.restock = restock;
     this.metrics = metrics;
+  }
+
+  GatewayVerticle track(GatewayVerticle verticle) {
+    verticles.add(verticle);
+    return verticle;
+  }
+
+  /** "METHOD /path/{param}" of every route served under /api (the OpenAPI document must list the same set). */
+  public Set<String> apiRoutes() {
+    Set<String> routes = new TreeSet<>();
+    for (Route route : verticles.get(0).servedRouter().getRoutes()) {
+      String path = route.getPath();
+      if (path == null || !path.startsWith("/api/") || route.methods() == null || route.methods().isEmpty()) {
+        continue;
+      }
+      for (HttpMethod method : route.methods()) {
+        routes.add(method.name() + " " + path.replaceAll(":([A-Za-z]+)", "{$1}"));
+      }
+    }
+    return routes;
   }
 
   GatewayService listeningOn(int port) {

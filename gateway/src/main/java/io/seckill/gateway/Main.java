@@ -86,7 +86,7 @@ public final class Main {
         .onFailure(e -> LOG.warn("could not preload Lua scripts: {}", e.toString()))
         .recover(e -> Future.succeededFuture());
     return Future.all(preload, publisher.warmUp(vertx), restock.start())
-        .compose(ready -> vertx.deployVerticle(() -> new GatewayVerticle(components, port),
+        .compose(ready -> vertx.deployVerticle(() -> service.track(new GatewayVerticle(components, port)),
             new DeploymentOptions().setInstances(config.eventLoops())))
         .map(id -> (RunningService) service.listeningOn(port))
         .recover(e -> service.stop().transform(stopped -> Future.failedFuture(e)));

@@ -1,0 +1,208 @@
+package io.seckill.gateway;
+
+import io.seckill.common.RunningService;
+import io.seckill.common.auth.Jwt;
+import io.seckill.common.config.Env;
+import io.seckill.common.db.PgUrls;
+import io.seckill.common.db.SchemaMigrator;
+import io.seckill.common.kafka.InvalidOrderMessage;
+import io.seckill.common.kafka.OrderMessage;
+import io.seckill.common.kafka.OrderMessageCodec;
+import io.seckill.common.redis.RedisKeys;
+import io.seckill.infra.LocalInfra;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import redis.clients.jedis.Jedis;
+
+/** A gateway started in-process against the shared real Redis, PostgreSQL and Kafka, plus helpers to call it. */
+final class GatewayHarness implements AutoCloseable {
+  static final String SECRET = "test-jwt-secret-0123456789-abcdefghij";
+  static final String ADMIN_TOKEN = "test-admin-token-0123456789-abcdefghij";
+  static final Jwt JWT = new Jwt(SECRET);
+
+  final LocalInfra infra = LocalInfra.shared();
+  final String pgUrl;
+  final String topic;
+  final RunningService service;
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  GatewayHarness(Map<String, String> overrides) {
+    pgUrl = infra.createDatabase("gateway_test");
+    SchemaMigrator.migrate(pgUrl);
+    topic = infra.createTopic(LocalInfra.uniqueName("orders"), 2);
+    Map<String, String> env = new HashMap<>();
+    env.put("SECKILL_REDIS_URL", infra.redisUrl());
+    env.put("SECKILL_PG_URL", pgUrl);
+    env.put("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
+    env.put("SECKILL_HTTP_PORT", "0");
+    env.put("SECKILL_EVENT_LOOPS", "2");
+    env.put("SECKILL_JWT_SECRET", SECRET);
+    env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("SECKILL_ORDERS_TOPIC", topic);
+    env.put("SECKILL_RATE_USER_PER_S", "1000");
+    env.put("SECKILL_RATE_USER_BURST", "1000");
+    env.put("SECKILL_RATE_IP_PER_S", "1000000");
+    env.put("SECKILL_RATE_IP_BURST", "1000000");
+    env.putAll(overrides);
+    service = await(Main.start(Env.of(env)));
+  }
+
+  GatewayMetrics metrics() {
+    return ((GatewayService) service).metrics();
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + service.httpPort() + path;
+  }
+
+  static String token(String user) {
+    return JWT.mint(user, 600);
+  }
+
+  HttpResponse<String> get(String path, String user) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).GET().timeout(Duration.ofSeconds(20));
+    if (user != null) {
+      b.header("Authorization", "Bearer " + token(user));
+    }
+    return send(b.build());
+  }
+
+  HttpResponse<String> postJson(String path, String user, String body, String... headers) {
+    return send(postRequest(path, user, body, headers));
+  }
+
+  CompletableFuture<HttpResponse<String>> postJsonAsync(String path, String user, String body, String... headers) {
+    return http.sendAsync(postRequest(path, user, body, headers), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpRequest postRequest(String path, String user, String body, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
+        .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (user != null) {
+      b.header("Authorization", "Bearer " + token(user));
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.setHeader(headers[i], headers[i + 1]);
+    }
+    return b.build();
+  }
+
+  HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException("request failed: " + request.uri(), e);
+    }
+  }
+
+  /** Seeds a sale as stock-service's warm-up would: a {@code sale} row and the Redis meta hash and stock. */
+  long seedSale(int stock, int perUserLimit, boolean requireToken, long startsAtMs, long endsAtMs) {
+    long saleId = LocalInfra.uniqueSaleIdBase();
+    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
+         PreparedStatement s = c.prepareStatement("""
+             INSERT INTO sale (sale_id, item_name, price_cents, initial_stock, remaining, per_user_limit, starts_at,
+                               ends_at, payment_timeout_s, require_token)
+             VALUES (?, 'Test item', 1999, ?, ?, ?, ?, ?, 600, ?)""")) {
+      s.setLong(1, saleId);
+      s.setInt(2, stock);
+      s.setInt(3, stock);
+      s.setInt(4, perUserLimit);
+      s.setTimestamp(5, new Timestamp(startsAtMs));
+      s.setTimestamp(6, new Timestamp(endsAtMs));
+      s.setBoolean(7, requireToken);
+      s.executeUpdate();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    try (Jedis redis = jedis()) {
+      redis.hset(RedisKeys.meta(saleId), Map.of("startsAt", Long.toString(startsAtMs), "endsAt", Long.toString(endsAtMs),
+          "perUserLimit", Integer.toString(perUserLimit), "requireToken", requireToken ? "1" : "0",
+          "priceCents", "1999", "itemName", "Test item", "paymentTimeoutS", "600"));
+      redis.set(RedisKeys.stock(saleId), Integer.toString(stock));
+    }
+    return saleId;
+  }
+
+  long seedOpenSale(int stock, int perUserLimit) {
+    long now = System.currentTimeMillis();
+    return seedSale(stock, perUserLimit, false, now - 60_000, now + 3_600_000);
+  }
+
+  Jedis jedis() {
+    return new Jedis(URI.create(infra.redisUrl()));
+  }
+
+  long redisStock(long saleId) {
+    try (Jedis redis = jedis()) {
+      return Long.parseLong(redis.get(RedisKeys.stock(saleId)));
+    }
+  }
+
+  void execute(String sql, Object... args) {
+    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(pgUrl)); PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        s.setObject(i + 1, args[i]);
+      }
+      s.executeUpdate();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Every order message on the harness topic, read from the beginning until {@code expected} arrived or 20 s passed. */
+  List<OrderMessage> orderMessages(int expected) {
+    List<OrderMessage> messages = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap(),
+        ConsumerConfig.GROUP_ID_CONFIG, LocalInfra.uniqueName("gateway-test"),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (messages.size() < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          try {
+            messages.add(OrderMessageCodec.decode(record.value()));
+          } catch (InvalidOrderMessage e) {
+            throw new AssertionError("the gateway wrote an invalid order message: " + e.getMessage());
+          }
+        }
+      }
+    }
+    return messages;
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    await(service.stop());
+  }
+}
