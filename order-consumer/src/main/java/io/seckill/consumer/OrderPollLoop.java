@@ -206,11 +206,7 @@ final class OrderPollLoop implements Runnable {
     while (true) {
       try {
         T result = action.call();
-        if (paused) {
-          c.resume(c.paused());
-          paused = false;
-          LOG.info("{}: {} succeeded after {} retries; consumption resumed", name, step, backoff.attempts());
-        }
+        resumeIfPaused(c, step + " succeeded after " + backoff.attempts() + " retries");
         return result;
       } catch (BatchFaults.SimulatedCrash crash) {
         throw crash;
@@ -225,10 +221,22 @@ final class OrderPollLoop implements Runnable {
           c.pause(c.assignment());
           paused = true;
         }
-        if (!pollWhilePaused(c, delay) || inHand.isEmpty()) {
+        if (!pollWhilePaused(c, delay)) {
+          return null;
+        }
+        if (inHand.isEmpty()) {
+          resumeIfPaused(c, "every partition of the batch was revoked");
           return null;
         }
       }
+    }
+  }
+
+  private void resumeIfPaused(KafkaConsumer<byte[], byte[]> c, String why) {
+    if (paused) {
+      c.resume(c.paused());
+      paused = false;
+      LOG.info("{}: {}; consumption resumed", name, why);
     }
   }
 

@@ -168,4 +168,24 @@ class OrderConsumerTest {
     assertThat(count(consumer, SeckillMeter.ORDERS_PERSISTED, "failed_duplicate")).isEqualTo(1);
     assertThat(fx.invariants().holds()).as("%s", fx.invariants()).isTrue();
   }
+
+  @Test
+  void twoInstancesInOneGroupShareThePartitionsAndPersistEveryOrderOnce() throws Exception {
+    fx = new ConsumerFixture(4);
+    fx.createSale(200, 200);
+    OrderConsumerService one = fx.start(Map.of("SECKILL_CONSUMER_THREADS", "1"), BatchFaults.NONE);
+    OrderConsumerService two = fx.start(Map.of("SECKILL_CONSUMER_THREADS", "1"), BatchFaults.NONE);
+    await().atMost(WAIT).until(() -> one.assignedPartitions() > 0 && two.assignedPartitions() > 0
+        && one.assignedPartitions() + two.assignedPartitions() == 4);
+    List<OrderMessage> orders = fx.reserveMany("scale-", 60);
+    fx.produce(orders);
+
+    await().atMost(WAIT).until(() -> fx.committed(fx.group) == 60 && fx.redisPending() == 0);
+    assertThat(fx.rows()).isEqualTo(60);
+    assertThat(count(one, SeckillMeter.ORDERS_PERSISTED, "inserted")).isPositive();
+    assertThat(count(two, SeckillMeter.ORDERS_PERSISTED, "inserted")).isPositive();
+    assertThat(count(one, SeckillMeter.ORDERS_PERSISTED, "inserted") + count(two, SeckillMeter.ORDERS_PERSISTED, "inserted"))
+        .isEqualTo(60);
+    assertThat(fx.invariants().holds()).as("%s", fx.invariants()).isTrue();
+  }
 }

@@ -1,0 +1,61 @@
+package io.seckill.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.seckill.common.config.ConfigException;
+import io.seckill.common.config.Env;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConsumerConfigTest {
+  private static final Map<String, String> REQUIRED = Map.of(
+      "SECKILL_REDIS_URL", "redis://127.0.0.1:6379",
+      "SECKILL_PG_URL", "postgresql://seckill@127.0.0.1:5432/seckill",
+      "SECKILL_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
+
+  @Test
+  void defaultsMatchTheDocumentedTuning() {
+    ConsumerConfig config = ConsumerConfig.from(Env.of(REQUIRED));
+    assertThat(config.httpPort()).isEqualTo(8082);
+    assertThat(config.groupId()).isEqualTo("seckill-order-consumer");
+    assertThat(config.threads()).isEqualTo(2);
+    assertThat(config.maxBatch()).isEqualTo(500);
+    assertThat(config.orderStatusTtlSeconds()).isEqualTo(604_800);
+    assertThat(config.kafka().ordersTopic()).isEqualTo("seckill.orders");
+    assertThat(config.kafka().dlqTopic()).isEqualTo("seckill.orders.dlq");
+    assertThat(config.backoffMin()).isEqualTo(Duration.ofMillis(100));
+    assertThat(config.backoffMax()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aMissingDatabaseUrlStopsTheStartNamingTheVariable() {
+    Map<String, String> env = new HashMap<>(REQUIRED);
+    env.remove("SECKILL_PG_URL");
+    assertThatThrownBy(() -> Main.start(Env.of(env))).isInstanceOf(ConfigException.class).hasMessageContaining("SECKILL_PG_URL");
+  }
+
+  @Test
+  void aMalformedBatchSizeOrInvertedBackoffBoundsAreRejectedByName() {
+    Map<String, String> env = new HashMap<>(REQUIRED);
+    env.put("SECKILL_CONSUMER_MAX_BATCH", "lots");
+    assertThatThrownBy(() -> ConsumerConfig.from(Env.of(env))).hasMessageContaining("SECKILL_CONSUMER_MAX_BATCH");
+    env.remove("SECKILL_CONSUMER_MAX_BATCH");
+    env.put("SECKILL_CONSUMER_BACKOFF_MIN_MS", "1000");
+    env.put("SECKILL_CONSUMER_BACKOFF_MAX_MS", "10");
+    assertThatThrownBy(() -> ConsumerConfig.from(Env.of(env))).hasMessageContaining("SECKILL_CONSUMER_BACKOFF_MAX_MS");
+  }
+
+  @Test
+  void backoffGrowsExponentiallyWithJitterAndStaysWithinItsBounds() {
+    Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(5_000));
+    long first = backoff.nextDelayMs();
+    assertThat(first).isEqualTo(100);
+    for (int i = 0; i < 50; i++) {
+      assertThat(backoff.nextDelayMs()).isBetween(100L, 5_000L);
+    }
+    assertThat(backoff.attempts()).isEqualTo(51);
+  }
+}
