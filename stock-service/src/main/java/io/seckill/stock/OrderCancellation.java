@@ -35,7 +35,7 @@ final class OrderCancellation {
 
   /** Cancels those of {@code orderIds} still PENDING_PAYMENT, inside the caller's transaction. */
   Future<List<StockReturn>> cancelInTransaction(SqlConnection tx, List<String> orderIds, String cause) {
-    return tx.preparedQuery(OrderQueries.CANCEL_PENDING).execute(Tuple.of(orderIds.toArray(String[]::new), cause))
+    return tx.preparedQuery(OrderQueries.CANCEL_PENDING).execute(Tuple.tuple().addArrayOfString(orderIds.toArray(String[]::new)).addString(cause))
         .compose(rows -> giveBack(tx, rows, cause));
   }
 

@@ -47,7 +47,7 @@ final class SaleWarmup {
         .compose(ignored -> StockProbe.loadSale(tx, saleId))
         .compose(sale -> tx.preparedQuery(SaleQueries.BUYERS).execute(Tuple.of(saleId)).compose(buyers ->
             tx.preparedQuery(SaleQueries.RETURNED_ORDER_IDS).execute(Tuple.of(saleId)).compose(returned ->
-                tx.preparedQuery(SaleQueries.ORDERS_AMONG).execute(Tuple.of(saleId, pendingIds)).map(persisted -> {
+                tx.preparedQuery(SaleQueries.ORDERS_AMONG).execute(Tuple.of(saleId).addArrayOfString(pendingIds)).map(persisted -> {
                   List<String> pairs = new ArrayList<>();
                   for (Row row : buyers) {
                     pairs.add(row.getString("user_id"));

@@ -82,7 +82,7 @@ final class StockProbe {
     return pool.withTransaction(tx -> tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute()
         .compose(ignored -> loadSale(tx, saleId))
         .compose(sale -> tx.preparedQuery(SaleQueries.ORDER_TOTALS_BY_STATUS).execute(Tuple.of(saleId)).compose(totals ->
-            tx.preparedQuery(SaleQueries.ORDERS_AMONG).execute(Tuple.of(saleId, ids)).compose(rows ->
+            tx.preparedQuery(SaleQueries.ORDERS_AMONG).execute(Tuple.of(saleId).addArrayOfString(ids)).compose(rows ->
                 tx.preparedQuery(SaleQueries.UNAPPLIED_RETURNS_OF_SALE).execute(Tuple.of(saleId)).map(unapplied -> {
                   Map<String, Row> byId = new HashMap<>();
                   rows.forEach(row -> byId.put(row.getString("order_id"), row));

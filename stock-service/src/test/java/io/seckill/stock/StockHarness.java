@@ -1,0 +1,276 @@
+package io.seckill.stock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.seckill.common.RunningService;
+import io.seckill.common.auth.Signatures;
+import io.seckill.common.config.Env;
+import io.seckill.common.db.PgUrls;
+import io.seckill.common.db.SchemaMigrator;
+import io.seckill.common.order.OrderIds;
+import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.SeckillScripts;
+import io.seckill.infra.Invariants;
+import io.seckill.infra.LocalInfra;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * One fresh database, topic and sale-id range per test class, stock-service instances started on them
+ * with {@link Main#start}, and the consumer's part simulated: reserve.lua, then the orders row and the
+ * sale decrement, then persisted.lua — exactly the steps the gateway and the consumer take.
+ */
+final class StockHarness implements AutoCloseable {
+  static final String ADMIN_TOKEN = "admin-token-0123456789-0123456789-abcdef";
+  static final String PAYMENT_SECRET = "payment-secret-0123456789-0123456789-xyz";
+  static final int TTL_S = 3600;
+
+  final LocalInfra infra = LocalInfra.shared();
+  final String pgUrl;
+  final String topic;
+  final long saleIdBase = LocalInfra.uniqueSaleIdBase();
+  private final Vertx vertx = Vertx.vertx();
+  private final Redis redisClient;
+  final RedisAPI redis;
+  final Jedis jedis;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<RunningService> services = new ArrayList<>();
+  private long nextSale;
+
+  StockHarness() {
+    pgUrl = infra.createDatabase("stock");
+    SchemaMigrator.migrate(pgUrl);
+    // Sales created through the API draw ids from this range, so they never collide in the shared Redis.
+    sql("ALTER TABLE sale ALTER COLUMN sale_id RESTART WITH " + (saleIdBase + 500));
+    topic = infra.createTopic(LocalInfra.uniqueName("orders"), 1);
+    redisClient = Redis.createClient(vertx, infra.redisUrl());
+    redis = RedisAPI.api(redisClient);
+    jedis = new Jedis(URI.create(infra.redisUrl()));
+  }
+
+  Map<String, String> env(Map<String, String> overrides) {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "SECKILL_REDIS_URL", infra.redisUrl(),
+        "SECKILL_PG_URL", pgUrl,
+        "SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(),
+        "SECKILL_HTTP_PORT", "0",
+        "SECKILL_ADMIN_TOKEN", ADMIN_TOKEN,
+        "SECKILL_PAYMENT_SECRET", PAYMENT_SECRET,
+        "SECKILL_ORDERS_TOPIC", topic,
+        "SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName("group"),
+        "SECKILL_RECONCILE_INTERVAL_MS", "600000"));
+    env.putAll(overrides);
+    return env;
+  }
+
+  StockService start(Map<String, String> overrides) {
+    RunningService service = Main.start(Env.of(env(overrides))).await();
+    services.add(service);
+    return (StockService) service;
+  }
+
+  // ---- sales and orders, the way the gateway and the consumer make them ----
+
+  /** An open sale inserted directly (ids from this harness's range), then warmed up through the API. */
+  long openSale(StockService service, int stock, long priceCents, int perUserLimit, int paymentTimeoutS) {
+    long saleId = saleIdBase + (++nextSale);
+    sql("INSERT INTO sale (sale_id, item_name, price_cents, initial_stock, remaining, per_user_limit, starts_at, ends_at,"
+        + " payment_timeout_s) VALUES (" + saleId + ", 'Phone', " + priceCents + ", " + stock + ", " + stock + ", "
+        + perUserLimit + ", now() - interval '1 hour', now() + interval '1 hour', " + paymentTimeoutS + ")");
+    HttpResponse<String> warm = post(service, "/admin/v1/sales/" + saleId + "/warmup?force=true", null, true);
+    assertThat(warm.statusCode()).as(warm.body()).isEqualTo(200);
+    return saleId;
+  }
+
+  /** reserve.lua only: the reservation a gateway made before it died or before Kafka delivered it. */
+  String reserve(long saleId, String userId, int quantity) {
+    String orderId = OrderIds.next(saleId);
+    Response r = SeckillScripts.RESERVE.run(redis, List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId),
+        RedisKeys.buyers(saleId), RedisKeys.pending(saleId), RedisKeys.token(saleId, "none"), RedisKeys.order(saleId, orderId)),
+        List.of(userId, orderId, Integer.toString(quantity), Integer.toString(TTL_S), "test")).await();
+    assertThat(r.get(0).toString()).as("reserve %s", r).isEqualTo("OK");
+    return orderId;
+  }
+
+  /** The consumer's transaction: the orders row (created {@code ageSeconds} ago) and the sale decrement. */
+  void insertOrder(long saleId, String orderId, String userId, int quantity, int ageSeconds) {
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO orders (order_id, sale_id, user_id, quantity, status,"
+          + " created_at, updated_at) VALUES (?, ?, ?, ?, 'PENDING_PAYMENT', now() - make_interval(secs => ?), now())")) {
+        s.setString(1, orderId);
+        s.setLong(2, saleId);
+        s.setString(3, userId);
+        s.setInt(4, quantity);
+        s.setInt(5, ageSeconds);
+        s.executeUpdate();
+      }
+      try (PreparedStatement s = c.prepareStatement(
+          "UPDATE sale SET remaining = remaining - ? WHERE sale_id = ? AND remaining - ? >= 0")) {
+        s.setInt(1, quantity);
+        s.setLong(2, saleId);
+        s.setInt(3, quantity);
+        assertThat(s.executeUpdate()).isEqualTo(1);
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  void persisted(long saleId, String orderId, String userId, int quantity) {
+    SeckillScripts.PERSISTED.run(redis, List.of(RedisKeys.pending(saleId), RedisKeys.order(saleId, orderId)),
+        List.of(orderId, userId, Integer.toString(quantity), "PENDING_PAYMENT", Integer.toString(TTL_S))).await();
+  }
+
+  /** Admitted by the gateway and persisted by the consumer: a PENDING_PAYMENT order. */
+  String order(long saleId, String userId, int quantity, int ageSeconds) {
+    String orderId = reserve(saleId, userId, quantity);
+    insertOrder(saleId, orderId, userId, quantity, ageSeconds);
+    persisted(saleId, orderId, userId, quantity);
+    return orderId;
+  }
+
+  void deleteSaleKeys(long saleId) {
+    String cursor = ScanParams.SCAN_POINTER_START;
+    do {
+      ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(RedisKeys.tag(saleId) + "*").count(500));
+      if (!page.getResult().isEmpty()) {
+        jedis.del(page.getResult().toArray(String[]::new));
+      }
+      cursor = page.getCursor();
+    } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+  }
+
+  Invariants.Report invariants(long saleId, Collection<String> acknowledged) {
+    return Invariants.check(pgUrl, infra.redisUrl(), saleId, acknowledged);
+  }
+
+  Invariants.Report assertInvariants(long saleId, Collection<String> acknowledged) {
+    Invariants.Report report = invariants(saleId, acknowledged);
+    assertThat(report.holds()).as(report.toString()).isTrue();
+    return report;
+  }
+
+  // ---- HTTP ----
+
+  HttpResponse<String> post(StockService service, String path, String body, boolean admin) {
+    return send(service, path, "POST", body, admin ? Map.of("Authorization", "Bearer " + ADMIN_TOKEN) : Map.of());
+  }
+
+  HttpResponse<String> get(StockService service, String path) {
+    return send(service, path, "GET", null, Map.of("Authorization", "Bearer " + ADMIN_TOKEN));
+  }
+
+  HttpResponse<String> callback(StockService service, JsonObject body) {
+    String raw = body.encode();
+    return send(service, "/api/v1/payments/callback", "POST", raw,
+        Map.of("X-Signature", Signatures.hmacHex(PAYMENT_SECRET, raw.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  HttpResponse<String> cancel(StockService service, String orderId, String userId) {
+    return post(service, "/admin/v1/orders/" + orderId + "/cancel", new JsonObject().put("userId", userId).encode(), true);
+  }
+
+  HttpResponse<String> send(StockService service, String path, String method, String body, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null && !headers.containsKey("Content-Type")) {
+      request.header("Content-Type", "application/json");
+    }
+    headers.forEach(request::header);
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException(method + " " + path + " failed", e);
+    }
+  }
+
+  static JsonObject json(HttpResponse<String> response) {
+    return new JsonObject(response.body());
+  }
+
+  /** The value of one Prometheus sample line (name and exact label set), or null when absent. */
+  Double metric(StockService service, String name, Set<String> labels) {
+    for (String line : get(service, "/metrics").body().split("\n")) {
+      if (line.startsWith(name + "{") && labels.stream().allMatch(line::contains)) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return null;
+  }
+
+  // ---- SQL ----
+
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
+  }
+
+  void sql(String statement) {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute(statement);
+    } catch (SQLException e) {
+      throw new IllegalStateException(statement, e);
+    }
+  }
+
+  long number(String query) {
+    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(query, e);
+    }
+  }
+
+  String text(String query) {
+    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+      return rs.next() ? rs.getString(1) : null;
+    } catch (SQLException e) {
+      throw new IllegalStateException(query, e);
+    }
+  }
+
+  long remaining(long saleId) {
+    return number("SELECT remaining FROM sale WHERE sale_id = " + saleId);
+  }
+
+  long redisStock(long saleId) {
+    return Long.parseLong(jedis.get(RedisKeys.stock(saleId)));
+  }
+
+  String status(String orderId) {
+    return text("SELECT status FROM orders WHERE order_id = '" + orderId + "'");
+  }
+
+  @Override
+  public void close() {
+    services.forEach(s -> s.stop().await());
+    jedis.close();
+    redisClient.close();
+    vertx.close().await();
+  }
+}
