@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -37,12 +38,14 @@ public final class OrderPublisher {
   private final String topic;
   private final String bootstrap;
   private final GatewayMetrics metrics;
+  private final long queueWaitNanos;
   private volatile Admin admin;
 
   public OrderPublisher(GatewayConfig config, GatewayMetrics metrics) {
     this.topic = config.kafka().ordersTopic();
     this.bootstrap = config.kafka().bootstrap();
     this.metrics = metrics;
+    this.queueWaitNanos = TimeUnit.MILLISECONDS.toNanos(config.kafkaDeliveryTimeoutMs());
     Map<String, Object> props = Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -73,8 +76,15 @@ public final class OrderPublisher {
     Promise<Void> promise = Promise.promise();
     long started = System.nanoTime();
     ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, message.orderId(), OrderMessageCodec.encode(message));
+    long sendBy = started + queueWaitNanos;
     try {
       sendThread.execute(() -> {
+        if (System.nanoTime() - sendBy > 0) {
+          // While the broker is away each send may block for max.block.ms; records that waited in
+          // the queue past the delivery timeout are refused unsent so every shopper hears back in time.
+          onContext(context, () -> finish(promise, started, new TimeoutException("not sent: Kafka send queue backed up")));
+          return;
+        }
         try {
           producer.send(record, (metadata, error) -> onContext(context, () -> finish(promise, started, error)));
         } catch (RuntimeException e) {

@@ -173,6 +173,11 @@ final class GatewayHarness implements AutoCloseable {
 
   /** Every order message on the harness topic, read from the beginning until {@code expected} arrived or 20 s passed. */
   List<OrderMessage> orderMessages(int expected) {
+    return orderMessages(messages -> messages.size() >= expected);
+  }
+
+  /** Order messages on the harness topic, read from the beginning until {@code enough} holds or 20 s passed. */
+  List<OrderMessage> orderMessages(java.util.function.Predicate<List<OrderMessage>> enough) {
     List<OrderMessage> messages = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrap(),
@@ -180,7 +185,7 @@ final class GatewayHarness implements AutoCloseable {
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (messages.size() < expected && System.nanoTime() < deadline) {
+      while (!enough.test(messages) && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           try {
             messages.add(OrderMessageCodec.decode(record.value()));

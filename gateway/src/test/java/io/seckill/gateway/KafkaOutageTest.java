@@ -27,7 +27,7 @@ class KafkaOutageTest {
   void kafkaOutageDuringABurstReleasesEveryUnacknowledgedReservationAndAnswers503() throws Exception {
     KafkaBroker broker = GatewayHarnessBroker.broker();
     try (GatewayHarness gw = new GatewayHarness(Map.of("SECKILL_KAFKA_DELIVERY_TIMEOUT_MS", "2000",
-        "SECKILL_KAFKA_REQUEST_TIMEOUT_MS", "1000", "SECKILL_KAFKA_MAX_BLOCK_MS", "500"))) {
+        "SECKILL_KAFKA_REQUEST_TIMEOUT_MS", "1000", "SECKILL_KAFKA_MAX_BLOCK_MS", "200"))) {
       int initial = 500;
       long saleId = gw.seedOpenSale(initial, 1);
       String path = "/api/v1/sales/" + saleId + "/orders";
