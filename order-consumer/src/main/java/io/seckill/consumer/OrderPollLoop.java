@@ -6,14 +6,11 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -48,6 +45,7 @@ final class OrderPollLoop implements Runnable {
   private volatile boolean crashed;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile Set<TopicPartition> assignment = Set.of();
+  private final OffsetCommitter committer;
   private PolledBatch inHand;
   private boolean paused;
 
@@ -67,6 +65,7 @@ final class OrderPollLoop implements Runnable {
     this.redisStatus = redisStatus;
     this.meters = meters;
     this.faults = faults;
+    this.committer = new OffsetCommitter(name);
   }
 
   @Override
@@ -122,10 +121,12 @@ final class OrderPollLoop implements Runnable {
       } catch (WakeupException stopping) {
         continue;
       }
+      committer.commitOwed(c);
       if (!records.isEmpty()) {
         process(c, records);
       }
     }
+    committer.commitOwed(c);
   }
 
   private void process(KafkaConsumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
@@ -145,7 +146,7 @@ final class OrderPollLoop implements Runnable {
       letters.forEach(l -> LOG.warn("{}: record {}-{}@{} sent to the DLQ: {}", name, l.original().topic(),
           l.original().partition(), l.original().offset(), l.reason()));
     }
-    commit(c, inHand.nextOffsets());
+    committer.commit(c, inHand.nextOffsets());
     count(outcomes);
     meters.batch(inHand.size(), System.nanoTime() - started);
     inHand = null;
@@ -179,20 +180,6 @@ final class OrderPollLoop implements Runnable {
     for (OrderMessage repeat : inHand.repeatedOrders()) {
       meters.outcome(OrderOutcome.Result.REDELIVERED);
       LOG.debug("order {} (request {}) repeated within a batch", repeat.orderId(), repeat.requestId());
-    }
-  }
-
-  /** Commits exactly what was processed. A failed commit is safe: the new owner replays no-ops. */
-  private void commit(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
-    try {
-      try {
-        c.commitSync(offsets);
-      } catch (WakeupException stopRequested) {
-        c.commitSync(offsets); // a stop arrived mid-batch: the batch is done, so still commit it
-      }
-    } catch (KafkaException e) {
-      LOG.warn("{}: offset commit failed ({}); the {} partitions' records will be redelivered as no-ops", name,
-          e.getMessage(), offsets.size());
     }
   }
 
@@ -265,13 +252,14 @@ final class OrderPollLoop implements Runnable {
   }
 
   /**
-   * Offsets are committed synchronously after every batch, so at a revocation everything done is
-   * already committed; what is still in hand (waiting for the database) is dropped for the new
-   * owner. Partitions assigned while paused stay paused until the retry succeeds.
+   * Offsets are committed synchronously after every batch; at a revocation, what is done but not
+   * yet committed (a commit a rebalance refused) is committed, and what is still in hand (waiting
+   * for the database) is dropped for the new owner. Partitions assigned while paused stay paused.
    */
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      committer.commitRevoked(consumer, partitions);
       if (inHand != null) {
         inHand.dropPartitions(partitions);
       }
@@ -281,7 +269,12 @@ final class OrderPollLoop implements Runnable {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      onPartitionsRevoked(partitions);
+      committer.forget(partitions);
+      if (inHand != null) {
+        inHand.dropPartitions(partitions);
+      }
+      assignment = Set.of();
+      LOG.warn("{}: partitions lost {}", name, partitions);
     }
 
     @Override
