@@ -27,10 +27,10 @@ import tools.jackson.databind.JsonNode;
 /** Every reference resolves, every service gets what it reads, and the addresses lead to real objects. */
 class WiringTest {
   private static final List<String> EVERY_SERVICE_READS = List.of("SECKILL_REDIS_URL", "SECKILL_PG_URL",
-      "SECKILL_KAFKA_BOOTSTRAP", "SECKILL_HTTP_PORT", "SECKILL_EVENT_LOOPS", "SECKILL_REDIS_POOL_SIZE",
+      "SECKILL_KAFKA_BOOTSTRAP", "SECKILL_HTTP_PORT", "SECKILL_REDIS_POOL_SIZE",
       "SECKILL_PG_POOL_SIZE", "SECKILL_ORDERS_TOPIC");
   private static final Map<String, List<String>> SERVICE_ALSO_READS = Map.of(
-      "gateway", List.of("SECKILL_JWT_SECRET", "SECKILL_ADMIN_TOKEN", "SECKILL_STOCK_SERVICE_URL"),
+      "gateway", List.of("SECKILL_JWT_SECRET", "SECKILL_ADMIN_TOKEN", "SECKILL_STOCK_SERVICE_URL", "SECKILL_EVENT_LOOPS"),
       "stock-service", List.of("SECKILL_ADMIN_TOKEN", "SECKILL_PAYMENT_SECRET", "SECKILL_CONSUMER_GROUP"),
       "order-consumer", List.of("SECKILL_CONSUMER_GROUP", "SECKILL_CONSUMER_THREADS", "SECKILL_CONSUMER_MAX_BATCH",
           "SECKILL_ORDERS_DLQ_TOPIC"));
@@ -95,11 +95,25 @@ class WiringTest {
         PgSettings.from(parsed, 4);
         KafkaSettings.from(parsed);
         parsed.integer("SECKILL_EVENT_LOOPS", 1, 1, 256);
+        parsed.integer("SECKILL_REDIS_POOL_SIZE", 1, 1, 1024);
       }).as("%s %s configuration", overlay, service).doesNotThrowAnyException();
       URI pg = URI.create(env.get("SECKILL_PG_URL"));
       assertThat(pg.getUserInfo()).as("%s PG credentials come from the CloudNativePG secret", service)
           .isEqualTo(ContainerEnvironment.SECRET_PLACEHOLDER + ":" + ContainerEnvironment.SECRET_PLACEHOLDER);
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.seckill.k8s.Manifests#overlayNames")
+  void gatewayRunsOneEventLoopPerRequestedCore(String overlay) {
+    Manifests manifests = Manifests.of(overlay);
+    Container gateway = Workload.named(manifests, "gateway").mainContainer();
+    double cores = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+        gateway.getResources().getRequests().get("cpu")).doubleValue();
+    int loops = Integer.parseInt(ContainerEnvironment.resolve(manifests, gateway).get("SECKILL_EVENT_LOOPS"));
+    // More loops than cores only adds context switches to the hot path; fewer leaves cores idle.
+    assertThat(loops).as("%s gateway event loops for %.2f requested cores", overlay, cores)
+        .isEqualTo(Math.max(1, (int) Math.ceil(cores)));
   }
 
   @ParameterizedTest(name = "{0}")
