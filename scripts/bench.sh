@@ -1,0 +1,379 @@
+#!/usr/bin/env bash
+# The Seckill benchmark: one command, about 3-5 minutes on a 2-core machine, loopback only.
+# Starts its own stack on non-default ports (or uses the one scripts/run-local.sh started, with
+# BENCH_USE_RUNNING=true), and measures in one run:
+#   ceiling    a bare Vert.x server (same Vert.x, event loops, JVM flags, answer size) under the same wrk load
+#   admission  202s/s and latency with distinct shoppers on a sale that does not sell out
+#   sold-out   409 SOLD_OUT/s and latency with distinct shoppers on a sale already sold out
+#   drain      orders/s from the first admission until the last admitted order is in PostgreSQL,
+#              and the consumer's own capacity on a backlog (consumer stopped during a burst)
+#   pg ceiling pgbench batched inserts into the same schema (scratch database, dropped afterwards)
+#   invariants oversold, duplicate orders, lost orders, Redis/DB drift: each must be 0
+#   gatling    optional (BENCH_GATLING=true): the realistic shopper flow at half the admission rate
+# Prints a table, writes bench-results.json in the current directory, exits 1 if an invariant broke.
+# docs/performance.md explains every figure and setting.
+#
+# Settings (environment, all optional):
+#   BENCH_THREADS (2) BENCH_CONNECTIONS (64) BENCH_DURATION (5 s) BENCH_REPEATS (3) BENCH_WARMUP (5 s)
+#   BENCH_EVENT_LOOPS (nproc)  BENCH_JAVA_OPTS ("-Xms512m -Xmx512m"), for every JVM it starts
+#   BENCH_TOKENS_PER_RUN (120000) shoppers minted per admission / sold-out / backlog run
+#   BENCH_ADMIT_STOCK (2000000) BENCH_SOLDOUT_STOCK (100)
+#   BENCH_BACKLOG (true) BENCH_BACKLOG_DURATION (5 s)
+#   BENCH_PG_CLIENTS (2 = consumer threads) BENCH_PG_BATCH (500 = consumer max batch) BENCH_PG_DURATION (5 s)
+#   BENCH_DRAIN_TIMEOUT (90 s)  BENCH_GATLING (false) BENCH_GATLING_DURATION (20 s)
+#   BENCH_GATEWAY_PORT (18080) BENCH_STOCK_PORT (18081) BENCH_CONSUMER_PORT (18082) BENCH_CEILING_PORT (18090)
+#   BENCH_USE_RUNNING (false): use the stack of scripts/run-local.sh (URLs and secrets from .local/env,
+#                      .local/infra.env); the backlog drain is skipped there (it would stop your consumer)
+set -euo pipefail
+
+WORKDIR="$PWD"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+THREADS="${BENCH_THREADS:-2}"
+CONNECTIONS="${BENCH_CONNECTIONS:-64}"
+DURATION="${BENCH_DURATION:-5}"
+REPEATS="${BENCH_REPEATS:-3}"
+WARMUP="${BENCH_WARMUP:-5}"
+EVENT_LOOPS="${BENCH_EVENT_LOOPS:-$(nproc)}"
+JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms512m -Xmx512m}"
+TOKENS_PER_RUN="${BENCH_TOKENS_PER_RUN:-120000}"
+ADMIT_STOCK="${BENCH_ADMIT_STOCK:-2000000}"
+SOLDOUT_STOCK="${BENCH_SOLDOUT_STOCK:-100}"
+BACKLOG="${BENCH_BACKLOG:-true}"
+BACKLOG_DURATION="${BENCH_BACKLOG_DURATION:-5}"
+PG_CLIENTS="${BENCH_PG_CLIENTS:-2}"
+PG_BATCH="${BENCH_PG_BATCH:-500}"
+PG_DURATION="${BENCH_PG_DURATION:-5}"
+DRAIN_TIMEOUT="${BENCH_DRAIN_TIMEOUT:-90}"
+GATLING="${BENCH_GATLING:-false}"
+GATLING_DURATION="${BENCH_GATLING_DURATION:-20}"
+GATEWAY_PORT="${BENCH_GATEWAY_PORT:-18080}"
+STOCK_PORT="${BENCH_STOCK_PORT:-18081}"
+CONSUMER_PORT="${BENCH_CONSUMER_PORT:-18082}"
+CEILING_PORT="${BENCH_CEILING_PORT:-18090}"
+USE_RUNNING="${BENCH_USE_RUNNING:-false}"
+
+RUN="$ROOT/.local/bench/$(date +%Y%m%d-%H%M%S)"
+ACKED="$RUN/acked"
+TOKENS="$RUN/tokens"
+mkdir -p "$ACKED" "$TOKENS" "$RUN/logs"
+FACTS="$RUN/facts.properties"
+: >"$FACTS"
+LOAD_JAR="$ROOT/load-test/target/seckill-load-test.jar"
+LUA="$ROOT/scripts/bench/shoppers.lua"
+STARTED_AT=$(date +%s)
+LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 3; }
+fact() { printf '%s=%s\n' "$1" "$2" >>"$FACTS"; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+
+# ---------------------------------------------------------------- cleanup: stop what we started
+PIDS=()
+CONSUMER_PID=""
+STARTED_PID=""
+MINT_PID=""
+SCRATCH_DB=""
+SCRATCH_SERVER_URL=""
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n "$SCRATCH_DB" ]]; then
+    java -cp "$LOAD_JAR" io.seckill.loadtest.ScratchDatabase drop "$SCRATCH_SERVER_URL" "$SCRATCH_DB" >/dev/null 2>&1 || true
+  fi
+  for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill -TERM "${PIDS[i]}" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  [[ ${#PIDS[@]} -gt 0 ]] && log "stopped the processes it started (logs in $RUN/logs)"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- tools
+need_apt() { # package: installs it, or says why it cannot
+  if [[ $(id -u) -ne 0 ]]; then die "$1 is missing and this is not root: install it (apt-get install $1)"; fi
+  log "installing $1 (apt-get) ..."
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$1"; } >"$RUN/logs/apt-$1.log" 2>&1 \
+    || die "apt-get install $1 failed, see $RUN/logs/apt-$1.log"
+}
+command -v java >/dev/null || die "java is not on the PATH (JDK 17+ needed)"
+command -v curl >/dev/null || need_apt curl
+command -v wrk >/dev/null || need_apt wrk
+command -v psql >/dev/null && command -v pgbench >/dev/null || need_apt postgresql-client
+
+JARS=(launcher/target/seckill-launcher.jar stock-service/target/seckill-stock-service.jar
+      order-consumer/target/seckill-order-consumer.jar gateway/target/seckill-gateway.jar "$LOAD_JAR")
+for jar in "${JARS[@]}"; do
+  if [[ ! -f "$jar" ]]; then
+    command -v mvn >/dev/null || die "$jar is missing and mvn is not on the PATH"
+    log "building the jars (mvn -B -q -DskipTests package) ..."
+    mvn -B -q -DskipTests package >"$RUN/logs/build.log" 2>&1 || { tail -30 "$RUN/logs/build.log"; die "build failed, see $RUN/logs/build.log"; }
+    break
+  fi
+done
+
+wait_http() { # name url seconds pid
+  local name="$1" url="$2" seconds="$3" pid="$4"
+  for _ in $(seq 1 $((seconds * 5))); do
+    [[ -z "$pid" ]] || kill -0 "$pid" 2>/dev/null || { tail -20 "$RUN/logs/$name.log" >&2; die "$name exited during start, see $RUN/logs/$name.log"; }
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  die "$name not ready after ${seconds}s, see $RUN/logs/$name.log"
+}
+
+# ---------------------------------------------------------------- the stack
+secret() { head -c 48 /dev/urandom | base64 | tr -d '/+=\n' | cut -c1-48; }
+start_service() { # name jar port
+  local name="$1" jar="$2" port="$3"
+  # shellcheck disable=SC2086
+  SECKILL_HTTP_PORT="$port" java $JAVA_OPTS -jar "$jar" >"$RUN/logs/$name.log" 2>&1 &
+  STARTED_PID=$!
+  PIDS+=("$STARTED_PID")
+  wait_http "$name" "http://127.0.0.1:$port/health/ready" 90 "$STARTED_PID"
+}
+stop_pid() { # pid: SIGTERM, then up to 15 s for a graceful stop; forgets the pid
+  if kill -TERM "$1" 2>/dev/null; then
+    for _ in $(seq 1 150); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$1" 2>/dev/null || true
+  fi
+  local kept=() pid
+  for pid in "${PIDS[@]}"; do [[ "$pid" == "$1" ]] || kept+=("$pid"); done
+  PIDS=("${kept[@]}")
+}
+
+mint_all() { # every phase's shoppers, one JVM, in the background while the stack starts
+  local specs=(--file probe:bench-p-:1 --file ceiling:bench-c-:50000 --file warmup:bench-w-:60000
+               --file backlog:bench-b-:"$TOKENS_PER_RUN" --file fill:bench-f-:20000)
+  for r in $(seq 1 "$REPEATS"); do
+    specs+=(--file "admit-$r:bench-a$r-:$TOKENS_PER_RUN" --file "soldout-$r:bench-s$r-:$TOKENS_PER_RUN")
+  done
+  java -cp "$LOAD_JAR" io.seckill.loadtest.MintTokens --out-dir "$TOKENS" --ttl-seconds 3600 "${specs[@]}"
+}
+
+if [[ "$USE_RUNNING" == true ]]; then
+  [[ -f .local/env && -f .local/infra.env ]] || die "BENCH_USE_RUNNING=true but no .local/env from scripts/run-local.sh"
+  set -a; source .local/infra.env; source .local/env; set +a
+  GATEWAY_URL="$SECKILL_GATEWAY_URL"; STOCK_URL="$SECKILL_STOCK_URL"
+  BACKLOG=false
+  export SECKILL_JWT_SECRET
+  log "minting shoppers' JWTs ($TOKENS_PER_RUN per run) ..."
+  mint_all & MINT_PID=$!
+  log "using the running stack: gateway $GATEWAY_URL (its rate limits apply: raise SECKILL_RATE_IP_PER_S for a fair figure)"
+else
+  export SECKILL_JWT_SECRET SECKILL_ADMIN_TOKEN SECKILL_PAYMENT_SECRET
+  SECKILL_JWT_SECRET="$(secret)"; SECKILL_ADMIN_TOKEN="$(secret)"; SECKILL_PAYMENT_SECRET="$(secret)"
+  # The bench is one client IP hammering on purpose: lift the per-IP limiter (the check still runs).
+  log "minting shoppers' JWTs ($TOKENS_PER_RUN per run) while the stack starts ..."
+  mint_all & MINT_PID=$!
+  export SECKILL_RATE_IP_PER_S=10000000 SECKILL_RATE_IP_BURST=10000000 SECKILL_EVENT_LOOPS="$EVENT_LOOPS"
+  log "starting infrastructure (launcher: Redis, PostgreSQL, in-process Kafka) ..."
+  java -jar launcher/target/seckill-launcher.jar "$RUN/infra.env" >"$RUN/logs/infra.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 600); do
+    [[ -f "$RUN/infra.env" ]] && break
+    kill -0 "${PIDS[0]}" 2>/dev/null || { tail -20 "$RUN/logs/infra.log" >&2; die "infrastructure failed"; }
+    sleep 0.2
+  done
+  [[ -f "$RUN/infra.env" ]] || die "infrastructure not ready after 120 s"
+  set -a; source "$RUN/infra.env"; set +a
+  start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_PORT"
+  start_service order-consumer order-consumer/target/seckill-order-consumer.jar "$CONSUMER_PORT"
+  CONSUMER_PID="$STARTED_PID"
+  SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK_PORT" start_service gateway gateway/target/seckill-gateway.jar "$GATEWAY_PORT"
+  GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"; STOCK_URL="http://127.0.0.1:$STOCK_PORT"
+  log "stack ready: gateway $GATEWAY_URL, stock-service $STOCK_URL, order-consumer :$CONSUMER_PORT"
+fi
+export SECKILL_JWT_SECRET
+
+wait "$MINT_PID" || die "minting the shoppers' JWTs failed"
+
+create_sale() { # name stock requireToken -> saleId
+  local starts ends body
+  starts="$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"; ends="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
+  body="$(curl -fsS -X POST "$STOCK_URL/admin/v1/sales" -H "Authorization: Bearer $SECKILL_ADMIN_TOKEN" \
+    -H 'Content-Type: application/json' \
+    -d "{\"itemName\":\"$1\",\"priceCents\":1000,\"stock\":$2,\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",\"perUserLimit\":1,\"paymentTimeoutSeconds\":3600,\"requirePurchaseToken\":$3}")" \
+    || die "could not create sale $1"
+  printf '%s' "$body" | sed -E 's/.*"saleId" *: *([0-9]+).*/\1/'
+}
+ADMIT_SALE="$(create_sale "bench admission" "$ADMIT_STOCK" false)"
+SOLDOUT_SALE="$(create_sale "bench sold-out" "$SOLDOUT_STOCK" false)"
+log "sales: admission $ADMIT_SALE ($ADMIT_STOCK units), sold-out $SOLDOUT_SALE ($SOLDOUT_STOCK units)"
+
+# One real purchase tells the size of the gateway's 202 answer, which the ceiling server copies.
+probe_token="$(head -1 "$TOKENS/probe.tokens")"
+code="$(curl -sS -o "$RUN/probe.body" -D "$RUN/probe.headers" -w '%{http_code}' -X POST \
+  "$GATEWAY_URL/api/v1/sales/$ADMIT_SALE/orders" -H "Authorization: Bearer $probe_token" \
+  -H 'Content-Type: application/json' -d '{"quantity":1}')"
+[[ "$code" == 202 ]] || die "probe purchase answered $code: $(cat "$RUN/probe.body")"
+sed -E 's/.*"orderId" *: *"([^"]+)".*/\1/' "$RUN/probe.body" >"$ACKED/A-probe-0.ids"
+BODY_BYTES=$(wc -c <"$RUN/probe.body"); HEADER_BYTES=$(wc -c <"$RUN/probe.headers")
+log "the gateway's 202 is $HEADER_BYTES header + $BODY_BYTES body bytes"
+
+# ---------------------------------------------------------------- wrk phases
+wrk_run() { # label url seconds tokens-file ids-prefix -> output file $RUN/<label>.out
+  local label="$1" url="$2" seconds="$3" tokens="$4" ids="$5"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s -s "$LUA" "$url" -- "$tokens" "$ids" "$label" "$THREADS" \
+    >"$RUN/$label.out" 2>&1 || { cat "$RUN/$label.out" >&2; die "wrk failed in $label"; }
+  grep -q BENCH_RESULT "$RUN/$label.out" || { cat "$RUN/$label.out" >&2; die "wrk printed no result in $label"; }
+}
+rate() { # file status-field -> per second
+  sed -nE "s/.*\"duration_us\":([0-9]+).*\"$2\":([0-9]+).*/\2 \1/p" "$1" | awk '{ printf "%.0f", $1 / ($2 / 1e6) }'
+}
+median_rate() { # label-prefix field
+  for f in "$RUN"/"$1"-[0-9]*.out; do rate "$f" "$2"; echo; done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+log "ceiling: bare Vert.x server, $EVENT_LOOPS event loops, same answer size and wrk load ..."
+# shellcheck disable=SC2086
+java $JAVA_OPTS -cp "$LOAD_JAR" io.seckill.loadtest.CeilingServer --port "$CEILING_PORT" --event-loops "$EVENT_LOOPS" \
+  --body-bytes "$BODY_BYTES" --header-bytes "$HEADER_BYTES" >"$RUN/logs/ceiling.log" 2>&1 &
+CEILING_PID=$!
+PIDS+=("$CEILING_PID")
+for _ in $(seq 1 100); do grep -q listening "$RUN/logs/ceiling.log" && break; sleep 0.1; done
+grep -q listening "$RUN/logs/ceiling.log" || die "ceiling server did not start, see $RUN/logs/ceiling.log"
+CEILING_URL="http://127.0.0.1:$CEILING_PORT/api/v1/sales/$ADMIT_SALE/orders"
+wrk_run ceiling-warmup "$CEILING_URL" "$WARMUP" "$TOKENS/ceiling.tokens" "$RUN/ceiling-ids-"
+for r in $(seq 1 "$REPEATS"); do
+  wrk_run "ceiling-$r" "$CEILING_URL" "$DURATION" "$TOKENS/ceiling.tokens" "$RUN/ceiling-ids-"
+done
+stop_pid "$CEILING_PID"
+log "ceiling: $(median_rate ceiling status_202) answers/s (median of $REPEATS)"
+
+orders_in_db() { # saleId
+  psql "$SECKILL_PG_URL" -XAtqc "SELECT count(*) FROM orders WHERE sale_id = $1" 2>/dev/null || echo -1
+}
+reserved_count() { # saleId: reservations Redis made (buyers), from stock-service's admin view
+  curl -fsS "$STOCK_URL/admin/v1/sales/$1" -H "Authorization: Bearer $SECKILL_ADMIN_TOKEN" \
+    | sed -nE 's/.*"buyers" *: *([0-9]+).*/\1/p' | grep . || die "cannot read sale $1 from $STOCK_URL/admin/v1/sales/$1"
+}
+wait_persisted() { # saleId target timeout-s -> prints "<seconds-since-epoch> <count>" when reached
+  local sale="$1" target="$2" deadline=$(( $(date +%s) + $3 )) count
+  while :; do
+    count="$(orders_in_db "$sale")"
+    if (( count >= target )); then echo "$(now) $count"; return 0; fi
+    (( $(date +%s) < deadline )) || { log "only $count of $target orders of sale $sale in PostgreSQL after $3 s"; echo "$(now) $count"; return 1; }
+    sleep 0.1
+  done
+}
+
+ADMIT_URL="$GATEWAY_URL/api/v1/sales/$ADMIT_SALE/orders"
+log "admission: sale $ADMIT_SALE, $REPEATS x ${DURATION}s after ${WARMUP}s warm-up, distinct shoppers ..."
+admission_started="$(now)"
+wrk_run admit-warmup "$ADMIT_URL" "$WARMUP" "$TOKENS/warmup.tokens" "$ACKED/A-warmup-"
+for r in $(seq 1 "$REPEATS"); do
+  wrk_run "admit-$r" "$ADMIT_URL" "$DURATION" "$TOKENS/admit-$r.tokens" "$ACKED/A-admit$r-"
+done
+ADMIT_RPS="$(median_rate admit status_202)"
+log "admission: $ADMIT_RPS admitted/s (median); waiting for the consumer to persist them ..."
+# The target is every reservation Redis made, not only the 202s wrk read: wrk stops at its deadline
+# with up to one request per connection unanswered, and those orders are admitted all the same.
+target="$(reserved_count "$ADMIT_SALE")"
+read -r drained_at drained < <(wait_persisted "$ADMIT_SALE" "$target" "$DRAIN_TIMEOUT") || true
+fact drain_orders "$drained"; fact drain_seconds "$(elapsed "$admission_started" "$drained_at")"
+log "drain: $drained of $target reserved orders persisted $(elapsed "$admission_started" "$drained_at") s after the first admission"
+
+if [[ "$BACKLOG" == true ]]; then
+  log "backlog: stopping the consumer, ${BACKLOG_DURATION}s admission burst, restarting it ..."
+  stop_pid "$CONSUMER_PID"
+  base="$(orders_in_db "$ADMIT_SALE")"
+  wrk_run backlog "$ADMIT_URL" "$BACKLOG_DURATION" "$TOKENS/backlog.tokens" "$ACKED/A-backlog-"
+  target="$(reserved_count "$ADMIT_SALE")"
+  # shellcheck disable=SC2086
+  SECKILL_HTTP_PORT="$CONSUMER_PORT" java $JAVA_OPTS -jar order-consumer/target/seckill-order-consumer.jar \
+    >"$RUN/logs/order-consumer-2.log" 2>&1 &
+  CONSUMER_PID=$!
+  PIDS+=("$CONSUMER_PID")
+  # Timed from the first batch seen in PostgreSQL, so JVM start and group join are not counted.
+  first_at=""; first_count=0; deadline=$(( $(date +%s) + DRAIN_TIMEOUT ))
+  while (( $(date +%s) < deadline )); do
+    c="$(orders_in_db "$ADMIT_SALE")"
+    if [[ -z "$first_at" ]] && (( c > base )); then first_at="$(now)"; first_count="$c"; fi
+    if (( c >= target )); then break; fi
+    sleep 0.05
+  done
+  last_at="$(now)"
+  fact backlog_orders $(( c - first_count )); fact backlog_seconds "$(elapsed "${first_at:-$last_at}" "$last_at")"
+  log "backlog: $((target - base)) queued orders; $((c - first_count)) persisted in $(elapsed "${first_at:-$last_at}" "$last_at") s after the first batch"
+  wait_http order-consumer "http://127.0.0.1:$CONSUMER_PORT/health/ready" 60 "$CONSUMER_PID"
+fi
+
+SOLDOUT_URL="$GATEWAY_URL/api/v1/sales/$SOLDOUT_SALE/orders"
+log "sold-out: selling out sale $SOLDOUT_SALE ($SOLDOUT_STOCK units), then $REPEATS x ${DURATION}s of distinct shoppers ..."
+wrk_run soldout-fill "$SOLDOUT_URL" 2 "$TOKENS/fill.tokens" "$ACKED/B-fill-"
+grep -q '"sold_out":[1-9]' "$RUN/soldout-fill.out" || die "sale $SOLDOUT_SALE did not sell out during the fill run"
+for r in $(seq 1 "$REPEATS"); do
+  wrk_run "soldout-$r" "$SOLDOUT_URL" "$DURATION" "$TOKENS/soldout-$r.tokens" "$ACKED/B-soldout$r-"
+done
+log "sold-out: $(median_rate soldout sold_out) rejections/s (median)"
+
+# ---------------------------------------------------------------- PostgreSQL ceiling
+SCRATCH_SERVER_URL="$SECKILL_PG_URL"
+SCRATCH_DB="seckill_bench_pg_$$"
+log "pg ceiling: pgbench, $PG_CLIENTS clients, batches of $PG_BATCH, scratch database $SCRATCH_DB ..."
+scratch_url="$(java -cp "$LOAD_JAR" io.seckill.loadtest.ScratchDatabase create "$SCRATCH_SERVER_URL" "$SCRATCH_DB" 2>"$RUN/logs/scratch.log" | tail -1)"
+[[ "$scratch_url" == postgresql://* ]] || die "could not create the scratch database, see $RUN/logs/scratch.log"
+pg_sale="$(psql "$scratch_url" -XAtqc "INSERT INTO sale (item_name, price_cents, initial_stock, remaining, per_user_limit, starts_at, ends_at, payment_timeout_s) VALUES ('pgbench', 1000, 2000000000, 2000000000, 1, now(), now() + interval '1 hour', 3600) RETURNING sale_id")"
+for r in $(seq 1 "$REPEATS"); do
+  pgbench -n -f scripts/bench/pg-batch-insert.sql -D sale="$pg_sale" -D batch="$PG_BATCH" -c "$PG_CLIENTS" -j "$PG_CLIENTS" \
+    -T "$PG_DURATION" "$scratch_url" >"$RUN/pgbench-$r.out" 2>&1 || { cat "$RUN/pgbench-$r.out" >&2; die "pgbench failed"; }
+  fact "pg_tps.$r" "$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' "$RUN/pgbench-$r.out" | head -1)"
+done
+java -cp "$LOAD_JAR" io.seckill.loadtest.ScratchDatabase drop "$SCRATCH_SERVER_URL" "$SCRATCH_DB" >/dev/null 2>&1 && SCRATCH_DB=""
+
+# ---------------------------------------------------------------- optional Gatling shopper flow
+if [[ "$GATLING" == true ]]; then
+  source "$ROOT/scripts/bench/gatling-phase.sh"
+fi
+
+# ---------------------------------------------------------------- invariants
+log "invariants: waiting for every acknowledged order, then reading PostgreSQL and Redis ..."
+wait_persisted "$ADMIT_SALE" "$(reserved_count "$ADMIT_SALE")" "$DRAIN_TIMEOUT" >/dev/null || true
+wait_persisted "$SOLDOUT_SALE" "$(reserved_count "$SOLDOUT_SALE")" "$DRAIN_TIMEOUT" >/dev/null || true
+check() { # saleId prefix label
+  java -cp "$LOAD_JAR" io.seckill.loadtest.CheckInvariants --pg "$SECKILL_PG_URL" --redis "$SECKILL_REDIS_URL" \
+    --sale "$1" --acked-dir "$ACKED" --acked-prefix "$2" >"$RUN/invariants-$3.json" 2>"$RUN/logs/invariants-$3.log" || true
+  [[ -s "$RUN/invariants-$3.json" ]] || { cat "$RUN/logs/invariants-$3.log" >&2; log "invariant check of sale $1 failed to run"; }
+}
+check "$ADMIT_SALE" A- admission
+check "$SOLDOUT_SALE" B- soldout
+# Gatling's orders are not collected client-side: its sale is checked for oversell, duplicates and drift.
+[[ -n "${GATLING_SALE:-}" ]] && check "$GATLING_SALE" C- gatling
+
+# ---------------------------------------------------------------- report
+fact machine.cores "$(nproc)"
+fact machine.memory_mb "$(free -m | awk '/^Mem:/ { print $2 }')"
+fact machine.cpu "$(sed -nE 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)"
+fact machine.jdk "$(java -XshowSettings:properties -version 2>&1 | sed -nE 's/^\s*java.runtime.version = //p')"
+fact machine.os "$(uname -sr)"
+fact machine.loadavg_at_start "$LOAD_AT_START"
+fact setting.wrk_threads "$THREADS"; fact setting.wrk_connections "$CONNECTIONS"
+fact setting.duration_s "$DURATION"; fact setting.repeats "$REPEATS"; fact setting.warmup_s "$WARMUP"
+fact setting.event_loops "$EVENT_LOOPS"; fact setting.java_opts "$JAVA_OPTS"
+fact setting.answer_bytes "$((HEADER_BYTES + BODY_BYTES))"
+fact setting.admit_sale "$ADMIT_SALE"; fact setting.admit_stock "$ADMIT_STOCK"
+fact setting.soldout_sale "$SOLDOUT_SALE"; fact setting.soldout_stock "$SOLDOUT_STOCK"
+fact setting.soldout_same_sale "false (a second sale with tiny stock, sold out first: the same code path)"
+fact setting.pg_clients "$PG_CLIENTS"; fact setting.pg_batch "$PG_BATCH"; fact setting.pg_duration_s "$PG_DURATION"
+fact setting.backlog "$BACKLOG"; fact setting.stack "$([[ "$USE_RUNNING" == true ]] && echo running || echo own)"
+fact setting.seconds_total "$(( $(date +%s) - STARTED_AT ))"
+log "sold-out figures come from a second sale ($SOLDOUT_SALE) sold out first; the code path is the admission sale's"
+set +e
+java -cp "$LOAD_JAR" io.seckill.loadtest.BenchReport "$RUN" "$WORKDIR/bench-results.json"
+rc=$?
+set -e
+if [[ -n "${GATLING_BUY_P99:-}" ]]; then
+  log "gatling: buy p99 ${GATLING_BUY_P99} ms at ${GATLING_RATE} users/s (target <= 10 ms, reported, not asserted); report $GATLING_REPORT"
+fi
+log "results: $WORKDIR/bench-results.json; raw outputs in $RUN ($(( $(date +%s) - STARTED_AT )) s)"
+[[ $rc -eq 0 ]] || log "INVARIANT BROKEN (or not checked): see the table above"
+exit "$rc"
