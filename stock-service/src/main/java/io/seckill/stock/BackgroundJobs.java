@@ -2,6 +2,7 @@ package io.seckill.stock;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,7 @@ final class BackgroundJobs extends VerticleBase {
   private final StockReturnApplier applier;
   private final Reconciler reconciler;
   private final StockConfig config;
+  private final java.util.Set<Future<?>> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean stopped;
 
   BackgroundJobs(PaymentTimeoutSweeper sweeper, StockReturnApplier applier, Reconciler reconciler, StockConfig config) {
@@ -38,7 +40,8 @@ final class BackgroundJobs extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
-    return Future.succeededFuture();
+    // Let a run in progress finish before the pools it uses are closed.
+    return Future.join(List.copyOf(running)).otherwiseEmpty();
   }
 
   private void every(long intervalMs, String name, Supplier<Future<?>> job) {
@@ -52,7 +55,10 @@ final class BackgroundJobs extends VerticleBase {
       } catch (RuntimeException e) {
         run = Future.failedFuture(e);
       }
+      Future<?> current = run;
+      running.add(current);
       run.onComplete(done -> {
+        running.remove(current);
         if (done.failed()) {
           LOG.warn("{} failed, retrying in {} ms: {}", name, intervalMs, done.cause().getMessage());
         }
