@@ -1,0 +1,96 @@
+package io.seckill.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.seckill.common.config.ConfigException;
+import io.seckill.common.config.Env;
+import io.vertx.core.buffer.Buffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The network-free pieces: config validation, token buckets, sold-out flag expiry, body fingerprints. */
+class GatewayUnitsTest {
+  private static Map<String, String> validEnv() {
+    Map<String, String> env = new HashMap<>();
+    env.put("SECKILL_REDIS_URL", "redis://127.0.0.1:6379");
+    env.put("SECKILL_PG_URL", "postgresql://u@127.0.0.1:5432/db");
+    env.put("SECKILL_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
+    env.put("SECKILL_JWT_SECRET", GatewayHarness.SECRET);
+    env.put("SECKILL_ADMIN_TOKEN", GatewayHarness.ADMIN_TOKEN);
+    return env;
+  }
+
+  @Test
+  void configHasTheDocumentedDefaults() {
+    GatewayConfig config = GatewayConfig.from(Env.of(validEnv()));
+    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.stockServiceUrl()).isEqualTo("http://127.0.0.1:8081");
+    assertThat(config.orderStatusTtlS()).isEqualTo(604_800);
+    assertThat(config.idempotencyTtlS()).isEqualTo(86_400);
+    assertThat(config.purchaseTokenTtlS()).isEqualTo(120);
+    assertThat(config.bodyLimitBytes()).isEqualTo(4096);
+    assertThat(config.redisMaxInFlight()).isEqualTo(2048);
+    assertThat(config.toString()).doesNotContain(GatewayHarness.SECRET).doesNotContain(GatewayHarness.ADMIN_TOKEN);
+  }
+
+  @Test
+  void missingOrShortSecretsAndBadUrlsStopTheStartNamingTheVariable() {
+    Map<String, String> noSecret = validEnv();
+    noSecret.remove("SECKILL_JWT_SECRET");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(noSecret))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SECKILL_JWT_SECRET");
+    Map<String, String> shortToken = validEnv();
+    shortToken.put("SECKILL_ADMIN_TOKEN", "short");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(shortToken))).hasMessageContaining("SECKILL_ADMIN_TOKEN");
+    Map<String, String> badUrl = validEnv();
+    badUrl.put("SECKILL_STOCK_SERVICE_URL", "ftp://x");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(badUrl))).hasMessageContaining("SECKILL_STOCK_SERVICE_URL");
+  }
+
+  @Test
+  void tokenBucketRefusesPastItsBurstAndRefillsAtItsRate() {
+    AtomicLong nanos = new AtomicLong();
+    RateLimiter limiter = new RateLimiter(2, 3, 100, nanos::get);
+    assertThat(limiter.tryAcquire("u")).isZero();
+    assertThat(limiter.tryAcquire("u")).isZero();
+    assertThat(limiter.tryAcquire("u")).isZero();
+    assertThat(limiter.tryAcquire("u")).isEqualTo(1);
+    assertThat(limiter.tryAcquire("other")).isZero();
+    nanos.addAndGet(500_000_000L);
+    assertThat(limiter.tryAcquire("u")).isZero();
+  }
+
+  @Test
+  void tokenBucketMapStaysBounded() {
+    AtomicLong nanos = new AtomicLong();
+    RateLimiter limiter = new RateLimiter(1, 1, 100, nanos::get);
+    for (int i = 0; i < 1000; i++) {
+      limiter.tryAcquire("ip-" + i);
+    }
+    assertThat(limiter.size()).isLessThanOrEqualTo(100);
+  }
+
+  @Test
+  void soldOutFlagExpiresAndClears() {
+    AtomicLong now = new AtomicLong(1000);
+    SoldOutFlags flags = new SoldOutFlags(1000, now::get);
+    flags.markSoldOut(7);
+    assertThat(flags.isSoldOut(7)).isTrue();
+    now.addAndGet(1000);
+    assertThat(flags.isSoldOut(7)).isFalse();
+    flags.markSoldOut(7);
+    flags.clear(7);
+    assertThat(flags.isSoldOut(7)).isFalse();
+  }
+
+  @Test
+  void fingerprintIgnoresFieldOrderAndSpacing() {
+    PurchaseRequest a = PurchaseRequest.parse(Buffer.buffer("{\"quantity\":2,\"token\":\"t\"}"));
+    PurchaseRequest b = PurchaseRequest.parse(Buffer.buffer(" { \"token\" : \"t\", \"quantity\" : 2 } "));
+    assertThat(a.fingerprint()).isEqualTo(b.fingerprint())
+        .isNotEqualTo(PurchaseRequest.parse(Buffer.buffer("{\"quantity\":1,\"token\":\"t\"}")).fingerprint());
+  }
+}
