@@ -29,6 +29,11 @@ if released == 1 then
 else
   stock = tonumber(redis.call('GET', KEYS[1]) or '0')
 end
-redis.call('HSET', KEYS[4], 'userId', ARGV[2], 'quantity', ARGV[3], 'status', ARGV[4], 'reason', ARGV[5])
-redis.call('EXPIRE', KEYS[4], tonumber(ARGV[6]))
+-- A late or repeated release never overwrites a status the order moved on to (PENDING_PAYMENT,
+-- PAID, CANCELLED): only the call that released, or an order still QUEUED, writes FAILED.
+local current = redis.call('HGET', KEYS[4], 'status')
+if released == 1 or not current or current == 'QUEUED' then
+  redis.call('HSET', KEYS[4], 'userId', ARGV[2], 'quantity', ARGV[3], 'status', ARGV[4], 'reason', ARGV[5])
+  redis.call('EXPIRE', KEYS[4], tonumber(ARGV[6]))
+end
 return {released, stock}
