@@ -32,7 +32,7 @@ final class BackgroundJobs extends VerticleBase {
   @Override
   public Future<?> start() {
     every(config.sweepIntervalMs(), "payment timeout sweep",
-        () -> sweeper.sweepOnce().compose(cancelled -> applier.retryUnapplied()));
+        () -> sweeper.sweepDue().compose(cancelled -> applier.retryUnapplied()));
     every(config.reconcileIntervalMs(), "reconciliation", reconciler::reconcileActiveSales);
     return Future.succeededFuture();
   }

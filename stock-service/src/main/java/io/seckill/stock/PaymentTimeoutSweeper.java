@@ -19,6 +19,7 @@ import java.util.List;
  */
 final class PaymentTimeoutSweeper {
   static final int BATCH = 200;
+  private static final int MAX_BATCHES_PER_TICK = 50;
 
   private final Pool pool;
   private final OrderCancellation cancellation;
@@ -26,6 +27,17 @@ final class PaymentTimeoutSweeper {
   PaymentTimeoutSweeper(Pool pool, OrderCancellation cancellation) {
     this.pool = pool;
     this.cancellation = cancellation;
+  }
+
+  /** Batch after batch while batches come back full (bounded, so one tick never runs forever). */
+  Future<Integer> sweepDue() {
+    return sweepFrom(0, 0);
+  }
+
+  private Future<Integer> sweepFrom(int batches, int cancelledSoFar) {
+    return sweepOnce().compose(cancelled -> cancelled == BATCH && batches < MAX_BATCHES_PER_TICK
+        ? sweepFrom(batches + 1, cancelledSoFar + cancelled)
+        : Future.succeededFuture(cancelledSoFar + cancelled));
   }
 
   /** One batch; returns how many orders this sweeper cancelled. */

@@ -44,8 +44,7 @@ final class SaleRoutes {
             sale.perUserLimit(), sale.startsAt().atOffset(ZoneOffset.UTC), sale.endsAt().atOffset(ZoneOffset.UTC),
             sale.paymentTimeoutS(), sale.requireToken()))
         .map(rows -> Sale.from(rows.iterator().next()))
-        // A brand-new sale: any Redis state under its id is a leftover, the DB is the authority (force).
-        .compose(created -> warmup.warmup(created.saleId(), true)
+        .compose(created -> warmup.warmupNew(created.saleId())
             .recover(failure -> Future.failedFuture(ProblemException.unavailable("sale " + created.saleId()
                 + " was created but could not be warmed up in Redis; retry POST /admin/v1/sales/" + created.saleId()
                 + "/warmup", 5)))

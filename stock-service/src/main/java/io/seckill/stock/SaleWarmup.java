@@ -32,6 +32,17 @@ final class SaleWarmup {
     this.restock = restock;
   }
 
+  /**
+   * A sale just created: nobody can have reserved in it yet (reserve.lua refuses a sale without meta),
+   * so whatever Redis holds under its id is a leftover of an earlier database and is dropped first —
+   * including {@code pending}, which a warm-up would otherwise count as in flight.
+   */
+  Future<JsonObject> warmupNew(long saleId) {
+    return redis.del(List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId), RedisKeys.buyers(saleId),
+            RedisKeys.pending(saleId), RedisKeys.returned(saleId)))
+        .compose(deleted -> warmup(saleId, true));
+  }
+
   Future<JsonObject> warmup(long saleId, boolean force) {
     // Fail closed on Redis and PostgreSQL alike: a half-built state would admit wrongly.
     return redis.zrange(List.of(RedisKeys.pending(saleId), "0", "-1"))

@@ -69,11 +69,11 @@ class PaymentTimeoutSweeperTest {
   void aReturnThatNeverReachedRedisIsAppliedByTheRetryLoopExactlyOnce() {
     long saleId = harness.openSale(first, 10, 1000, 3, 600);
     String orderId = harness.order(saleId, "gus", 3, 0);
+    assertThat(harness.redisStock(saleId)).isEqualTo(7);
     // What a crash (or a Redis outage) right after the cancel transaction leaves behind.
     harness.sql("BEGIN; UPDATE orders SET status = 'CANCELLED', reason = 'SHOPPER_CANCEL' WHERE order_id = '" + orderId
         + "'; UPDATE sale SET remaining = remaining + 3 WHERE sale_id = " + saleId + "; INSERT INTO stock_return"
         + " (order_id, sale_id, quantity, cause) VALUES ('" + orderId + "', " + saleId + ", 3, 'SHOPPER_CANCEL'); COMMIT;");
-    assertThat(harness.redisStock(saleId)).isEqualTo(7);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> harness.number(
         "SELECT count(*) FROM stock_return WHERE applied_to_redis AND order_id = '" + orderId + "'") == 1);
