@@ -85,7 +85,7 @@ public final class Main {
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(openapi));
     runtime.mountMetrics(router);
     new Health(2_000)
-        .check("postgresql", () -> pool.query("SELECT 1").execute())
+        .check("postgresql", () -> pool.query(SaleQueries.HEALTH_PROBE).execute())
         .check("redis", () -> redis.ping(List.of()))
         .mount(router, vertx);
     router.route().failureHandler(Problems.failureHandler());

@@ -1,5 +1,6 @@
 package io.seckill.stock;
 
+import io.seckill.common.order.OrderIds;
 import io.seckill.common.order.OrderStatus;
 import io.seckill.common.redis.RedisKeys;
 import io.vertx.core.Future;
@@ -98,7 +99,7 @@ final class PaymentProcessor {
   }
 
   private Future<Void> cachePaid(Outcome outcome) {
-    long saleId = io.seckill.common.order.OrderIds.saleIdOf(outcome.orderId());
+    long saleId = OrderIds.saleIdOf(outcome.orderId());
     String key = RedisKeys.order(saleId, outcome.orderId());
     // Fail open: the DB is the record; the cache only lags until the next status write or read-through.
     return redis.hset(List.of(key, "status", OrderStatus.PAID.name()))

@@ -5,6 +5,11 @@ final class SaleQueries {
   private SaleQueries() {
   }
 
+  /** First statement of a read-only snapshot: every following read sees the same committed state. */
+  static final String SNAPSHOT_READS = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+
+  static final String HEALTH_PROBE = "SELECT 1";
+
   static final String SALE_COLUMNS = """
       sale_id, item_name, price_cents, initial_stock, remaining, per_user_limit, starts_at, ends_at,
       payment_timeout_s, require_token""";

@@ -13,7 +13,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Operators' sale calls: create, list, inspect, warm up, reconcile. */
 final class SaleRoutes {
@@ -80,7 +79,7 @@ final class SaleRoutes {
     long saleId = HttpInput.saleId(ctx);
     // Makes sure the sale exists first, so an unknown id is a 404 and not a report about nothing.
     pool.preparedQuery(SaleQueries.SALE_BY_ID).execute(Tuple.of(saleId)).compose(rows -> rows.size() == 0
-            ? Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_FOUND, "no sale " + saleId, new JsonObject(), Map.of()))
+            ? Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_FOUND, "no sale " + saleId))
             : reconciler.reconcile(saleId))
         .onSuccess(ctx::json).onFailure(ctx::fail);
   }

@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Rebuilds a sale's Redis state (meta, stock, buyers, returned) from PostgreSQL with warmup.lua,
@@ -54,7 +55,7 @@ final class SaleWarmup {
   }
 
   private Future<Snapshot> snapshot(long saleId, String[] pendingIds) {
-    return pool.withTransaction(tx -> tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute()
+    return pool.withTransaction(tx -> tx.query(SaleQueries.SNAPSHOT_READS).execute()
         .compose(ignored -> StockProbe.loadSale(tx, saleId))
         .compose(sale -> tx.preparedQuery(SaleQueries.BUYERS).execute(Tuple.of(saleId)).compose(buyers ->
             tx.preparedQuery(SaleQueries.RETURNED_ORDER_IDS).execute(Tuple.of(saleId)).compose(returned ->
@@ -99,7 +100,7 @@ final class SaleWarmup {
         return Future.failedFuture(new ProblemException(ErrorCode.SALE_LIVE, "sale " + saleId
             + " is open and Redis holds its live stock (" + result.get(1).toLong() + " units) with reservations in"
             + " progress; a warm-up would overwrite them. Retry with ?force=true to rebuild from the database anyway",
-            new JsonObject().put("saleId", saleId).put("redisStock", result.get(1).toLong()), java.util.Map.of()));
+            new JsonObject().put("saleId", saleId).put("redisStock", result.get(1).toLong()), Map.of()));
       }
       JsonObject report = new JsonObject()
           .put("saleId", saleId)

@@ -79,7 +79,7 @@ final class StockProbe {
   private Future<DbPart> readDb(long saleId, List<Cached> cached) {
     String[] ids = cached.stream().map(Cached::orderId).toArray(String[]::new);
     // Fail closed: the DB is the authority; nothing is reported or healed without it.
-    return pool.withTransaction(tx -> tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute()
+    return pool.withTransaction(tx -> tx.query(SaleQueries.SNAPSHOT_READS).execute()
         .compose(ignored -> loadSale(tx, saleId))
         .compose(sale -> tx.preparedQuery(SaleQueries.ORDER_TOTALS_BY_STATUS).execute(Tuple.of(saleId)).compose(totals ->
             tx.preparedQuery(SaleQueries.ORDERS_AMONG).execute(Tuple.of(saleId).addArrayOfString(ids)).compose(rows ->
