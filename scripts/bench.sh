@@ -252,9 +252,9 @@ log "ceiling: $(median_rate ceiling status_202) answers/s (median of $REPEATS)"
 orders_in_db() { # saleId
   psql "$SECKILL_PG_URL" -XAtqc "SELECT count(*) FROM orders WHERE sale_id = $1" 2>/dev/null || echo -1
 }
-reserved_count() { # saleId: reservations Redis made (buyers), from stock-service's admin view
-  curl -fsS "$STOCK_URL/admin/v1/sales/$1" -H "Authorization: Bearer $SECKILL_ADMIN_TOKEN" \
-    | sed -nE 's/.*"buyers" *: *([0-9]+).*/\1/p' | grep . || die "cannot read sale $1 from $STOCK_URL/admin/v1/sales/$1"
+reserved_count() { # saleId: reservations Redis made (HLEN of the sale's buyers hash)
+  java -cp "$LOAD_JAR" io.seckill.loadtest.ReservationCount "$SECKILL_REDIS_URL" "$1" 2>>"$RUN/logs/reservations.log" \
+    | grep -E '^[0-9]+$' || die "cannot read the reservations of sale $1 from Redis, see $RUN/logs/reservations.log"
 }
 wait_persisted() { # saleId target timeout-s -> prints "<seconds-since-epoch> <count>" when reached
   local sale="$1" target="$2" deadline=$(( $(date +%s) + $3 )) count

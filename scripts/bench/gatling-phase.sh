@@ -13,8 +13,8 @@ if mvn -B -q -pl load-test test-compile gatling:test \
     -Dseckill.baseUrl="$GATEWAY_URL" -Dseckill.saleId="$GATLING_SALE" -Dseckill.usersPerSec="$GATLING_RATE" \
     -Dseckill.durationSeconds="$GATLING_DURATION" -Dseckill.tokensFile="$TOKENS/gatling.tokens" \
     >"$RUN/logs/gatling.log" 2>&1; then
-  GATLING_REPORT="$(ls -td "$ROOT"/load-test/target/gatling/shopperflowsimulation-*/ 2>/dev/null | head -1)"
-  if [[ -n "$GATLING_REPORT" && -f "$GATLING_REPORT/js/stats.json" ]]; then
+  GATLING_REPORT="$(ls -td "$ROOT"/load-test/target/gatling/shopperflowsimulation-* 2>/dev/null | head -1)"
+  if [[ -n "$GATLING_REPORT" && -f "$GATLING_REPORT/index.html" ]]; then
     read -r GATLING_BUY_P99 gatling_p50 gatling_buys gatling_ko < <(java -cp "$LOAD_JAR" io.seckill.loadtest.GatlingStats "$GATLING_REPORT" buy)
     fact gatling_buy_p99_ms "$GATLING_BUY_P99"; fact gatling_buy_p50_ms "$gatling_p50"
     fact gatling_buys "$gatling_buys"; fact gatling_buy_failures "$gatling_ko"

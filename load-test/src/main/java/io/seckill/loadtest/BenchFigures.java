@@ -61,6 +61,10 @@ public final class BenchFigures {
     out.put("invariants_hold", checked && oversold == 0 && duplicates == 0 && lost == 0 && drift == 0 && gap == 0);
     out.put("sales_checked", new JsonArray(invariants));
 
+    JsonObject gatling = prefixed(facts, "gatling_");
+    if (!gatling.isEmpty()) {
+      out.put("gatling", gatling);
+    }
     out.put("machine", prefixed(facts, "machine."));
     out.put("settings", prefixed(facts, "setting."));
     out.put("runs", new JsonObject().put("ceiling", runs(ceiling)).put("admit", runs(admit)).put("soldout", runs(soldOut)));

@@ -1,19 +1,24 @@
 package io.seckill.loadtest;
 
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Reads one request's figures from a Gatling report's {@code js/stats.json}: the tree of groups and
- * requests, each with {@code stats.percentiles1..4} (50th, 75th, 95th, 99th with Gatling's default
- * percentiles) and {@code numberOfRequests}. bench.sh prints the buy call's p99 from it.
+ * Reads one request's row of the statistics table in a Gatling 3.15 report's {@code index.html}
+ * (that version ships no stats.json): columns col-2 total, col-4 KO, col-8 50th, col-11 99th
+ * percentile in milliseconds. bench.sh prints the buy call's p99 from it.
  *
  * <p>Usage: {@code GatlingStats <report-dir> <request-name>} prints {@code p99_ms p50_ms requests ko}.
  */
 public final class GatlingStats {
+  private static final Pattern CELL = Pattern.compile("<td class=\"value [^\"]*col-(\\d+)\">([^<]*)</td>");
+
   private GatlingStats() {
   }
 
@@ -25,44 +30,32 @@ public final class GatlingStats {
       System.err.println("usage: GatlingStats <report-dir> <request-name>");
       System.exit(2);
     }
-    JsonObject stats = new JsonObject(Files.readString(Path.of(args[0]).resolve("js").resolve("stats.json")));
-    RequestStats found = find(stats, args[1])
+    String html = Files.readString(Path.of(args[0]).resolve("index.html"));
+    RequestStats found = find(html, args[1])
         .orElseThrow(() -> new IllegalArgumentException("no request named '" + args[1] + "' in the report"));
     System.out.println(found.p99Ms() + " " + found.p50Ms() + " " + found.requests() + " " + found.failed());
   }
 
-  /** Depth-first through the report tree for a REQUEST node of that name. */
-  static Optional<RequestStats> find(JsonObject node, String name) {
-    if ("REQUEST".equals(node.getString("type")) && name.equals(node.getString("name"))) {
-      JsonObject s = node.getJsonObject("stats");
-      JsonObject counts = s.getJsonObject("numberOfRequests");
-      return Optional.of(new RequestStats(name, total(s.getJsonObject("percentiles1")), total(s.getJsonObject("percentiles4")),
-          (long) number(counts, "total"), (long) number(counts, "ko")));
+  /** The table row whose name cell reads exactly {@code name}. */
+  static Optional<RequestStats> find(String html, String name) {
+    int nameAt = html.indexOf("class=\"ellipsed-name\">" + name + "</span>");
+    if (nameAt < 0) {
+      return Optional.empty();
     }
-    JsonObject contents = node.getJsonObject("contents");
-    if (contents != null) {
-      for (String key : contents.fieldNames()) {
-        Optional<RequestStats> hit = find(contents.getJsonObject(key), name);
-        if (hit.isPresent()) {
-          return hit;
-        }
-      }
+    int rowEnd = html.indexOf("</tr>", nameAt);
+    Matcher m = CELL.matcher(html.substring(nameAt, rowEnd < 0 ? html.length() : rowEnd));
+    Map<Integer, Double> cells = new HashMap<>();
+    while (m.find()) {
+      cells.put(Integer.parseInt(m.group(1)), number(m.group(2)));
     }
-    return Optional.empty();
-  }
-
-  private static double total(JsonObject figure) {
-    return number(figure, "total");
+    return Optional.of(new RequestStats(name, cells.getOrDefault(8, 0.0), cells.getOrDefault(11, 0.0),
+        cells.getOrDefault(2, 0.0).longValue(), cells.getOrDefault(4, 0.0).longValue()));
   }
 
   /** Gatling writes numbers, or "-" when there is no figure. */
-  private static double number(JsonObject figure, String key) {
-    Object value = figure == null ? null : figure.getValue(key);
-    if (value instanceof Number n) {
-      return n.doubleValue();
-    }
+  private static double number(String cell) {
     try {
-      return value == null ? 0 : Double.parseDouble(value.toString());
+      return Double.parseDouble(cell.trim().replace(",", ""));
     } catch (NumberFormatException e) {
       return 0;
     }

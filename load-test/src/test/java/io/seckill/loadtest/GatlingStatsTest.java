@@ -2,25 +2,36 @@ package io.seckill.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 class GatlingStatsTest {
-  private static JsonObject request(String name, Object p50, Object p99, int total, int ko) {
-    return new JsonObject().put("type", "REQUEST").put("name", name).put("stats", new JsonObject()
-        .put("numberOfRequests", new JsonObject().put("total", total).put("ok", total - ko).put("ko", ko))
-        .put("percentiles1", new JsonObject().put("total", p50))
-        .put("percentiles4", new JsonObject().put("total", p99)));
+  /** A statistics-table row as Gatling 3.15 writes it in index.html. */
+  private static String row(String name, String p50, String p99, int total, int ko) {
+    return """
+        <tr id="req_%1$s-1" data-parent="ROOT">
+          <td class="total col-1">
+            <span onmouseover="isEllipsed('stats-table-req_%1$s-1')" id="stats-table-req_%1$s-1" class="ellipsed-name">%1$s</span>
+          </td>
+          <td class="value total col-2">%4$d</td>
+          <td class="value ok col-3">%5$d</td>
+          <td class="value ko col-4">%6$d</td>
+          <td class="value ko col-5">0.5</td>
+          <td class="value total col-6">25.1</td>
+          <td class="value total col-7">1</td>
+          <td class="value total col-8">%2$s</td>
+          <td class="value total col-9">3</td>
+          <td class="value total col-10">5</td>
+          <td class="value total col-11">%3$s</td>
+          <td class="value total col-12">40</td>
+        </tr>
+        """.formatted(name, p50, p99, total, total - ko, ko);
   }
 
   @Test
-  void findsTheNamedRequestInsideTheReportTree() {
-    JsonObject report = new JsonObject().put("type", "GROUP").put("name", "All Requests")
-        .put("contents", new JsonObject()
-            .put("req_read-sale", request("read sale", 1, 4, 100, 0))
-            .put("req_buy-1", request("buy", 2, 9, 100, 1)));
+  void readsTheNamedRequestsRowOfTheStatisticsTable() {
+    String html = "<tbody>" + row("read sale", "1", "4", 100, 0) + row("buy", "2", "9", 100, 1) + "</tbody>";
 
-    GatlingStats.RequestStats buy = GatlingStats.find(report, "buy").orElseThrow();
+    GatlingStats.RequestStats buy = GatlingStats.find(html, "buy").orElseThrow();
 
     assertThat(buy.p99Ms()).isEqualTo(9.0);
     assertThat(buy.p50Ms()).isEqualTo(2.0);
@@ -30,10 +41,9 @@ class GatlingStatsTest {
 
   @Test
   void aFigureGatlingCouldNotComputeReadsAsZeroAndAMissingRequestAsEmpty() {
-    JsonObject report = new JsonObject().put("type", "GROUP").put("contents", new JsonObject()
-        .put("req_buy", request("buy", "-", "-", 0, 0)));
+    String html = row("buy", "-", "-", 0, 0);
 
-    assertThat(GatlingStats.find(report, "buy").orElseThrow().p99Ms()).isZero();
-    assertThat(GatlingStats.find(report, "cancel")).isEmpty();
+    assertThat(GatlingStats.find(html, "buy").orElseThrow().p99Ms()).isZero();
+    assertThat(GatlingStats.find(html, "cancel")).isEmpty();
   }
 }

@@ -56,6 +56,7 @@ public class ShopperFlowSimulation extends Simulation {
       .exec(http("purchase token").post("/api/v1/sales/" + saleId + "/purchase-tokens")
           .header("Authorization", "Bearer #{jwt}")
           .check(status().is(201), jsonPath("$.token").saveAs("purchaseToken")))
+      .exitHereIfFailed()
       .exec(http("buy").post("/api/v1/sales/" + saleId + "/orders")
           .header("Authorization", "Bearer #{jwt}")
           .body(StringBody("{\"quantity\":1,\"token\":\"#{purchaseToken}\"}"))
