@@ -3,16 +3,10 @@ package io.seckill.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.seckill.common.RunningService;
-import io.seckill.common.auth.Jwt;
-import io.seckill.common.config.Env;
 import io.seckill.common.db.PgUrls;
-import io.seckill.common.db.SchemaMigrator;
 import io.seckill.infra.Invariants;
-import io.seckill.infra.LocalInfra;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -21,9 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,51 +26,17 @@ import org.junit.jupiter.api.Test;
  * readable through {@code GET /api/v1/orders/{orderId}}. No shortcut around Redis or Kafka.
  */
 class WalkingSkeletonTest {
-  private static final String JWT_SECRET = "skeleton-jwt-secret-0123456789abcdef";
-  private static final String ADMIN_TOKEN = "skeleton-admin-token-0123456789abcdef";
-  private static final String PAYMENT_SECRET = "skeleton-payment-secret-0123456789abcd";
-
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private static LocalInfra infra;
-  private static String pgUrl;
-  private static RunningService stock;
-  private static RunningService consumer;
-  private static RunningService gateway;
+  private static RunningSystem system;
 
   @BeforeAll
   static void startTheSystem() throws Exception {
-    infra = LocalInfra.shared();
-    pgUrl = infra.createDatabase("skeleton");
-    SchemaMigrator.migrate(pgUrl);
-    // Sale ids assigned by this database must not collide with other tests' sales in the shared Redis.
-    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(pgUrl))) {
-      c.createStatement().execute("ALTER TABLE sale ALTER COLUMN sale_id RESTART WITH " + LocalInfra.uniqueSaleIdBase());
-    }
-    String topic = infra.createTopic(LocalInfra.uniqueName("skeleton-orders"), 2);
-    Map<String, String> env = new HashMap<>();
-    env.put("SECKILL_REDIS_URL", infra.redisUrl());
-    env.put("SECKILL_PG_URL", pgUrl);
-    env.put("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
-    env.put("SECKILL_ORDERS_TOPIC", topic);
-    env.put("SECKILL_ORDERS_DLQ_TOPIC", topic + ".dlq");
-    env.put("SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName("skeleton-group"));
-    env.put("SECKILL_HTTP_PORT", "0");
-    env.put("SECKILL_JWT_SECRET", JWT_SECRET);
-    env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
-    env.put("SECKILL_PAYMENT_SECRET", PAYMENT_SECRET);
-
-    stock = io.seckill.stock.Main.start(Env.of(env)).await();
-    consumer = io.seckill.consumer.Main.start(Env.of(env)).await();
-    env.put("SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:" + stock.httpPort());
-    gateway = io.seckill.gateway.Main.start(Env.of(env)).await();
+    system = RunningSystem.start("skeleton");
   }
 
   @AfterAll
   static void stopTheSystem() {
-    for (RunningService service : new RunningService[] {gateway, consumer, stock}) {
-      if (service != null) {
-        service.stop().await();
-      }
+    if (system != null) {
+      system.close();
     }
   }
 
@@ -90,7 +48,7 @@ class WalkingSkeletonTest {
         .put("startsAt", now.minusSeconds(5).toString()).put("endsAt", now.plusSeconds(3600).toString())
         .put("perUserLimit", 1).put("paymentTimeoutSeconds", 300).put("requirePurchaseToken", false);
     HttpResponse<String> created = send(HttpRequest.newBuilder(stockUri("/admin/v1/sales"))
-        .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(sale.encode())));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     long saleId = new JsonObject(created.body()).getLong("saleId");
@@ -100,7 +58,7 @@ class WalkingSkeletonTest {
     assertThat(new JsonObject(shown.body()).getString("state")).isEqualTo("OPEN");
     assertThat(new JsonObject(shown.body()).getInteger("remaining")).isEqualTo(10);
 
-    String token = new Jwt(JWT_SECRET).mint("skeleton-alice", 600);
+    String token = system.jwt.mint("skeleton-alice", 600);
     HttpResponse<String> bought = send(HttpRequest.newBuilder(gatewayUri("/api/v1/sales/" + saleId + "/orders"))
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")));
@@ -117,7 +75,7 @@ class WalkingSkeletonTest {
       assertThat(new JsonObject(read.body()).getString("status")).isEqualTo("PENDING_PAYMENT");
     });
 
-    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
+    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(system.pgUrl));
          PreparedStatement s = c.prepareStatement("SELECT sale_id, user_id, quantity, status FROM orders WHERE order_id = ?")) {
       s.setString(1, orderId);
       try (ResultSet rs = s.executeQuery()) {
@@ -129,24 +87,24 @@ class WalkingSkeletonTest {
       }
     }
 
-    String someoneElse = new Jwt(JWT_SECRET).mint("skeleton-bob", 600);
+    String someoneElse = system.jwt.mint("skeleton-bob", 600);
     HttpResponse<String> peek = send(HttpRequest.newBuilder(gatewayUri("/api/v1/orders/" + orderId))
         .header("Authorization", "Bearer " + someoneElse).GET());
     assertThat(peek.statusCode()).isEqualTo(404);
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(Invariants.check(pgUrl, infra.redisUrl(), saleId, List.of(orderId)).holds()).isTrue());
+        assertThat(Invariants.check(system.pgUrl, system.infra.redisUrl(), saleId, List.of(orderId)).holds()).isTrue());
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return RunningSystem.send(request);
   }
 
   private static URI gatewayUri(String path) {
-    return URI.create("http://127.0.0.1:" + gateway.httpPort() + path);
+    return RunningSystem.uri(system.gateway, path);
   }
 
   private static URI stockUri(String path) {
-    return URI.create("http://127.0.0.1:" + stock.httpPort() + path);
+    return RunningSystem.uri(system.stock, path);
   }
 }
