@@ -34,10 +34,20 @@ public final class AdmissionService {
   private final GatewayMetrics metrics;
   private final int orderStatusTtlS;
   private final LongSupplier clock;
+  // Test hook for the fault suite (fault-tests), off (0) in production: every Nth admitted reservation halts the
+  // process right after reserve.lua said OK and before the Kafka send, to prove the reconciler heals the orphan.
+  private final int haltAfterReserveEvery;
+  private final java.util.concurrent.atomic.AtomicLong admittedForHalt = new java.util.concurrent.atomic.AtomicLong();
 
   public AdmissionService(RedisAPI redis, RedisCalls calls, SaleMetaCache metaCache, SoldOutFlags soldOut,
                           OrderPublisher publisher, OrderStatusReader orders, GatewayMetrics metrics, int orderStatusTtlS,
                           LongSupplier clock) {
+    this(redis, calls, metaCache, soldOut, publisher, orders, metrics, orderStatusTtlS, clock, 0);
+  }
+
+  public AdmissionService(RedisAPI redis, RedisCalls calls, SaleMetaCache metaCache, SoldOutFlags soldOut,
+                          OrderPublisher publisher, OrderStatusReader orders, GatewayMetrics metrics, int orderStatusTtlS,
+                          LongSupplier clock, int haltAfterReserveEvery) {
     this.redis = redis;
     this.calls = calls;
     this.metaCache = metaCache;
@@ -47,6 +57,7 @@ public final class AdmissionService {
     this.metrics = metrics;
     this.orderStatusTtlS = orderStatusTtlS;
     this.clock = clock;
+    this.haltAfterReserveEvery = haltAfterReserveEvery;
   }
 
   public Future<Answer> purchase(long saleId, String userId, PurchaseRequest request, String requestId) {
@@ -118,6 +129,10 @@ public final class AdmissionService {
     String orderId = outcome.orderId();
     if (outcome.number() <= 0) {
       soldOut.markSoldOut(saleId);
+    }
+    if (haltAfterReserveEvery > 0 && admittedForHalt.incrementAndGet() % haltAfterReserveEvery == 0) {
+      LOG.error("TEST HOOK SECKILL_TEST_HALT_AFTER_RESERVE_EVERY: halting after reserving order {} of sale {}", orderId, saleId);
+      Runtime.getRuntime().halt(137);
     }
     OrderMessage message = new OrderMessage(orderId, saleId, userId, quantity, clock.getAsLong(), requestId);
     return publisher.publish(message).transform(sent -> {

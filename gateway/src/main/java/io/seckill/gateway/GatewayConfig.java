@@ -32,13 +32,16 @@ import java.net.URI;
  * @param kafkaDeliveryTimeoutMs SECKILL_KAFKA_DELIVERY_TIMEOUT_MS (5000) bound on an order record's send
  * @param kafkaRequestTimeoutMs SECKILL_KAFKA_REQUEST_TIMEOUT_MS (3000)
  * @param kafkaMaxBlockMs       SECKILL_KAFKA_MAX_BLOCK_MS (1000) producer.send blocking bound (on the send thread, never an event loop)
+ * @param testHaltAfterReserveEvery SECKILL_TEST_HALT_AFTER_RESERVE_EVERY (0 = off): exists only for the fault suite
+ *                              (fault-tests); every Nth admitted reservation halts the process between Redis and Kafka
  */
 public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
                             String jwtSecret, String adminToken, String stockServiceUrl, int orderStatusTtlS,
                             int userRatePerS, int userBurst, int ipRatePerS, int ipBurst, int rateMaxKeys,
                             int redisMaxInFlight, int redisTimeoutMs, int soldOutTtlMs, int metaCacheTtlMs,
                             int purchaseTokenTtlS, int idempotencyTtlS, int idempotencyLockTtlS, int bodyLimitBytes,
-                            int kafkaDeliveryTimeoutMs, int kafkaRequestTimeoutMs, int kafkaMaxBlockMs) {
+                            int kafkaDeliveryTimeoutMs, int kafkaRequestTimeoutMs, int kafkaMaxBlockMs,
+                            int testHaltAfterReserveEvery) {
 
   public static GatewayConfig from(Env env) {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -73,7 +76,8 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         env.integer("SECKILL_BODY_LIMIT_BYTES", 4096, 64, 1_048_576),
         deliveryTimeout,
         requestTimeout,
-        env.integer("SECKILL_KAFKA_MAX_BLOCK_MS", 1000, 0, 60_000));
+        env.integer("SECKILL_KAFKA_MAX_BLOCK_MS", 1000, 0, 60_000),
+        env.integer("SECKILL_TEST_HALT_AFTER_RESERVE_EVERY", 0, 0, 1_000_000));
   }
 
   private static String httpUrl(Env env, String name, String fallback) {
@@ -93,6 +97,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
   @Override
   public String toString() {
     return "GatewayConfig[httpPort=" + httpPort + ", eventLoops=" + eventLoops + ", " + redis + ", " + pg + ", kafka="
-        + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + "]";
+        + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight
+        + (testHaltAfterReserveEvery > 0 ? ", TEST HOOK haltAfterReserveEvery=" + testHaltAfterReserveEvery : "") + "]";
   }
 }

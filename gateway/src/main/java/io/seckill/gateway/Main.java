@@ -63,7 +63,7 @@ public final class Main {
     SaleMetaCache metaCache = new SaleMetaCache(redis, calls, config.metaCacheTtlMs(), clock);
     OrderStatusReader orderReader = new OrderStatusReader(redis, calls, pg);
     AdmissionService admission = new AdmissionService(redis, calls, metaCache, soldOut, publisher, orderReader, metrics,
-        config.orderStatusTtlS(), clock);
+        config.orderStatusTtlS(), clock, config.testHaltAfterReserveEvery());
     IdempotencyStore idempotency = new IdempotencyStore(redis, calls, config.idempotencyTtlS(), config.idempotencyLockTtlS());
     RateLimiter perUser = new RateLimiter(config.userRatePerS(), config.userBurst(), config.rateMaxKeys(), System::nanoTime);
     RateLimiter perIp = new RateLimiter(config.ipRatePerS(), config.ipBurst(), config.rateMaxKeys(), System::nanoTime);
