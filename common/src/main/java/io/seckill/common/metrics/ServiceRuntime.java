@@ -20,6 +20,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
  * and the application catalogue all land in one registry, served at {@code /metrics}.
  */
 public final class ServiceRuntime {
+  private static final java.util.concurrent.atomic.AtomicInteger REGISTRIES = new java.util.concurrent.atomic.AtomicInteger();
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
 
@@ -30,7 +31,7 @@ public final class ServiceRuntime {
 
   public static ServiceRuntime create(String service, int eventLoops) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().commonTags("service", service);
+    registry.config().commonTags("service", service).meterFilter(new PromLintFilter());
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -38,7 +39,10 @@ public final class ServiceRuntime {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     VertxOptions options = new VertxOptions()
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false));
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false)
+            // Vert.x keeps backend registries in a JVM-wide map by name: a unique name keeps services
+            // started in one JVM (the end-to-end tests) from publishing into each other's registry.
+            .setRegistryName(service + "-" + REGISTRIES.incrementAndGet()));
     if (eventLoops > 0) {
       options.setEventLoopPoolSize(eventLoops);
     }
