@@ -20,10 +20,13 @@ import java.time.Duration;
  * @param backoffMin            first retry delay when PostgreSQL (or Kafka for the DLQ) refuses
  * @param backoffMax            retry delay bound
  * @param dbTimeout             bound on one batch transaction; past it the batch counts as failed and is retried
+ * @param maxPollIntervalMs     max.poll.interval.ms (SECKILL_CONSUMER_MAX_POLL_INTERVAL_MS, 300000): a loop stuck longer leaves the group
+ * @param sessionTimeoutMs      session.timeout.ms (SECKILL_CONSUMER_SESSION_TIMEOUT_MS, 45000): a silent process loses its partitions
  */
 public record ConsumerConfig(int httpPort, RedisSettings redis, PgSettings pg, KafkaSettings kafka, String groupId,
                              int threads, int maxBatch, int fetchMinBytes, int fetchWaitMs, int orderStatusTtlSeconds,
-                             Duration backoffMin, Duration backoffMax, Duration dbTimeout) {
+                             Duration backoffMin, Duration backoffMax, Duration dbTimeout, int maxPollIntervalMs,
+                             int sessionTimeoutMs) {
   public static final int DEFAULT_HTTP_PORT = 8082;
   public static final String DEFAULT_GROUP = "seckill-order-consumer";
 
@@ -49,6 +52,9 @@ public record ConsumerConfig(int httpPort, RedisSettings redis, PgSettings pg, K
         env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000),
         Duration.ofMillis(backoffMinMs),
         Duration.ofMillis(backoffMaxMs),
-        Duration.ofMillis(env.integer("SECKILL_CONSUMER_DB_TIMEOUT_MS", 10_000, 100, 300_000)));
+        Duration.ofMillis(env.integer("SECKILL_CONSUMER_DB_TIMEOUT_MS", 10_000, 100, 300_000)),
+        env.integer("SECKILL_CONSUMER_MAX_POLL_INTERVAL_MS", 300_000, 1_000, 3_600_000),
+        // The broker accepts 6 s to 30 min (group.min/max.session.timeout.ms defaults).
+        env.integer("SECKILL_CONSUMER_SESSION_TIMEOUT_MS", 45_000, 6_000, 1_800_000));
   }
 }

@@ -123,7 +123,11 @@ final class OrderConsumerService implements RunningService {
         // Cooperative: a rebalance revokes only the partitions that move; the others keep flowing.
         org.apache.kafka.clients.consumer.ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    Map<String, Object> withTimeouts = new java.util.HashMap<>(props);
+    // A member silent past session.timeout.ms, or a loop stuck past max.poll.interval.ms, loses its partitions.
+    withTimeouts.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, config.maxPollIntervalMs());
+    withTimeouts.put(org.apache.kafka.clients.consumer.ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.sessionTimeoutMs());
+    return new KafkaConsumer<>(withTimeouts, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   private void startLoops() {
