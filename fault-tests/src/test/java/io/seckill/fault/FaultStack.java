@@ -1,0 +1,270 @@
+package io.seckill.fault;
+
+import io.seckill.common.auth.Jwt;
+import io.seckill.common.db.PgUrls;
+import io.seckill.common.db.SchemaMigrator;
+import io.seckill.common.redis.RedisKeys;
+import io.seckill.infra.Invariants;
+import io.seckill.infra.LocalInfra;
+import io.seckill.infra.Ports;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.Jedis;
+
+/**
+ * One scenario's system: a fresh database and topic on the shared PostgreSQL and Kafka, a Redis (the
+ * shared one or a dedicated server), and the three services as separate processes wired as in
+ * production. Closing it stops every process it started.
+ */
+final class FaultStack implements AutoCloseable {
+  static final String JWT_SECRET = "fault-jwt-secret-0123456789abcdefghij";
+  static final String ADMIN_TOKEN = "fault-admin-token-0123456789abcdefghi";
+  static final String PAYMENT_SECRET = "fault-payment-secret-0123456789abcde";
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  final String scenario;
+  final LocalInfra infra;
+  final String pgUrl;
+  final String redisUrl;
+  final String topic;
+  final Jwt jwt = new Jwt(JWT_SECRET);
+  private final Map<String, String> env = new HashMap<>();
+  private final List<ServiceProcess> started = new ArrayList<>();
+  private final int gatewayPort = Ports.freePort();
+  private final int stockPort = Ports.freePort();
+  private volatile ServiceProcess gateway;
+  private ServiceProcess stock;
+  private int consumers;
+
+  private FaultStack(String scenario, LocalInfra infra, String pgUrl, String redisUrl, String topic) {
+    this.scenario = scenario;
+    this.infra = infra;
+    this.pgUrl = pgUrl;
+    this.redisUrl = redisUrl;
+    this.topic = topic;
+  }
+
+  /** A fresh database (migrated, sale ids unique on this machine) and a 4-partition topic; nothing started yet. */
+  static FaultStack create(String scenario, String redisUrl, int partitions) throws SQLException {
+    LocalInfra infra = LocalInfra.shared();
+    String pgUrl = infra.createDatabase("fault_" + scenario);
+    SchemaMigrator.migrate(pgUrl);
+    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(pgUrl))) {
+      c.createStatement().execute("ALTER TABLE sale ALTER COLUMN sale_id RESTART WITH " + LocalInfra.uniqueSaleIdBase());
+    }
+    String topic = infra.createTopic(LocalInfra.uniqueName("fault-" + scenario + "-orders"), partitions);
+    FaultStack stack = new FaultStack(scenario, infra, pgUrl, redisUrl == null ? infra.redisUrl() : redisUrl, topic);
+    stack.env.put("SECKILL_REDIS_URL", stack.redisUrl);
+    stack.env.put("SECKILL_PG_URL", pgUrl);
+    stack.env.put("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
+    stack.env.put("SECKILL_ORDERS_TOPIC", topic);
+    stack.env.put("SECKILL_ORDERS_DLQ_TOPIC", topic + ".dlq");
+    stack.env.put("SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName("fault-" + scenario + "-group"));
+    stack.env.put("SECKILL_JWT_SECRET", JWT_SECRET);
+    stack.env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
+    stack.env.put("SECKILL_PAYMENT_SECRET", PAYMENT_SECRET);
+    stack.env.put("SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:" + stack.stockPort);
+    // Every buyer comes from 127.0.0.1: the per-IP limit would otherwise be the only thing under test.
+    stack.env.put("SECKILL_RATE_IP_PER_S", "1000000");
+    stack.env.put("SECKILL_RATE_IP_BURST", "1000000");
+    stack.env.put("SECKILL_EVENT_LOOPS", "2");
+    stack.env.put("SECKILL_CONSUMER_THREADS", "2");
+    stack.env.put("SECKILL_CONSUMER_MAX_BATCH", "25");
+    stack.env.put("SECKILL_CONSUMER_BACKOFF_MAX_MS", "1000");
+    // A SIGKILLed member leaves the group after 6 s (the broker's minimum), not the production 45 s.
+    stack.env.put("SECKILL_CONSUMER_SESSION_TIMEOUT_MS", "6000");
+    stack.env.put("SECKILL_RECONCILE_INTERVAL_MS", "1000");
+    stack.env.put("SECKILL_ORPHAN_AFTER_MS", "3000");
+    // An outage answers each shopper within ~3 s instead of the production 5 s.
+    stack.env.put("SECKILL_KAFKA_DELIVERY_TIMEOUT_MS", "3000");
+    stack.env.put("SECKILL_KAFKA_REQUEST_TIMEOUT_MS", "1000");
+    stack.env.put("SECKILL_KAFKA_MAX_BLOCK_MS", "500");
+    return stack;
+  }
+
+  FaultStack with(String name, String value) {
+    env.put(name, value);
+    return this;
+  }
+
+  ServiceProcess startStock() {
+    stock = track(ServiceProcess.start(ServiceProcess.Kind.STOCK, scenario + "-stock-service", stockPort, env,
+        FaultPaths.log(scenario, "stock-service")));
+    return stock;
+  }
+
+  ServiceProcess startConsumer(Map<String, String> extra) {
+    Map<String, String> own = new HashMap<>(env);
+    own.putAll(extra);
+    String name = consumers++ == 0 ? "order-consumer" : "order-consumer-" + consumers;
+    return track(ServiceProcess.start(ServiceProcess.Kind.CONSUMER, scenario + "-" + name, Ports.freePort(), own,
+        FaultPaths.log(scenario, name)));
+  }
+
+  ServiceProcess startConsumer() {
+    return startConsumer(Map.of());
+  }
+
+  /** (Re)starts the gateway on the same port, so buyers keep their address across crashes. */
+  ServiceProcess startGateway(Map<String, String> extra) {
+    Map<String, String> own = new HashMap<>(env);
+    own.putAll(extra);
+    gateway = track(ServiceProcess.start(ServiceProcess.Kind.GATEWAY, scenario + "-gateway", gatewayPort, own,
+        FaultPaths.log(scenario, "gateway")));
+    return gateway;
+  }
+
+  ServiceProcess startGateway() {
+    return startGateway(Map.of());
+  }
+
+  ServiceProcess gateway() {
+    return gateway;
+  }
+
+  private ServiceProcess track(ServiceProcess process) {
+    synchronized (started) {
+      started.add(process);
+    }
+    return process;
+  }
+
+  /** Creates an open sale through the admin API (warmed up in Redis) and returns its id. */
+  long createOpenSale(int units) throws Exception {
+    Instant now = Instant.now();
+    JsonObject sale = new JsonObject()
+        .put("itemName", "Fault phone " + scenario).put("priceCents", 19900).put("stock", units)
+        .put("startsAt", now.minusSeconds(5).toString()).put("endsAt", now.plusSeconds(3600).toString())
+        .put("perUserLimit", 1).put("paymentTimeoutSeconds", 3600).put("requirePurchaseToken", false);
+    HttpResponse<String> created = admin("POST", "/admin/v1/sales", sale.encode());
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException("sale not created: " + created.statusCode() + " " + created.body());
+    }
+    return new JsonObject(created.body()).getLong("saleId");
+  }
+
+  HttpResponse<String> warmup(long saleId, boolean force) throws Exception {
+    return admin("POST", "/admin/v1/sales/" + saleId + "/warmup" + (force ? "?force=true" : ""), "");
+  }
+
+  HttpResponse<String> admin(String method, String path, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stockPort + path))
+        .header("Authorization", "Bearer " + ADMIN_TOKEN).timeout(Duration.ofSeconds(15));
+    if (!body.isEmpty()) {
+      request.header("Content-Type", "application/json");
+    }
+    return HTTP.send(request.method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** One shopper's purchase of one unit through the gateway. */
+  HttpResponse<String> buy(HttpClient client, long saleId, String user) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/api/v1/sales/" + saleId + "/orders"))
+        .header("Authorization", "Bearer " + jwt.mint(user, 600)).header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")).build();
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  Invariants.Report invariants(long saleId, Collection<String> acknowledged) {
+    return Invariants.check(pgUrl, redisUrl, saleId, acknowledged);
+  }
+
+  /** What the database and Redis hold for the sale, for the report line. */
+  SaleFigures figures(long saleId, Collection<String> acknowledged) throws SQLException {
+    try (Connection db = DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
+         Jedis redis = new Jedis(URI.create(redisUrl))) {
+      long initial = 0;
+      long remaining = 0;
+      try (PreparedStatement s = db.prepareStatement("SELECT initial_stock, remaining FROM sale WHERE sale_id = ?")) {
+        s.setLong(1, saleId);
+        try (ResultSet rs = s.executeQuery()) {
+          if (rs.next()) {
+            initial = rs.getLong(1);
+            remaining = rs.getLong(2);
+          }
+        }
+      }
+      long live = 0;
+      long failed = 0;
+      long liveWithout202 = 0;
+      java.util.Set<String> acked = new java.util.HashSet<>(acknowledged);
+      try (PreparedStatement s = db.prepareStatement("SELECT order_id, status FROM orders WHERE sale_id = ?")) {
+        s.setLong(1, saleId);
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            if ("FAILED".equals(rs.getString(2))) {
+              failed++;
+            } else {
+              live++;
+              if (!acked.contains(rs.getString(1))) {
+                liveWithout202++;
+              }
+            }
+          }
+        }
+      }
+      String stock = redis.get(RedisKeys.stock(saleId));
+      return new SaleFigures(initial, remaining, stock == null ? null : Long.parseLong(stock),
+          redis.zcard(RedisKeys.pending(saleId)), live, failed, liveWithout202);
+    }
+  }
+
+  /**
+   * @param liveWithout202 live orders no shopper got a 202 for (the gateway died or timed out after Kafka took them)
+   */
+  record SaleFigures(long initial, long dbRemaining, Long redisStock, long pending, long liveOrders, long failedOrders,
+                     long liveWithout202) {
+  }
+
+  /** Order rows of the sale, FAILED ones included: grows while a consumer persists. */
+  long orderRows(long saleId) throws SQLException {
+    try (Connection db = DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
+         PreparedStatement s = db.prepareStatement("SELECT count(*) FROM orders WHERE sale_id = ?")) {
+      s.setLong(1, saleId);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  long pending(long saleId) {
+    try (Jedis redis = new Jedis(URI.create(redisUrl))) {
+      return redis.zcard(RedisKeys.pending(saleId));
+    }
+  }
+
+  Long redisStock(long saleId) {
+    try (Jedis redis = new Jedis(URI.create(redisUrl))) {
+      String stock = redis.get(RedisKeys.stock(saleId));
+      return stock == null ? null : Long.parseLong(stock);
+    }
+  }
+
+  @Override
+  public void close() {
+    List<ServiceProcess> all;
+    synchronized (started) {
+      all = new ArrayList<>(started);
+    }
+    for (ServiceProcess process : all) {
+      process.stop();
+    }
+  }
+}
