@@ -5,6 +5,7 @@ import io.seckill.common.config.Env;
 import io.seckill.common.config.PgSettings;
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
+import io.seckill.gateway.dev.DevModeConfig;
 import java.net.URI;
 
 /**
@@ -34,6 +35,7 @@ import java.net.URI;
  * @param kafkaMaxBlockMs       SECKILL_KAFKA_MAX_BLOCK_MS (1000) producer.send blocking bound (on the send thread, never an event loop)
  * @param testHaltAfterReserveEvery SECKILL_TEST_HALT_AFTER_RESERVE_EVERY (0 = off): exists only for the fault suite
  *                              (fault-tests); every Nth admitted reservation halts the process between Redis and Kafka
+ * @param devMode               SECKILL_DEV_MODE (false) and the dev helpers' settings, see {@link DevModeConfig}
  */
 public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
                             String jwtSecret, String adminToken, String stockServiceUrl, int orderStatusTtlS,
@@ -41,7 +43,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
                             int redisMaxInFlight, int redisTimeoutMs, int soldOutTtlMs, int metaCacheTtlMs,
                             int purchaseTokenTtlS, int idempotencyTtlS, int idempotencyLockTtlS, int bodyLimitBytes,
                             int kafkaDeliveryTimeoutMs, int kafkaRequestTimeoutMs, int kafkaMaxBlockMs,
-                            int testHaltAfterReserveEvery) {
+                            int testHaltAfterReserveEvery, DevModeConfig devMode) {
 
   public static GatewayConfig from(Env env) {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -51,6 +53,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
       throw new ConfigException("SECKILL_KAFKA_REQUEST_TIMEOUT_MS", "must be below SECKILL_KAFKA_DELIVERY_TIMEOUT_MS ("
           + deliveryTimeout + ") but was " + requestTimeout);
     }
+    String stockServiceUrl = httpUrl(env, "SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:8081");
     return new GatewayConfig(
         env.port("SECKILL_HTTP_PORT", 8080),
         env.integer("SECKILL_EVENT_LOOPS", cores, 1, 256),
@@ -59,7 +62,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         KafkaSettings.from(env),
         env.secret("SECKILL_JWT_SECRET", 32),
         env.secret("SECKILL_ADMIN_TOKEN", 32),
-        httpUrl(env, "SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:8081"),
+        stockServiceUrl,
         env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000),
         env.integer("SECKILL_RATE_USER_PER_S", 5, 1, 1_000_000),
         env.integer("SECKILL_RATE_USER_BURST", 10, 1, 1_000_000),
@@ -77,7 +80,8 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         deliveryTimeout,
         requestTimeout,
         env.integer("SECKILL_KAFKA_MAX_BLOCK_MS", 1000, 0, 60_000),
-        env.integer("SECKILL_TEST_HALT_AFTER_RESERVE_EVERY", 0, 0, 1_000_000));
+        env.integer("SECKILL_TEST_HALT_AFTER_RESERVE_EVERY", 0, 0, 1_000_000),
+        DevModeConfig.from(env, stockServiceUrl));
   }
 
   private static String httpUrl(Env env, String name, String fallback) {
@@ -97,7 +101,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
   @Override
   public String toString() {
     return "GatewayConfig[httpPort=" + httpPort + ", eventLoops=" + eventLoops + ", " + redis + ", " + pg + ", kafka="
-        + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight
+        + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + devMode
         + (testHaltAfterReserveEvery > 0 ? ", TEST HOOK haltAfterReserveEvery=" + testHaltAfterReserveEvery : "") + "]";
   }
 }

@@ -4,6 +4,8 @@ import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.http.Problems;
 import io.seckill.common.http.RequestIds;
+import io.seckill.gateway.dev.DevRoutes;
+import io.seckill.gateway.dev.ShopperPage;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -58,6 +60,8 @@ public final class GatewayVerticle extends VerticleBase {
     r.get("/api/v1/orders/:orderId").handler(c.orders()::get);
     r.post("/api/v1/orders/:orderId/cancel").handler(RequestGuards.jsonOnly(false));
     r.post("/api/v1/orders/:orderId/cancel").handler(body).handler(c.orders()::cancel);
+    DevRoutes.mount(r, vertx, c, port);
+    ShopperPage.mount(r);
 
     r.route().last().handler(ctx -> ctx.fail(new ProblemException(ErrorCode.NOT_FOUND, "no such resource")));
     r.route().failureHandler(Problems.failureHandler());

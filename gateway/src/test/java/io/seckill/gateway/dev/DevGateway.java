@@ -1,0 +1,103 @@
+package io.seckill.gateway.dev;
+
+import io.seckill.common.RunningService;
+import io.seckill.common.auth.Jwt;
+import io.seckill.common.config.Env;
+import io.seckill.common.db.SchemaMigrator;
+import io.seckill.common.order.OrderIds;
+import io.seckill.common.redis.RedisKeys;
+import io.seckill.gateway.Main;
+import io.seckill.infra.LocalInfra;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A gateway started in-process against the shared real Redis, PostgreSQL and Kafka, for the dev-route
+ * tests (the gateway package's own harness is package-private; this is its small cousin).
+ */
+final class DevGateway implements AutoCloseable {
+  static final String JWT_SECRET = "dev-test-jwt-secret-0123456789abcdefgh";
+  static final String ADMIN_TOKEN = "dev-test-admin-token-0123456789abcdefg";
+  static final String PAYMENT_SECRET = "dev-test-payment-secret-0123456789abcd";
+  static final Jwt JWT = new Jwt(JWT_SECRET);
+
+  final LocalInfra infra = LocalInfra.shared();
+  final RunningService service;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  DevGateway(Map<String, String> overrides) {
+    String pgUrl = infra.createDatabase("gateway_dev");
+    SchemaMigrator.migrate(pgUrl);
+    Map<String, String> env = new HashMap<>();
+    env.put("SECKILL_REDIS_URL", infra.redisUrl());
+    env.put("SECKILL_PG_URL", pgUrl);
+    env.put("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
+    env.put("SECKILL_ORDERS_TOPIC", infra.createTopic(LocalInfra.uniqueName("dev-orders"), 1));
+    env.put("SECKILL_HTTP_PORT", "0");
+    env.put("SECKILL_EVENT_LOOPS", "1");
+    env.put("SECKILL_JWT_SECRET", JWT_SECRET);
+    env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.putAll(overrides);
+    service = Main.start(Env.of(env)).await();
+  }
+
+  /** Seeds a sale's Redis meta and stock as stock-service's warm-up would (the gateway reads nothing else). */
+  long seedOpenSale(long priceCents) {
+    long saleId = LocalInfra.uniqueSaleIdBase();
+    long now = System.currentTimeMillis();
+    try (Jedis redis = jedis()) {
+      redis.hset(RedisKeys.meta(saleId), Map.of("startsAt", Long.toString(now - 60_000),
+          "endsAt", Long.toString(now + 3_600_000), "perUserLimit", "2", "requireToken", "0",
+          "priceCents", Long.toString(priceCents), "itemName", "Dev item", "paymentTimeoutS", "600"));
+      redis.set(RedisKeys.stock(saleId), "10");
+    }
+    return saleId;
+  }
+
+  /** An order as the status cache holds it once the consumer persisted it. */
+  String seedOrder(long saleId, String userId, int quantity, String status) {
+    String orderId = OrderIds.next(saleId);
+    try (Jedis redis = jedis()) {
+      redis.hset(RedisKeys.order(saleId, orderId), Map.of("userId", userId, "quantity", Integer.toString(quantity),
+          "status", status));
+      redis.expire(RedisKeys.order(saleId, orderId), 600);
+    }
+    return orderId;
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> post(String path, String user, String json) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+        .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (user != null) {
+      b.header("Authorization", "Bearer " + JWT.mint(user, 600));
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + service.httpPort() + path);
+  }
+
+  private Jedis jedis() {
+    return new Jedis(URI.create(infra.redisUrl()));
+  }
+
+  @Override
+  public void close() {
+    service.stop().await();
+  }
+}
