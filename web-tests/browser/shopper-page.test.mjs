@@ -1,0 +1,282 @@
+// The shopper page in headless Chromium. Run by ShopperPageBrowserTest (which starts the three
+// services), or by hand against a running stack:
+//   GATEWAY_URL=http://127.0.0.1:8080 STOCK_URL=http://127.0.0.1:8081 ADMIN_TOKEN=... node --test shopper-page.test.mjs
+// Every scenario gets a fresh browser profile (its own --user-data-dir) and its own shoppers.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const GATEWAY = required('GATEWAY_URL');
+const STOCK = required('STOCK_URL');
+const ADMIN_TOKEN = required('ADMIN_TOKEN');
+const SCREENSHOTS = process.env.SCREENSHOT_DIR || join(process.cwd(), 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const RUN = Date.now().toString(36); // shopper names unique per run: the shared Redis outlives it
+const WAIT_MS = 20_000;
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value.replace(/\/$/, '');
+}
+
+// ---- The API, for setting the scene ------------------------------------------------------------
+
+async function createSale({ stock = 10, startsInMs = -5_000, requirePurchaseToken = true, itemName = 'Aurora phone' } = {}) {
+  const now = Date.now();
+  const res = await fetch(`${STOCK}/admin/v1/sales`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      itemName, priceCents: 19_900, stock,
+      startsAt: new Date(now + startsInMs).toISOString(), endsAt: new Date(now + 3_600_000).toISOString(),
+      perUserLimit: 1, paymentTimeoutSeconds: 600, requirePurchaseToken,
+    }),
+  });
+  const body = await res.json();
+  assert.equal(res.status, 201, `sale not created: ${JSON.stringify(body)}`);
+  return body.saleId;
+}
+
+async function devToken(userName) {
+  const res = await fetch(`${GATEWAY}/dev/v1/token`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ userName }),
+  });
+  assert.equal(res.status, 200);
+  return (await res.json()).token;
+}
+
+/** Another shopper buys through the API (purchase token, then the order). */
+async function buyThroughApi(userName, saleId) {
+  const auth = { Authorization: `Bearer ${await devToken(userName)}` };
+  const token = await fetch(`${GATEWAY}/api/v1/sales/${saleId}/purchase-tokens`, { method: 'POST', headers: auth });
+  assert.equal(token.status, 201);
+  const res = await fetch(`${GATEWAY}/api/v1/sales/${saleId}/orders`, {
+    method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ quantity: 1, token: (await token.json()).token }),
+  });
+  assert.equal(res.status, 202);
+  return res.json();
+}
+
+// ---- The browser -------------------------------------------------------------------------------
+
+const profiles = [];
+
+async function openBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), 'seckill-chromium-'));
+  profiles.push(profile);
+  // launchPersistentContext is how Playwright takes a --user-data-dir: a fresh, empty one per scenario.
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 760, height: 860 },
+    locale: 'en-US',
+    timezoneId: 'UTC',
+  });
+  const page = context.pages()[0] || await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`); });
+  return { context, page, problems };
+}
+
+async function signIn(page, userName) {
+  await page.waitForSelector('#dev-sign-in:not([hidden])');
+  await page.fill('#user-name', userName);
+  await page.click('#sign-in-button');
+  await page.waitForFunction((u) => document.getElementById('who').textContent === `Signed in as ${u}`, userName);
+}
+
+async function text(page, selector) {
+  return (await page.textContent(selector)).trim();
+}
+
+async function waitForText(page, selector, pattern, timeout = WAIT_MS) {
+  try {
+    await page.waitForFunction(([sel, source, flags]) => {
+      const el = document.querySelector(sel);
+      return el !== null && new RegExp(source, flags).test(el.textContent);
+    }, [selector, pattern.source, pattern.flags], { timeout, polling: 100 });
+  } catch (e) {
+    const actual = await page.textContent(selector).catch(() => '<missing>');
+    throw new Error(`${selector} never matched ${pattern} within ${timeout} ms; it shows "${actual}"`);
+  }
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+const shopPage = (saleId) => `${GATEWAY}/?sale=${saleId}`;
+const isOrderPost = (request) => request.method() === 'POST' && /\/api\/v1\/sales\/\d+\/orders$/.test(request.url());
+
+describe('shopper page', () => {
+  before(() => mkdirSync(SCREENSHOTS, { recursive: true }));
+  after(() => profiles.forEach((p) => rmSync(p, { recursive: true, force: true })));
+
+  test('counts down by the server clock with the button disabled, then opens', async () => {
+    const saleId = await createSale({ startsInMs: 6_000 });
+    const { context, page, problems } = await openBrowser();
+    try {
+      // The browser's clock is an hour behind the server's: the countdown must not care.
+      await page.clock.install({ time: Date.now() - 3_600_000 });
+      await page.goto(shopPage(saleId));
+      await signIn(page, `early-${RUN}`);
+      await waitForText(page, '#state', /^UPCOMING$/);
+      await waitForText(page, '#countdown', /^00:00:0[1-6]$/);
+      assert.equal(await page.isDisabled('#buy'), true, 'the buy button is disabled before the start');
+      assert.match(await text(page, '#buy-hint'), /unlocks when the sale opens/);
+      assert.equal(await text(page, '#price'), '199.00');
+      assert.equal(await text(page, '#item'), 'Aurora phone');
+      await shot(page, '01-countdown');
+
+      await page.waitForSelector('#buy:not([disabled])', { timeout: WAIT_MS });
+      assert.equal(await text(page, '#state'), 'OPEN');
+      assert.equal(await text(page, '#countdown-label'), 'Ends in');
+      await shot(page, '02-open');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('buys once: QUEUED, then PENDING_PAYMENT', async () => {
+    const saleId = await createSale();
+    const { context, page, problems } = await openBrowser();
+    try {
+      const answers = [];
+      page.on('response', async (res) => {
+        if (isOrderPost(res.request())) answers.push({ status: res.status(), body: await res.json() });
+      });
+      await page.goto(shopPage(saleId));
+      await signIn(page, `buyer-${RUN}`);
+      await page.waitForSelector('#buy:not([disabled])', { timeout: WAIT_MS });
+      await page.click('#buy');
+      await waitForText(page, '#order-status', /^(QUEUED|PENDING PAYMENT)$/);
+      await shot(page, '03-queued');
+      await waitForText(page, '#order-status', /^PENDING PAYMENT$/);
+      await page.waitForSelector('#pay:not([hidden])');
+      await shot(page, '04-pending-payment');
+
+      assert.equal(answers.length, 1);
+      assert.equal(answers[0].status, 202);
+      assert.equal(answers[0].body.status, 'QUEUED');
+      assert.equal(await text(page, '#order-id'), answers[0].body.orderId);
+      assert.equal(await page.isHidden('#buy'), true, 'no second buy button once an order exists');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a double click sends one order request, with an Idempotency-Key', async () => {
+    const saleId = await createSale();
+    const { context, page, problems } = await openBrowser();
+    try {
+      const posts = [];
+      page.on('request', (request) => { if (isOrderPost(request)) posts.push(request.headers()); });
+      await page.goto(shopPage(saleId));
+      await signIn(page, `double-${RUN}`);
+      await page.waitForSelector('#buy:not([disabled])', { timeout: WAIT_MS });
+      await page.dblclick('#buy');
+      await waitForText(page, '#order-status', /^PENDING PAYMENT$/);
+      assert.equal(posts.length, 1, `POST /orders was sent ${posts.length} times`);
+      assert.match(posts[0]['idempotency-key'], /^[A-Za-z0-9_-]{16,64}$/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('reloading after buying shows the existing order, not a buy button', async () => {
+    const saleId = await createSale();
+    const { context, page, problems } = await openBrowser();
+    try {
+      await page.goto(shopPage(saleId));
+      await signIn(page, `reload-${RUN}`);
+      await page.waitForSelector('#buy:not([disabled])', { timeout: WAIT_MS });
+      await page.click('#buy');
+      await waitForText(page, '#order-status', /^PENDING PAYMENT$/);
+      const orderId = await text(page, '#order-id');
+
+      const posts = [];
+      page.on('request', (request) => { if (isOrderPost(request)) posts.push(request.url()); });
+      await page.reload();
+      await waitForText(page, '#order-status', /^PENDING PAYMENT$/);
+      assert.equal(await text(page, '#order-id'), orderId);
+      assert.equal(await page.isHidden('#buy'), true);
+      assert.equal(posts.length, 0, 'a reload sends no order');
+      await shot(page, '05-reloaded');
+
+      // Local memory lost: the one way to ask is a purchase, and the shop answers with the same order (200 duplicate).
+      await page.evaluate(() => localStorage.clear());
+      await page.reload();
+      await page.waitForSelector('#buy:not([disabled])', { timeout: WAIT_MS });
+      await page.click('#buy');
+      await waitForText(page, '#message', /already have an order in this sale/);
+      assert.equal(await text(page, '#order-id'), orderId);
+      await shot(page, '06-already-bought');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('pays a pending order and shows PAID', async () => {
+    const saleId = await createSale();
+    const { context, page, problems } = await openBrowser();
+    try {
+      await page.goto(shopPage(saleId));
+      await signIn(page, `payer-${RUN}`);
+      await page.waitForSelector('#buy:not([disabled])', { timeout: WAIT_MS });
+      await page.click('#buy');
+      await page.waitForSelector('#pay:not([hidden])', { timeout: WAIT_MS });
+      await page.click('#pay');
+      await waitForText(page, '#order-status', /^PAID$/);
+      assert.equal(await page.isHidden('#pay'), true);
+      assert.match(await text(page, '#order-note'), /Paid/);
+      await shot(page, '07-paid');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('says sold out when another shopper took the last unit', async () => {
+    const saleId = await createSale({ stock: 1 });
+    await buyThroughApi(`first-${RUN}`, saleId);
+    const { context, page, problems } = await openBrowser();
+    try {
+      await page.goto(shopPage(saleId));
+      await signIn(page, `late-${RUN}`);
+      await waitForText(page, '#state', /^SOLD OUT$/);
+      await waitForText(page, '#buy-hint', /Sold out — every unit has been sold\./);
+      assert.equal(await page.isDisabled('#buy'), true);
+      assert.equal(await text(page, '#buy'), 'Sold out');
+      assert.equal(await text(page, '#remaining'), '0');
+      await shot(page, '08-sold-out');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('says so when the sale does not exist', async () => {
+    const { context, page, problems } = await openBrowser();
+    try {
+      await page.goto(shopPage('999999999999'));
+      await waitForText(page, '#sale-missing', /There is no sale 999999999999/);
+      assert.equal(await page.isHidden('#sale'), true);
+      await shot(page, '09-no-such-sale');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
