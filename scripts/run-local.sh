@@ -94,7 +94,10 @@ start_service() { # name jar port
 }
 start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_PORT"
 start_service order-consumer order-consumer/target/seckill-order-consumer.jar "$CONSUMER_PORT"
-SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK_PORT" start_service gateway gateway/target/seckill-gateway.jar "$GATEWAY_PORT"
+# Dev mode (dev sign-in and payment simulator for the shopper page) is for this local stack only; SECKILL_DEV_MODE=false turns it off.
+SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK_PORT" SECKILL_DEV_MODE="${SECKILL_DEV_MODE:-true}" \
+  SECKILL_PAYMENT_SECRET="$SECKILL_PAYMENT_SECRET" SECKILL_PAYMENT_CALLBACK_URL="http://127.0.0.1:$STOCK_PORT/api/v1/payments/callback" \
+  start_service gateway gateway/target/seckill-gateway.jar "$GATEWAY_PORT"
 
 # What scripts/jwt.sh and the other helpers need to talk to this stack.
 umask 077
@@ -127,6 +130,8 @@ cat <<TXT
 
 Seckill is ready — gateway http://127.0.0.1:$GATEWAY_PORT, stock-service http://127.0.0.1:$STOCK_PORT, order-consumer http://127.0.0.1:$CONSUMER_PORT
 
+  # the shopper page: sign in with any name (dev mode), buy once the sale opens, pay (simulated)
+  http://127.0.0.1:$GATEWAY_PORT/?sale=$S
   # the sale (no auth)
   curl -s http://127.0.0.1:$GATEWAY_PORT/api/v1/sales/$S
   # a shopper token (JWT) for user alice
