@@ -244,6 +244,26 @@ final class FaultStack implements AutoCloseable {
     }
   }
 
+  /** FAILED rows of the sale with this reason (SOLD_OUT, DUPLICATE). */
+  long failedRows(long saleId, String reason) throws SQLException {
+    try (Connection db = DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
+         PreparedStatement s = db.prepareStatement(
+             "SELECT count(*) FROM orders WHERE sale_id = ? AND status = 'FAILED' AND reason = ?")) {
+      s.setLong(1, saleId);
+      s.setString(2, reason);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** The shoppers' sale view through the gateway (no auth). */
+  HttpResponse<String> publicSale(long saleId) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/api/v1/sales/" + saleId))
+        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   long pending(long saleId) {
     try (Jedis redis = new Jedis(URI.create(redisUrl))) {
       return redis.zcard(RedisKeys.pending(saleId));

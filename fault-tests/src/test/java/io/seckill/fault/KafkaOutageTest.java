@@ -27,6 +27,7 @@ class KafkaOutageTest {
       CompletableFuture<BuyerLoad.Phase> burst =
           load.runAsync("burst", BuyerLoad.shoppers("ko", 0, 150), 16, 30, Duration.ofSeconds(30));
       await("orders flowing").atMost(Duration.ofSeconds(30)).until(() -> stack.orderRows(saleId) >= 20);
+      String outageAnswers;
       try {
         broker.stop(); // mid-burst: sends in flight fail after the delivery timeout
         burst.join();
@@ -37,13 +38,14 @@ class KafkaOutageTest {
         // Nothing is in flight now: every unit Redis took out is an order some shopper holds a 202 for.
         assertThat(stack.redisStock(saleId) + load.acknowledgedOrderIds().size())
             .as("Redis stock + admitted == initial during the outage").isEqualTo(initial);
+        outageAnswers = "burst " + burst.join().answers() + ", outage " + outage.answers();
       } finally {
         broker.restart();
       }
       BuyerLoad.Phase after = load.run("after", BuyerLoad.shoppers("ko", 2000, 200), 16, 30, Duration.ofSeconds(30));
       assertThat(after.accepted()).as("the sale resumes once the broker is back").isPositive();
-      Verdict.settleReportAndAssert(stack, saleId, load, "Kafka broker stopped mid-burst, 40 purchases during the outage"
-          + " all 503, restarted", startedAt);
+      Verdict.settleReportAndAssert(stack, saleId, load, "Kafka broker stopped mid-burst and restarted (" + outageAnswers
+          + ", after restart " + after.answers() + ")", startedAt);
     } finally {
       if (!broker.running()) {
         broker.restart();
