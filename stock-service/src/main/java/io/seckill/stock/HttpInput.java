@@ -3,6 +3,7 @@ package io.seckill.stock;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -26,11 +27,12 @@ final class HttpInput {
   }
 
   static JsonObject jsonObject(RoutingContext ctx) {
-    if (ctx.body().length() == 0) {
+    Buffer body = rawBody(ctx);
+    if (body.length() == 0) {
       throw ProblemException.invalid("a JSON object body is required");
     }
     try {
-      Object value = ctx.body().buffer().toJsonValue();
+      Object value = body.toJsonValue();
       if (value instanceof JsonObject object) {
         return object;
       }
@@ -38,6 +40,12 @@ final class HttpInput {
       throw ProblemException.invalid("malformed JSON: " + e.getMessage());
     }
     throw ProblemException.invalid("the body must be a JSON object");
+  }
+
+  /** The bytes received; an empty body is an empty buffer (Vert.x gives null), never a NullPointerException (500). */
+  static Buffer rawBody(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    return body == null ? Buffer.buffer() : body;
   }
 
   static long saleId(RoutingContext ctx) {

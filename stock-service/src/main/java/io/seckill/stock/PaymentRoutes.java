@@ -29,7 +29,7 @@ final class PaymentRoutes {
   }
 
   private void callback(RoutingContext ctx) {
-    if (!Signatures.validHmac(secret, ctx.body().buffer(), ctx.request().getHeader(SIGNATURE_HEADER))) {
+    if (!Signatures.validHmac(secret, HttpInput.rawBody(ctx), ctx.request().getHeader(SIGNATURE_HEADER))) {
       count("bad_signature");
       ctx.fail(new ProblemException(ErrorCode.INVALID_SIGNATURE, "X-Signature is not the HMAC-SHA256 of this body"));
       return;
