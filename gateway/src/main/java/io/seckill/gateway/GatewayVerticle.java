@@ -36,7 +36,8 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     router = router();
     HttpServerOptions options = new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true);
-    return vertx.createHttpServer(options).requestHandler(router).listen(port);
+    return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(Problems.invalidRequestHandler())
+        .listen(port);
   }
 
   Router router() {

@@ -1,5 +1,6 @@
 package io.seckill.stock;
 
+import io.seckill.common.http.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -20,7 +21,8 @@ final class StockHttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
-        .requestHandler(router).listen(port).onSuccess(bound -> server = bound);
+        .requestHandler(router)
+        .invalidRequestHandler(Problems.invalidRequestHandler()).listen(port).onSuccess(bound -> server = bound);
   }
 
   int actualPort() {

@@ -17,11 +17,13 @@ public enum ErrorCode {
   ORDER_NOT_CANCELLABLE(409, "Order not cancellable"),
   SALE_LIVE(409, "Sale is live"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
+  URI_TOO_LONG(414, "URI too long"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   LIMIT_EXCEEDED(422, "Limit exceeded"),
   IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused"),
   AMOUNT_MISMATCH(422, "Amount mismatch"),
   RATE_LIMITED(429, "Rate limited"),
+  HEADERS_TOO_LARGE(431, "Request header fields too large"),
   INTERNAL(500, "Internal error"),
   UNAVAILABLE(503, "Service unavailable");
 

@@ -1,6 +1,9 @@
 package io.seckill.common.http;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -40,6 +43,23 @@ public final class Problems {
       response.putHeader(header.getKey(), header.getValue());
     }
     response.setStatusCode(code.status()).putHeader("Content-Type", CONTENT_TYPE).end(body.encode());
+  }
+
+  /**
+   * For {@code HttpServer.invalidRequestHandler}: a request the HTTP codec refused before any router saw
+   * it (headers over the size limit, an over-long request line, malformed framing) still gets a
+   * problem+json answer (431, 414 or 400); the connection is then closed, as Vert.x's default does.
+   */
+  public static Handler<HttpServerRequest> invalidRequestHandler() {
+    return request -> {
+      Throwable cause = request.decoderResult().cause();
+      ErrorCode code = cause instanceof TooLongHttpHeaderException ? ErrorCode.HEADERS_TOO_LARGE
+          : cause instanceof TooLongHttpLineException ? ErrorCode.URI_TOO_LONG : ErrorCode.INVALID_REQUEST;
+      JsonObject body = new JsonObject().put("type", code.type()).put("title", code.title()).put("status", code.status())
+          .put("code", code.name()).put("detail", "the request could not be read as HTTP");
+      request.response().setStatusCode(code.status()).putHeader("Content-Type", CONTENT_TYPE).putHeader("Connection", "close")
+          .end(body.encode());
+    };
   }
 
   /** Maps every failure reaching the router — typed refusals, Vert.x Web's own status codes, bugs. */
