@@ -55,12 +55,12 @@ public final class GatewayVerticle extends VerticleBase {
     r.route("/api/*").handler(c.auth()).handler(c.guards().userLimit());
     // Vert.x Web wants a body handler first on its route, so the media-type check is a route of its own.
     r.post("/api/v1/sales/:saleId/purchase-tokens").handler(RequestGuards.jsonOnly(false));
-    r.post("/api/v1/sales/:saleId/purchase-tokens").handler(body).handler(c.sales()::issueToken);
+    r.post("/api/v1/sales/:saleId/purchase-tokens").handler(body).handler(RequestGuards.noInput()).handler(c.sales()::issueToken);
     r.post(ORDERS_PATH).handler(RequestGuards.jsonOnly(true));
     r.post(ORDERS_PATH).handler(body).handler(c.orders()::place);
     r.get("/api/v1/orders/:orderId").handler(c.orders()::get);
     r.post("/api/v1/orders/:orderId/cancel").handler(RequestGuards.jsonOnly(false));
-    r.post("/api/v1/orders/:orderId/cancel").handler(body).handler(c.orders()::cancel);
+    r.post("/api/v1/orders/:orderId/cancel").handler(body).handler(RequestGuards.noInput()).handler(c.orders()::cancel);
     DevRoutes.mount(r, vertx, c, port);
     ShopperPage.mount(r);
 

@@ -4,7 +4,10 @@ import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.order.OrderIds;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
@@ -64,6 +67,29 @@ public final class RequestGuards {
       }
       ctx.next();
     };
+  }
+
+  /**
+   * POSTs that take no input (purchase token, cancel): no body, or the empty object {@code {}}. Anything
+   * else is refused (400) instead of being ignored, so a malformed request is never acted upon.
+   */
+  public static Handler<RoutingContext> noInput() {
+    return ctx -> {
+      Buffer body = ctx.body().buffer();
+      if (body != null && body.length() > 0 && !isEmptyObject(body)) {
+        ctx.fail(ProblemException.invalid("this call takes no input: send no body or {}"));
+        return;
+      }
+      ctx.next();
+    };
+  }
+
+  private static boolean isEmptyObject(Buffer body) {
+    try {
+      return Json.decodeValue(body) instanceof JsonObject json && json.isEmpty();
+    } catch (DecodeException e) {
+      return false;
+    }
   }
 
   static boolean isJson(String contentType) {
