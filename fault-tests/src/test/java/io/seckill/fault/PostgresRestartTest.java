@@ -23,12 +23,11 @@ class PostgresRestartTest {
           load.runAsync("sale", BuyerLoad.shoppers("pg", 0, 450), 16, 25, Duration.ofSeconds(40));
       await("orders flowing").atMost(Duration.ofSeconds(30)).until(() -> stack.orderRows(saleId) >= 40);
       String how = PostgresOutage.interrupt(stack.infra.postgresUrl(), stack.pgUrl);
-      long rowsAfterOutage = stack.orderRows(saleId);
       BuyerLoad.Phase sale = buying.join();
 
       assertThat(sale.accepted()).isPositive();
-      await("consumption resumed after the outage").atMost(Duration.ofSeconds(60))
-          .ignoreExceptions().until(() -> stack.orderRows(saleId) > rowsAfterOutage);
+      // The verdict's quiescence (every admitted order a row, nothing pending) is what proves consumption resumed:
+      // the consumer may well have caught up before the restart command even returned.
       Verdict.settleReportAndAssert(stack, saleId, load, "PostgreSQL " + how + " during consumption", startedAt);
     }
   }
