@@ -5,7 +5,11 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 
-/** Builds the pooled Redis client. The pool and its wait queue are sized on purpose: the default wait queue (24) rejects a flash sale. */
+/**
+ * Builds the Redis client every service uses: {@link PipelinedRedis} (a few long-lived pipelined
+ * connections) for commands, over a pooled client kept for callers that need a connection of their
+ * own. The pool's wait queue is sized on purpose: the default (24) rejects a flash sale.
+ */
 public final class RedisClients {
   private RedisClients() {
   }
@@ -17,6 +21,6 @@ public final class RedisClients {
         .setMaxPoolWaiting(settings.maxWaiting())
         .setMaxWaitingHandlers(65_536)
         .setPoolRecycleTimeout(15_000);
-    return Redis.createClient(vertx, options);
+    return PipelinedRedis.start(vertx, Redis.createClient(vertx, options), settings.connections());
   }
 }
