@@ -38,15 +38,17 @@ final class ContractSystem implements AutoCloseable {
 
   final LocalInfra infra;
   final String pgUrl;
+  final String redisUrl;
   final RunningService stock;
   final RunningService consumer;
   final RunningService gateway;
   final Jwt jwt = new Jwt(JWT_SECRET);
 
-  private ContractSystem(LocalInfra infra, String pgUrl, RunningService stock, RunningService consumer,
+  private ContractSystem(LocalInfra infra, String pgUrl, String redisUrl, RunningService stock, RunningService consumer,
                          RunningService gateway) {
     this.infra = infra;
     this.pgUrl = pgUrl;
+    this.redisUrl = redisUrl;
     this.stock = stock;
     this.consumer = consumer;
     this.gateway = gateway;
@@ -62,7 +64,8 @@ final class ContractSystem implements AutoCloseable {
     }
     String topic = infra.createTopic(LocalInfra.uniqueName(name + "-orders"), 2);
     Map<String, String> env = new HashMap<>();
-    env.put("SECKILL_REDIS_URL", infra.redisUrl());
+    String redisUrl = ownLogicalDatabase(infra.redisUrl());
+    env.put("SECKILL_REDIS_URL", redisUrl);
     env.put("SECKILL_PG_URL", pgUrl);
     env.put("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
     env.put("SECKILL_ORDERS_TOPIC", topic);
@@ -78,7 +81,19 @@ final class ContractSystem implements AutoCloseable {
     RunningService consumer = io.seckill.consumer.Main.start(Env.of(env)).await();
     env.put("SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:" + stock.httpPort());
     RunningService gateway = io.seckill.gateway.Main.start(Env.of(env)).await();
-    return new ContractSystem(infra, pgUrl, stock, consumer, gateway);
+    return new ContractSystem(infra, pgUrl, redisUrl, stock, consumer, gateway);
+  }
+
+  /**
+   * The same Redis server, logical database 7 (unless the URL names one): the shared database 0 holds
+   * every other suite's keys, and a SCAN for one sale's keys walks the whole keyspace of its database.
+   */
+  static String ownLogicalDatabase(String url) {
+    String path = URI.create(url).getPath();
+    if (path != null && !path.isEmpty() && !"/".equals(path)) {
+      return url;
+    }
+    return (url.endsWith("/") ? url : url + "/") + "7";
   }
 
   /** Creates a sale through the admin API, open now unless {@code opensInSeconds} > 0, and returns its id. */
@@ -148,7 +163,7 @@ final class ContractSystem implements AutoCloseable {
   }
 
   Jedis redis() {
-    return new Jedis(URI.create(infra.redisUrl()));
+    return new Jedis(URI.create(redisUrl));
   }
 
   @Override

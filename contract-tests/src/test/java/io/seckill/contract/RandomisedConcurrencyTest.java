@@ -99,7 +99,7 @@ class RandomisedConcurrencyTest {
 
     for (long saleId : sales) {
       List<String> acked = world.acknowledged().stream().filter(id -> OrderIds.saleIdOf(id) == saleId).toList();
-      Invariants.Report report = Invariants.check(system.pgUrl, system.infra.redisUrl(), saleId, acked);
+      Invariants.Report report = Invariants.check(system.pgUrl, system.redisUrl, saleId, acked);
       assertThat(report.holds()).as(at("invariants of sale " + saleId + ": " + report)).isTrue();
       assertThat(report.inFlight()).as(at("in flight in sale " + saleId)).isZero();
       try (Jedis redis = system.redis()) {
