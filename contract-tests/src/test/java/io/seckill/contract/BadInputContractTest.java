@@ -127,6 +127,11 @@ class BadInputContractTest {
         "POST", owner, null));
     rows.addAll(BadInputTables.bodyRows("POST cancel", cancel, owner, GATEWAY_BODY_LIMIT, "{}"));
     rows.add(of("POST cancel: unknown field", request("POST", cancel, json(owner), utf8("{\"userId\":\"shopper-1\"}")), 400, INVALID));
+    BadInputTables.orderedMap("encoded traversal", "/shop/..%2F..%2Fopenapi.yaml", "encoded dots", "/shop/%2e%2e/%2e%2e/etc/passwd",
+        "raw dots", "/shop/../../../../etc/passwd", "backslashes", "/shop/..%5C..%5C..%5Cetc%5Cpasswd", "hidden file", "/shop/.env",
+        "class file", "/shop/../io/seckill/gateway/Main.class", "directory listing", "/shop/", "dev routes while off", "/dev/v1/status")
+        .forEach((name, path) -> rows.add(new BadInputCase("GET shopper page: " + name, request("GET", gw(path), Map.of(), null),
+            java.util.Set.of(400, 404), java.util.Set.of("NOT_FOUND", INVALID))));
     rows.add(of("PUT orders: wrong method", request("PUT", orders, json(shopper), utf8("{\"quantity\":1}")), 404, "NOT_FOUND", "METHOD_NOT_ALLOWED"));
     return run(rows);
   }

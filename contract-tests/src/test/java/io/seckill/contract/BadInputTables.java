@@ -67,7 +67,8 @@ final class BadInputTables {
   }
 
   /** Media types other than application/json on a request with a body. */
-  static final List<String> WRONG_MEDIA_TYPES = List.of("text/plain", "application/x-www-form-urlencoded", "application/jsonp");
+  static final List<String> WRONG_MEDIA_TYPES = List.of("text/plain", "application/xml",
+      "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonp", "json");
 
   /** Rows every JSON-body endpoint must pass: malformed bodies (400), media types (415), size (413). */
   static List<BadInputCase> bodyRows(String endpoint, URI uri, Map<String, String> auth, int bodyLimit,
@@ -93,8 +94,15 @@ final class BadInputTables {
 
   /** Oversized headers: the HTTP layer refuses them (431, or 400), as problem+json. */
   static List<BadInputCase> headerRows(String endpoint, String method, URI uri, Map<String, String> auth, byte[] body) {
-    return List.of(new BadInputCase(endpoint + ": one 9 KiB header", request(method, uri, with(auth, "X-Padding", "a".repeat(9 * 1024)),
-        body), Set.of(431, 400), Set.of("HEADERS_TOO_LARGE", INVALID)));
+    Map<String, String> many = new LinkedHashMap<>(auth);
+    for (int i = 0; i < 40; i++) {
+      many.put("X-Padding-" + i, "b".repeat(300));
+    }
+    return List.of(
+        new BadInputCase(endpoint + ": one 9 KiB header", request(method, uri, with(auth, "X-Padding", "a".repeat(9 * 1024)), body),
+            Set.of(431, 400), Set.of("HEADERS_TOO_LARGE", INVALID)),
+        new BadInputCase(endpoint + ": 40 headers of 300 bytes", request(method, uri, many, body),
+            Set.of(431, 400), Set.of("HEADERS_TOO_LARGE", INVALID)));
   }
 
   /** One row per bad id: {@code uriFor} builds the endpoint's URI around the raw (encoded) id. */
