@@ -39,7 +39,7 @@ class RandomisedConcurrencyTest {
   static final int PAYMENT_TIMEOUT_S = 10;
 
   private final long seed = seed();
-  private final int seconds = Integer.getInteger("seckill.concurrency.seconds", 25);
+  private final int seconds = Integer.getInteger("seckill.concurrency.seconds", 30);
   private ContractSystem system;
   private final List<Long> sales = new ArrayList<>();
 
