@@ -29,6 +29,7 @@ public final class AdmissionService {
   private final RedisCalls calls;
   private final SaleMetaCache metaCache;
   private final SoldOutFlags soldOut;
+  private final java.util.Set<Long> buyerLoads = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final OrderPublisher publisher;
   private final OrderStatusReader orders;
   private final GatewayMetrics metrics;
@@ -61,8 +62,14 @@ public final class AdmissionService {
   }
 
   public Future<Answer> purchase(long saleId, String userId, PurchaseRequest request, String requestId) {
-    if (soldOut.isSoldOut(saleId)) {
-      return Future.failedFuture(soldOutProblem());
+    switch (soldOut.shopper(saleId, userId)) {
+      case LOSER:
+        return Future.failedFuture(soldOutProblem());
+      case BUYER:
+        return duplicate(saleId, soldOut.orderOf(saleId, userId).orElseThrow());
+      default:
+        // Not sold out, or its buyers are still loading: Redis decides (and knows every buyer).
+        break;
     }
     return metaCache.get(saleId).compose(meta -> {
       switch (meta.windowAt(clock.getAsLong())) {
@@ -118,7 +125,7 @@ public final class AdmissionService {
       case LIMIT -> Future.failedFuture(limitProblem(outcome.number()));
       case SOLD_OUT -> {
         if (outcome.number() <= 0) {
-          soldOut.markSoldOut(saleId);
+          soldOutNow(saleId);
         }
         yield Future.failedFuture(soldOutProblem());
       }
@@ -128,7 +135,7 @@ public final class AdmissionService {
   private Future<Answer> handOff(long saleId, String userId, int quantity, String requestId, ReserveOutcome outcome) {
     String orderId = outcome.orderId();
     if (outcome.number() <= 0) {
-      soldOut.markSoldOut(saleId);
+      soldOutNow(saleId);
     }
     if (haltAfterReserveEvery > 0 && admittedForHalt.incrementAndGet() % haltAfterReserveEvery == 0) {
       LOG.error("TEST HOOK SECKILL_TEST_HALT_AFTER_RESERVE_EVERY: halting after reserving order {} of sale {}", orderId, saleId);
@@ -177,6 +184,23 @@ public final class AdmissionService {
         })
         .onFailure(e -> LOG.error("could not release order {} of sale {} (request {}); the sweeper must return it: {}",
             orderId, saleId, requestId, e.toString()));
+  }
+
+  /** Flags the sale and, once per sell-out, loads its buyers so their retries are answered from memory too. */
+  private void soldOutNow(long saleId) {
+    soldOut.markSoldOut(saleId);
+    if (soldOut.needsBuyers(saleId) && buyerLoads.add(saleId)) {
+      // Fail-open: without the snapshot the fast path simply asks Redis, as before the sell-out.
+      calls.callVital("HGETALL buyers", () -> redis.hgetall(RedisKeys.buyers(saleId)))
+          .onSuccess(response -> {
+            java.util.Map<String, String> snapshot = new java.util.HashMap<>();
+            for (String user : response.getKeys()) {
+              snapshot.put(user, response.get(user).toString());
+            }
+            soldOut.buyersLoaded(saleId, snapshot);
+          })
+          .onComplete(done -> buyerLoads.remove(saleId));
+    }
   }
 
   private static ProblemException soldOutProblem() {

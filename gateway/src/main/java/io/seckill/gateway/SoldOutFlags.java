@@ -1,6 +1,7 @@
 package io.seckill.gateway;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -8,9 +9,18 @@ import java.util.function.LongSupplier;
  * Sales this gateway knows to be sold out, so losers are answered from memory with no Redis or
  * Kafka call. A flag is cleared by the restock broadcast and, as a safety net against a missed
  * broadcast, expires after a short time.
+ *
+ * <p>Beside each flag sits a snapshot of the sale's buyers (user → order id), loaded once when the
+ * sale sells out: a shopper who already holds an order and asks again must get that order back
+ * (200, {@code duplicate: true}), not SOLD_OUT, and the snapshot answers that from memory too. The
+ * buyers of a sold-out sale only change when stock comes back, which clears the snapshot.
  */
 public final class SoldOutFlags {
+  /** What the fast path knows about one shopper of a sold-out sale. */
+  public enum Knowledge { NOT_SOLD_OUT, LOSER, BUYER, UNKNOWN }
+
   private final Map<Long, Long> expiresAt = new ConcurrentHashMap<>();
+  private final Map<Long, Map<String, String>> buyers = new ConcurrentHashMap<>();
   private final long ttlMs;
   private final LongSupplier clock;
 
@@ -37,12 +47,42 @@ public final class SoldOutFlags {
     return true;
   }
 
+  /** Whether the sale is sold out and, if so, whether this shopper is known to hold an order in it. */
+  public Knowledge shopper(long saleId, String userId) {
+    if (!isSoldOut(saleId)) {
+      return Knowledge.NOT_SOLD_OUT;
+    }
+    Map<String, String> snapshot = buyers.get(saleId);
+    if (snapshot == null) {
+      return Knowledge.UNKNOWN;
+    }
+    return snapshot.containsKey(userId) ? Knowledge.BUYER : Knowledge.LOSER;
+  }
+
+  public Optional<String> orderOf(long saleId, String userId) {
+    Map<String, String> snapshot = buyers.get(saleId);
+    return snapshot == null ? Optional.empty() : Optional.ofNullable(snapshot.get(userId));
+  }
+
+  /** True when the buyers of this sold-out sale still have to be loaded. */
+  public boolean needsBuyers(long saleId) {
+    return !buyers.containsKey(saleId);
+  }
+
+  public void buyersLoaded(long saleId, Map<String, String> snapshot) {
+    if (isSoldOut(saleId)) {
+      buyers.put(saleId, Map.copyOf(snapshot));
+    }
+  }
+
   public void clear(long saleId) {
     expiresAt.remove(saleId);
+    buyers.remove(saleId);
   }
 
   /** After a lost pub/sub connection: any broadcast may have been missed. */
   public void clearAll() {
     expiresAt.clear();
+    buyers.clear();
   }
 }

@@ -259,12 +259,35 @@ class PurchaseApiTest {
       long saleId = own.seedOpenSale(1, 1);
       assertThat(own.postJson(orders(saleId), "oscar", "{\"quantity\":1}").statusCode()).isEqualTo(202);
       assertProblem(own.postJson(orders(saleId), "pat", "{\"quantity\":1}"), 409, "SOLD_OUT");
+      // Once the sold-out sale's buyers are in memory, losers cost no Redis call at all.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+        double probe = own.metrics().redisCalls();
+        assertProblem(own.postJson(orders(saleId), "probe", "{\"quantity\":1}"), 409, "SOLD_OUT");
+        assertThat(own.metrics().redisCalls()).isEqualTo(probe);
+      });
       double before = own.metrics().redisCalls();
       for (int i = 0; i < 20; i++) {
         assertProblem(own.postJson(orders(saleId), "late-" + i, "{\"quantity\":1}"), 409, "SOLD_OUT");
       }
       assertThat(json(own.get("/api/v1/sales/" + saleId, null)).getString("state")).isEqualTo("SOLD_OUT");
       assertThat(own.metrics().redisCalls()).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void aBuyerAskingAgainAfterSellOutGetsTheExistingOrderNotSoldOut() {
+    try (GatewayHarness own = new GatewayHarness(Map.of("SECKILL_SOLD_OUT_TTL_MS", "60000"))) {
+      long saleId = own.seedOpenSale(1, 1);
+      HttpResponse<String> first = own.postJson(orders(saleId), "ursula", "{\"quantity\":1}");
+      assertThat(first.statusCode()).isEqualTo(202);
+      String orderId = json(first).getString("orderId");
+      assertProblem(own.postJson(orders(saleId), "victor", "{\"quantity\":1}"), 409, "SOLD_OUT");
+      for (int i = 0; i < 5; i++) {
+        HttpResponse<String> again = own.postJson(orders(saleId), "ursula", "{\"quantity\":1}");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(json(again).getString("orderId")).isEqualTo(orderId);
+        assertThat(json(again).getBoolean("duplicate")).isTrue();
+      }
     }
   }
 
