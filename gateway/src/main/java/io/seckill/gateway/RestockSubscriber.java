@@ -10,6 +10,8 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,13 +21,18 @@ import org.slf4j.LoggerFactory;
  * connection can do nothing else) and clears the sold-out flag of the sale named in each message.
  * When the connection drops it reconnects and resubscribes; as broadcasts may have been missed
  * meanwhile, every flag is cleared then. Fail-open: without the subscription the flags still expire.
+ *
+ * <p>In a Redis Cluster a PUBLISH on any node reaches the subscribers of every node, so the
+ * subscription is one plain connection to one node of the comma-separated URL list; each reconnect
+ * moves on to the next node, so the death of the subscribed node only costs a resubscribe.
  */
 public final class RestockSubscriber {
   private static final Logger LOG = LoggerFactory.getLogger(RestockSubscriber.class);
   private static final long RECONNECT_DELAY_MS = 500;
 
   private final Vertx vertx;
-  private final Redis client;
+  private final List<Redis> nodes;
+  private volatile int current;
   private final LongConsumer onRestock;
   private final Runnable onResubscribe;
   private volatile RedisConnection connection;
@@ -33,7 +40,8 @@ public final class RestockSubscriber {
 
   public RestockSubscriber(Vertx vertx, String redisUrl, LongConsumer onRestock, Runnable onResubscribe) {
     this.vertx = vertx;
-    this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl));
+    this.nodes = Arrays.stream(redisUrl.split(",")).map(String::trim)
+        .map(url -> Redis.createClient(vertx, new RedisOptions().setConnectionString(url))).toList();
     this.onRestock = onRestock;
     this.onResubscribe = onResubscribe;
   }
@@ -47,7 +55,7 @@ public final class RestockSubscriber {
   }
 
   private Future<Void> subscribe() {
-    return client.connect().compose(conn -> {
+    return nodes.get(current).connect().compose(conn -> {
       conn.handler(this::onMessage);
       conn.exceptionHandler(e -> LOG.warn("restock subscription error: {}", e.toString()));
       conn.endHandler(v -> {
@@ -69,6 +77,7 @@ public final class RestockSubscriber {
     if (stopped) {
       return;
     }
+    current = (current + 1) % nodes.size();
     vertx.setTimer(RECONNECT_DELAY_MS, t -> subscribe().onSuccess(v -> onResubscribe.run()).onFailure(e -> {
       LOG.warn("restock resubscribe failed: {}", e.toString());
       scheduleReconnect();
@@ -92,6 +101,6 @@ public final class RestockSubscriber {
     stopped = true;
     RedisConnection conn = connection;
     Future<Void> closing = conn == null ? Future.succeededFuture() : conn.close().recover(e -> Future.succeededFuture());
-    return closing.eventually(client::close);
+    return closing.eventually(() -> Future.join(nodes.stream().map(Redis::close).toList()).mapEmpty());
   }
 }

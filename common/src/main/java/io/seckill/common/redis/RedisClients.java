@@ -2,8 +2,13 @@ package io.seckill.common.redis;
 
 import io.seckill.common.config.RedisSettings;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisReplicas;
+import io.vertx.redis.client.impl.RedisClusterClient;
+import java.util.ArrayList;
 
 /**
  * Builds the Redis client every service uses: {@link PipelinedRedis} (a few long-lived pipelined
@@ -14,9 +19,23 @@ public final class RedisClients {
   private RedisClients() {
   }
 
+  static {
+    // SCRIPT LOAD has no key, so a cluster connection would send it to one random node and the
+    // EVALSHA retry after NOSCRIPT (LuaScript.run) could miss again. With a reducer the cluster
+    // client sends it to every primary instead; every node answers the same SHA.
+    RedisClusterClient.addReducer(Command.SCRIPT, answers -> answers.get(0));
+  }
+
+  /**
+   * Standalone: one Redis at the URL. Cluster: the seed URLs, slots discovered with CLUSTER SLOTS
+   * and each command routed by its keys' slot (every script's keys share the sale's hash tag);
+   * keyless commands (PING, PUBLISH) go to any primary. Pool sizes apply per node.
+   */
   public static Redis create(Vertx vertx, RedisSettings settings) {
     RedisOptions options = new RedisOptions()
-        .setConnectionString(settings.url())
+        .setEndpoints(new ArrayList<>(settings.urls()))
+        .setType(settings.mode() == RedisSettings.Mode.CLUSTER ? RedisClientType.CLUSTER : RedisClientType.STANDALONE)
+        .setUseReplicas(RedisReplicas.NEVER)
         .setMaxPoolSize(settings.poolSize())
         .setMaxPoolWaiting(settings.maxWaiting())
         .setMaxWaitingHandlers(65_536)
