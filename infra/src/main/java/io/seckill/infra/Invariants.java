@@ -11,7 +11,10 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.commands.JedisCommands;
 
 /**
  * Reads PostgreSQL and Redis after a run and reports the invariants of ARCHITECTURE.md as numbers
@@ -37,8 +40,26 @@ public final class Invariants {
   }
 
   public static Report check(String pgUrl, String redisUrl, long saleId, Collection<String> acknowledgedOrderIds) {
-    try (Connection db = DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
-         Jedis redis = new Jedis(java.net.URI.create(redisUrl))) {
+    try (Jedis redis = new Jedis(java.net.URI.create(redisUrl))) {
+      return check(pgUrl, redis, saleId, acknowledgedOrderIds);
+    }
+  }
+
+  /** The same check against a Redis Cluster: the sale's keys are read from whichever node holds their slot. */
+  public static Report checkCluster(String pgUrl, Collection<String> clusterNodeUrls, long saleId,
+                                    Collection<String> acknowledgedOrderIds) {
+    Set<HostAndPort> nodes = new HashSet<>();
+    for (String url : clusterNodeUrls) {
+      java.net.URI uri = java.net.URI.create(url.trim());
+      nodes.add(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()));
+    }
+    try (JedisCluster redis = new JedisCluster(nodes)) {
+      return check(pgUrl, redis, saleId, acknowledgedOrderIds);
+    }
+  }
+
+  private static Report check(String pgUrl, JedisCommands redis, long saleId, Collection<String> acknowledgedOrderIds) {
+    try (Connection db = DriverManager.getConnection(PgUrls.toJdbc(pgUrl))) {
       long initial;
       long remaining;
       try (PreparedStatement s = db.prepareStatement("SELECT initial_stock, remaining FROM sale WHERE sale_id = ?")) {
