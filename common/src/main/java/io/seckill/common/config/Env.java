@@ -112,6 +112,6 @@ public final class Env {
 
   /** Hides a password in a URL before it reaches an error message or a log. */
   public static String redact(String url) {
-    return url.replaceAll("//([^:/@]+):[^@/]*@", "//$1:***@");
+    return url.replaceAll("//([^:/@]*):[^@/]*@", "//$1:***@");
   }
 }
