@@ -14,7 +14,7 @@
 # docs/performance.md explains every figure and setting.
 #
 # Settings (environment, all optional):
-#   BENCH_THREADS (2) BENCH_CONNECTIONS (64) BENCH_DURATION (5 s) BENCH_REPEATS (3) BENCH_WARMUP (5 s)
+#   BENCH_THREADS (2) BENCH_CONNECTIONS (256) BENCH_DURATION (5 s) BENCH_REPEATS (3) BENCH_WARMUP (5 s)
 #   BENCH_EVENT_LOOPS (nproc)  BENCH_JAVA_OPTS ("-Xms512m -Xmx512m"), for every JVM it starts
 #   BENCH_TOKENS_PER_RUN (120000) shoppers minted per admission / sold-out / backlog run
 #   BENCH_ADMIT_STOCK (2000000) BENCH_SOLDOUT_STOCK (100)
@@ -31,7 +31,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 THREADS="${BENCH_THREADS:-2}"
-CONNECTIONS="${BENCH_CONNECTIONS:-64}"
+CONNECTIONS="${BENCH_CONNECTIONS:-256}"
 DURATION="${BENCH_DURATION:-5}"
 REPEATS="${BENCH_REPEATS:-3}"
 WARMUP="${BENCH_WARMUP:-5}"
