@@ -20,6 +20,7 @@ final class BackgroundJobs extends VerticleBase {
   private final Reconciler reconciler;
   private final StockConfig config;
   private final java.util.Set<Future<?>> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final long STOP_WAIT_MS = 5_000;
   private volatile boolean stopped;
 
   BackgroundJobs(PaymentTimeoutSweeper sweeper, StockReturnApplier applier, Reconciler reconciler, StockConfig config) {
@@ -40,8 +41,11 @@ final class BackgroundJobs extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
-    // Let a run in progress finish before the pools it uses are closed.
-    return Future.join(List.copyOf(running)).otherwiseEmpty();
+    // Let a run in progress finish before the pools it uses are closed, but never hold the
+    // shutdown hostage: a run stuck on a dead dependency is abandoned after a bounded wait
+    // (everything it does is idempotent and is redone by the next instance).
+    return Future.join(List.copyOf(running)).timeout(STOP_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .otherwiseEmpty();
   }
 
   private void every(long intervalMs, String name, Supplier<Future<?>> job) {
