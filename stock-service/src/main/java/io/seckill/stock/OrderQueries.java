@@ -32,6 +32,8 @@ final class OrderQueries {
       VALUES ($1, $2, $3, 'UNKNOWN_ORDER')
       ON CONFLICT (payment_id) DO NOTHING""";
 
+  static final String PAYMENT_OUTCOME = "SELECT outcome FROM payment_event WHERE payment_id = $1";
+
   static final String CORRECT_PAYMENT_OUTCOME = "UPDATE payment_event SET outcome = $2 WHERE payment_id = $1";
 
   static final String MARK_PAID = """

@@ -21,8 +21,16 @@ import org.slf4j.LoggerFactory;
 final class PaymentProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentProcessor.class);
 
-  /** What became of a callback; {@code result} is the metric tag, {@code orderStatus} null for an unknown order. */
-  record Outcome(String result, String orderId, String orderStatus) {
+  /**
+   * What became of a callback; {@code result} is the metric tag, {@code orderStatus} null for an
+   * unknown order, {@code refundRequired} whether this payment (first delivery or duplicate) must be
+   * refunded by the provider.
+   */
+  record Outcome(String result, String orderId, String orderStatus, boolean refundRequired) {
+    Outcome(String result, String orderId, String orderStatus) {
+      this(result, orderId, orderStatus, REFUND_REQUIRED.equals(result));
+    }
+
     static final String PAID = "paid";
     static final String DUPLICATE = "duplicate";
     static final String REFUND_REQUIRED = "refund_required";
@@ -82,7 +90,10 @@ final class PaymentProcessor {
         .execute(Tuple.of(c.paymentId(), c.orderId(), c.amountCents(), eventOutcome))
         .compose(recorded -> {
           if (recorded.rowCount() == 0) {
-            return Future.succeededFuture(new Outcome(Outcome.DUPLICATE, c.orderId(), status));
+            // A duplicate tells the provider the same as the first delivery did: refund or not.
+            return tx.preparedQuery(OrderQueries.PAYMENT_OUTCOME).execute(Tuple.of(c.paymentId()))
+                .map(stored -> new Outcome(Outcome.DUPLICATE, c.orderId(), status,
+                    stored.size() == 1 && "REFUND_REQUIRED".equals(stored.iterator().next().getString("outcome"))));
           }
           if (!Outcome.PAID.equals(result)) {
             return Future.succeededFuture(new Outcome(result, c.orderId(), status));

@@ -45,7 +45,7 @@ final class PaymentRoutes {
             "amountCents does not equal quantity x price; recorded as AMOUNT_MISMATCH, the order is unchanged",
             details, Map.of()));
         default -> ctx.json(details.put("result", outcome.result())
-            .put("refundRequired", PaymentProcessor.Outcome.REFUND_REQUIRED.equals(outcome.result())));
+            .put("refundRequired", outcome.refundRequired()));
       }
     }).onFailure(ctx::fail);
   }

@@ -148,6 +148,13 @@ class PaymentCallbackTest {
     assertThat(harness.remaining(saleId)).isEqualTo(remainingBefore).isEqualTo(10);
     assertThat(harness.redisStock(saleId)).isEqualTo(10);
     assertThat(harness.number("SELECT count(*) FROM stock_return WHERE order_id = '" + orderId + "'")).isEqualTo(1);
+
+    // The provider's retry of the same payment is a duplicate and still says the money goes back.
+    HttpResponse<String> retried = harness.callback(service, payment("pay-late-" + orderId, orderId, 2 * PRICE, "SUCCEEDED"));
+    assertThat(retried.statusCode()).isEqualTo(200);
+    assertThat(StockHarness.json(retried).getString("result")).isEqualTo("duplicate");
+    assertThat(StockHarness.json(retried).getBoolean("refundRequired")).isTrue();
+    assertThat(harness.remaining(saleId)).isEqualTo(10);
     harness.assertInvariants(saleId, List.of(orderId));
   }
 
