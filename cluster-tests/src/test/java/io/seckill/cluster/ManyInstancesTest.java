@@ -1,5 +1,7 @@
 package io.seckill.cluster;
 
+import io.seckill.testing.SeckillSystem;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,17 +23,16 @@ import org.junit.jupiter.api.Test;
  * new one starts (they move again). Against the plain single Redis.
  */
 class ManyInstancesTest {
-  private static InProcessServices services;
+  private static SeckillSystem services;
 
   @BeforeAll
   static void startTwoOfEach() throws Exception {
-    services = new InProcessServices("instances", Map.of("SECKILL_REDIS_URL", io.seckill.infra.LocalInfra.shared().redisUrl(),
+    services = SeckillSystem.start("instances", Map.of("SECKILL_REDIS_URL", io.seckill.infra.LocalInfra.shared().redisUrl(),
         // A consumer joining or leaving rebalances within seconds, not the 45 s default.
-        "SECKILL_CONSUMER_SESSION_TIMEOUT_MS", "6000", "SECKILL_CONSUMER_THREADS", "2"), 4);
-    services.startGateway();
-    services.startGateway();
-    services.startConsumer();
-    services.startConsumer();
+        "SECKILL_CONSUMER_SESSION_TIMEOUT_MS", "6000", "SECKILL_CONSUMER_THREADS", "2",
+        // The shoppers all come from 127.0.0.1: the per-IP bucket must not be what refuses them.
+        "SECKILL_RATE_IP_PER_S", "1000000", "SECKILL_RATE_IP_BURST", "1000000",
+        "SECKILL_RECONCILE_INTERVAL_MS", "3600000"), 4, 2, 2);
   }
 
   @AfterAll
@@ -45,8 +46,8 @@ class ManyInstancesTest {
   void everyAdmittedOrderIsPersistedOnceWithoutOversellWhileConsumersLeaveAndJoinTheGroup() throws Exception {
     int units = 240;
     long saleId = services.createOpenSale(units);
-    List<RunningService> gateways = List.copyOf(services.gateways);
-    RunningService leaving = services.consumers.get(0);
+    List<RunningService> gateways = List.copyOf(services.gateways());
+    RunningService leaving = services.consumers().get(0);
     // Overlapping waves: each wave brings new shoppers and retries half of the previous wave's.
     List<List<String>> waves = List.of(
         ShopperRush.users("shopper", 0, 150),
@@ -72,9 +73,9 @@ class ManyInstancesTest {
         .collect(Collectors.groupingBy(ShopperRush.Attempt::user, Collectors.counting()));
     assertThat(admissionsPerShopper.values()).as("one admission per shopper").allMatch(n -> n == 1);
     assertThat(ShopperRush.statusCounts(attempts).keySet()).isSubsetOf(202, 200, 409);
-    assertThat(services.consumers).hasSize(2).doesNotContain(leaving);
+    assertThat(services.consumers()).hasSize(2).doesNotContain(leaving);
 
-    SaleRows rows = new SaleRows(services.pgUrl);
+    SaleRows rows = new SaleRows(services.pgUrl());
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(rows.statuses(saleId)).containsOnlyKeys(admitted));
     List<String> doubled = new ArrayList<>();
@@ -87,14 +88,14 @@ class ManyInstancesTest {
     assertThat(rows.statuses(saleId).values()).containsOnly("PENDING_PAYMENT");
     assertThat(rows.remaining(saleId)).isZero();
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-      Invariants.Report report = Invariants.check(services.pgUrl, io.seckill.infra.LocalInfra.shared().redisUrl(), saleId, admitted);
+      Invariants.Report report = Invariants.check(services.pgUrl(), io.seckill.infra.LocalInfra.shared().redisUrl(), saleId, admitted);
       assertThat(report.holds()).as(report.toString()).isTrue();
       assertThat(report.inFlight()).as(report.toString()).isZero();
     });
   }
 
   private List<Integer> partitionsPerMember() {
-    return GroupAssignment.partitionsPerMember(services.infra.kafkaBootstrap(), services.consumerGroup()).stream()
+    return GroupAssignment.partitionsPerMember(services.infra().kafkaBootstrap(), services.consumerGroup()).stream()
         .sorted().toList();
   }
 }

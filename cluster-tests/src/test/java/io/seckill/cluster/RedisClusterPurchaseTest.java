@@ -1,5 +1,7 @@
 package io.seckill.cluster;
 
+import io.seckill.testing.SeckillSystem;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,21 +33,23 @@ import redis.clients.jedis.JedisCluster;
  */
 class RedisClusterPurchaseTest {
   private static RedisClusterHarness cluster;
-  private static InProcessServices services;
+  private static SeckillSystem services;
   private static SaleRows rows;
   private static JedisCluster redis;
 
   @BeforeAll
   static void startClusterAndServices() throws Exception {
     cluster = RedisClusterHarness.start();
-    services = new InProcessServices("cluster", Map.of(
+    services = SeckillSystem.start("cluster", Map.of(
         "SECKILL_REDIS_MODE", "cluster",
         "SECKILL_REDIS_URL", cluster.url(),
         // Only the restock broadcast can clear a sold-out flag within a test's lifetime.
-        "SECKILL_SOLD_OUT_TTL_MS", "600000"), 2);
-    services.startConsumer();
-    services.startGateway();
-    rows = new SaleRows(services.pgUrl);
+        "SECKILL_SOLD_OUT_TTL_MS", "600000",
+        // The shoppers all come from 127.0.0.1: the per-IP bucket must not be what refuses them.
+        "SECKILL_RATE_IP_PER_S", "1000000", "SECKILL_RATE_IP_BURST", "1000000",
+        // Only the tests' explicit reconcile call heals Redis, so what it reports is what the test did.
+        "SECKILL_RECONCILE_INTERVAL_MS", "3600000"), 2, 1, 1);
+    rows = new SaleRows(services.pgUrl());
     redis = new JedisCluster(cluster.ports().stream().map(p -> new HostAndPort("127.0.0.1", p)).collect(Collectors.toSet()));
   }
 
@@ -243,7 +247,7 @@ class RedisClusterPurchaseTest {
 
   private static void assertInvariants(long saleId, Collection<String> acknowledged) {
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-      Invariants.Report report = Invariants.checkCluster(services.pgUrl, cluster.nodeUrls(), saleId, acknowledged);
+      Invariants.Report report = Invariants.checkCluster(services.pgUrl(), cluster.nodeUrls(), saleId, acknowledged);
       assertThat(report.holds()).as(report.toString()).isTrue();
       assertThat(report.inFlight()).as(report.toString()).isZero();
     });

@@ -1,5 +1,7 @@
 package io.seckill.cluster;
 
+import io.seckill.testing.SeckillSystem;
+
 import io.seckill.common.RunningService;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -31,7 +33,7 @@ final class ShopperRush {
    * @param gatewayOfAttempt which gateway the n-th attempt goes to (spreads load over instances)
    * @param duringWave       run concurrently with wave n (n >= 1), e.g. stopping or starting a consumer
    */
-  static List<Attempt> rush(InProcessServices services, long saleId, List<List<String>> waves,
+  static List<Attempt> rush(SeckillSystem services, long saleId, List<List<String>> waves,
                             IntFunction<RunningService> gatewayOfAttempt, IntConsumer duringWave) throws Exception {
     List<Attempt> all = Collections.synchronizedList(new ArrayList<>());
     ExecutorService pool = Executors.newFixedThreadPool(48);

@@ -3,10 +3,9 @@ package io.seckill.contract;
 import io.seckill.common.RunningService;
 import io.seckill.common.auth.Jwt;
 import io.seckill.common.auth.Signatures;
-import io.seckill.common.config.Env;
 import io.seckill.common.db.PgUrls;
-import io.seckill.common.db.SchemaMigrator;
 import io.seckill.infra.LocalInfra;
+import io.seckill.testing.SeckillSystem;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,16 +22,14 @@ import java.util.Map;
 import redis.clients.jedis.Jedis;
 
 /**
- * The three services started in-process against real Redis, PostgreSQL and Kafka, with a fresh
- * database and topic: one per test class. A copy of system-tests' RunningSystem (test classes are not
- * shared between modules), plus environment overrides (rate limits, sweep interval) and the signed
- * payment callback.
+ * The contract suites' view of the system: the shared in-process fixture ({@link SeckillSystem})
+ * on its own Redis logical database, with byte-exact replies and the calls these suites make.
  */
 final class ContractSystem implements AutoCloseable {
-  static final String JWT_SECRET = "contract-jwt-secret-0123456789abcdefgh";
-  static final String ADMIN_TOKEN = "contract-admin-token-0123456789abcdefg";
-  static final String PAYMENT_SECRET = "contract-payment-secret-0123456789abcd";
-  static final long PRICE_CENTS = 19_900;
+  static final String JWT_SECRET = SeckillSystem.JWT_SECRET;
+  static final String ADMIN_TOKEN = SeckillSystem.ADMIN_TOKEN;
+  static final String PAYMENT_SECRET = SeckillSystem.PAYMENT_SECRET;
+  static final long PRICE_CENTS = SeckillSystem.PRICE_CENTS;
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -42,46 +39,25 @@ final class ContractSystem implements AutoCloseable {
   final RunningService stock;
   final RunningService consumer;
   final RunningService gateway;
-  final Jwt jwt = new Jwt(JWT_SECRET);
+  final Jwt jwt;
+  private final SeckillSystem system;
 
-  private ContractSystem(LocalInfra infra, String pgUrl, String redisUrl, RunningService stock, RunningService consumer,
-                         RunningService gateway) {
-    this.infra = infra;
-    this.pgUrl = pgUrl;
-    this.redisUrl = redisUrl;
-    this.stock = stock;
-    this.consumer = consumer;
-    this.gateway = gateway;
+  private ContractSystem(SeckillSystem system) {
+    this.system = system;
+    this.infra = system.infra();
+    this.pgUrl = system.pgUrl();
+    this.redisUrl = system.redisUrl();
+    this.stock = system.stock();
+    this.consumer = system.consumer();
+    this.gateway = system.gateway();
+    this.jwt = system.jwt();
   }
 
   static ContractSystem start(String name, Map<String, String> overrides) throws Exception {
-    LocalInfra infra = LocalInfra.shared();
-    String pgUrl = infra.createDatabase(name);
-    SchemaMigrator.migrate(pgUrl);
-    // Sale ids assigned by this database must not collide with other tests' sales in the shared Redis.
-    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(pgUrl))) {
-      c.createStatement().execute("ALTER TABLE sale ALTER COLUMN sale_id RESTART WITH " + LocalInfra.uniqueSaleIdBase());
-    }
-    String topic = infra.createTopic(LocalInfra.uniqueName(name + "-orders"), 2);
     Map<String, String> env = new HashMap<>();
-    String redisUrl = ownLogicalDatabase(infra.redisUrl());
-    env.put("SECKILL_REDIS_URL", redisUrl);
-    env.put("SECKILL_PG_URL", pgUrl);
-    env.put("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
-    env.put("SECKILL_ORDERS_TOPIC", topic);
-    env.put("SECKILL_ORDERS_DLQ_TOPIC", topic + ".dlq");
-    env.put("SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName(name + "-group"));
-    env.put("SECKILL_HTTP_PORT", "0");
-    env.put("SECKILL_EVENT_LOOPS", "2");
-    env.put("SECKILL_JWT_SECRET", JWT_SECRET);
-    env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
-    env.put("SECKILL_PAYMENT_SECRET", PAYMENT_SECRET);
+    env.put("SECKILL_REDIS_URL", ownLogicalDatabase(LocalInfra.shared().redisUrl()));
     env.putAll(overrides);
-    RunningService stock = io.seckill.stock.Main.start(Env.of(env)).await();
-    RunningService consumer = io.seckill.consumer.Main.start(Env.of(env)).await();
-    env.put("SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:" + stock.httpPort());
-    RunningService gateway = io.seckill.gateway.Main.start(Env.of(env)).await();
-    return new ContractSystem(infra, pgUrl, redisUrl, stock, consumer, gateway);
+    return new ContractSystem(SeckillSystem.start(name, env));
   }
 
   /**
@@ -168,10 +144,6 @@ final class ContractSystem implements AutoCloseable {
 
   @Override
   public void close() {
-    for (RunningService service : new RunningService[] {gateway, consumer, stock}) {
-      if (service != null) {
-        service.stop().await();
-      }
-    }
+    system.close();
   }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
 final class BuyerLoad {
   private final FaultStack stack;
   private final long saleId;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
       .executor(Executors.newFixedThreadPool(4, r -> {
         Thread t = new Thread(r, "fault-http");
         t.setDaemon(true);

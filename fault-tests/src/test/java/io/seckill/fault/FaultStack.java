@@ -35,7 +35,7 @@ final class FaultStack implements AutoCloseable {
   static final String JWT_SECRET = "fault-jwt-secret-0123456789abcdefghij";
   static final String ADMIN_TOKEN = "fault-admin-token-0123456789abcdefghi";
   static final String PAYMENT_SECRET = "fault-payment-secret-0123456789abcde";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
 
   final String scenario;
   final LocalInfra infra;

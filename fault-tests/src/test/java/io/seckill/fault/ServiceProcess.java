@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * {@code fault-tests/target/logs/<scenario>-<svc>.log} (appended across restarts).
  */
 final class ServiceProcess {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
   enum Kind {
     GATEWAY("gateway", "seckill-gateway"),

@@ -49,7 +49,7 @@ class OrderConsumerTest {
     assertThat(count(consumer, SeckillMeter.ORDERS_PERSISTED, "inserted")).isEqualTo(30);
     assertThat(fx.invariants().holds()).as("%s", fx.invariants()).isTrue();
 
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
     String base = "http://127.0.0.1:" + consumer.httpPort();
     HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
         HttpResponse.BodyHandlers.ofString());

@@ -56,7 +56,7 @@ final class StockHarness implements AutoCloseable {
   private final Redis redisClient;
   final RedisAPI redis;
   final Jedis jedis;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
   private final List<RunningService> services = new ArrayList<>();
   private long nextSale;
 
@@ -203,7 +203,7 @@ final class StockHarness implements AutoCloseable {
     }
     headers.forEach(request::header);
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(request.timeout(java.time.Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new IllegalStateException(method + " " + path + " failed", e);
     }

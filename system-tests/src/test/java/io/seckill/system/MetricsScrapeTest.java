@@ -1,5 +1,7 @@
 package io.seckill.system;
 
+import io.seckill.testing.SeckillSystem;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
@@ -21,12 +23,12 @@ import org.junit.jupiter.api.Test;
  * passes {@code promtool check metrics} and shows the catalogue's meters moving.
  */
 class MetricsScrapeTest {
-  private static RunningSystem system;
+  private static SeckillSystem system;
   private static long saleId;
 
   @BeforeAll
   static void runOnePurchaseThroughTheSystem() throws Exception {
-    system = RunningSystem.start("metrics");
+    system = SeckillSystem.start("metrics", java.util.Map.of());
     saleId = system.createOpenSale(5);
     HttpResponse<String> bought = system.buy(saleId, "metrics-alice");
     assertThat(bought.statusCode()).as(bought.body()).isEqualTo(202);
@@ -42,9 +44,9 @@ class MetricsScrapeTest {
   @Test
   void gatewayMetricsPassPromtoolAndCountTheAdmission() throws Exception {
     // The attempt is counted when the response ends, which may be a moment after the client read it.
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(system.gateway))
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(system.gateway()))
         .contains("seckill_purchase_attempts_total{outcome=\"admitted\",service=\"gateway\"} 1.0"));
-    String scrape = scrape(system.gateway);
+    String scrape = scrape(system.gateway());
     assertThat(scrape).contains("seckill_purchase_duration_seconds_bucket");
     assertThat(scrape).contains("vertx_http_server_requests_total");
     assertThat(scrape).contains("jvm_memory_used_bytes");
@@ -54,8 +56,8 @@ class MetricsScrapeTest {
   @Test
   void orderConsumerMetricsPassPromtoolAndCountThePersistedOrder() throws Exception {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(scrape(system.consumer)).contains("seckill_orders_persisted_total{result=\"inserted\",service=\"order-consumer\"} 1.0"));
-    String scrape = scrape(system.consumer);
+        assertThat(scrape(system.consumer())).contains("seckill_orders_persisted_total{result=\"inserted\",service=\"order-consumer\"} 1.0"));
+    String scrape = scrape(system.consumer());
     assertThat(scrape).contains("kafka_consumer_fetch_manager_records_lag");
     assertPromtoolAccepts("order-consumer", scrape);
   }
@@ -63,12 +65,12 @@ class MetricsScrapeTest {
   @Test
   void stockServiceMetricsPassPromtoolAndExportTheSaleStock() throws Exception {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(scrape(system.stock)).contains("seckill_stock_drift_units{sale=\"" + saleId + "\",service=\"stock-service\"} 0.0"));
-    assertPromtoolAccepts("stock-service", scrape(system.stock));
+        assertThat(scrape(system.stock())).contains("seckill_stock_drift_units{sale=\"" + saleId + "\",service=\"stock-service\"} 0.0"));
+    assertPromtoolAccepts("stock-service", scrape(system.stock()));
   }
 
   private static String scrape(RunningService service) throws Exception {
-    HttpResponse<String> response = RunningSystem.send(HttpRequest.newBuilder(RunningSystem.uri(service, "/metrics")).GET());
+    HttpResponse<String> response = SeckillSystem.send(HttpRequest.newBuilder(SeckillSystem.uri(service, "/metrics")).GET());
     assertThat(response.statusCode()).isEqualTo(200);
     return response.body();
   }

@@ -1,5 +1,7 @@
 package io.seckill.system;
 
+import io.seckill.testing.SeckillSystem;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,11 +28,11 @@ import org.junit.jupiter.api.Test;
  * readable through {@code GET /api/v1/orders/{orderId}}. No shortcut around Redis or Kafka.
  */
 class WalkingSkeletonTest {
-  private static RunningSystem system;
+  private static SeckillSystem system;
 
   @BeforeAll
   static void startTheSystem() throws Exception {
-    system = RunningSystem.start("skeleton");
+    system = SeckillSystem.start("skeleton", java.util.Map.of());
   }
 
   @AfterAll
@@ -48,7 +50,7 @@ class WalkingSkeletonTest {
         .put("startsAt", now.minusSeconds(5).toString()).put("endsAt", now.plusSeconds(3600).toString())
         .put("perUserLimit", 1).put("paymentTimeoutSeconds", 300).put("requirePurchaseToken", false);
     HttpResponse<String> created = send(HttpRequest.newBuilder(stockUri("/admin/v1/sales"))
-        .header("Authorization", "Bearer " + RunningSystem.ADMIN_TOKEN).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + SeckillSystem.ADMIN_TOKEN).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(sale.encode())));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     long saleId = new JsonObject(created.body()).getLong("saleId");
@@ -58,7 +60,7 @@ class WalkingSkeletonTest {
     assertThat(new JsonObject(shown.body()).getString("state")).isEqualTo("OPEN");
     assertThat(new JsonObject(shown.body()).getInteger("remaining")).isEqualTo(10);
 
-    String token = system.jwt.mint("skeleton-alice", 600);
+    String token = system.jwt().mint("skeleton-alice", 600);
     HttpResponse<String> bought = send(HttpRequest.newBuilder(gatewayUri("/api/v1/sales/" + saleId + "/orders"))
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")));
@@ -75,7 +77,7 @@ class WalkingSkeletonTest {
       assertThat(new JsonObject(read.body()).getString("status")).isEqualTo("PENDING_PAYMENT");
     });
 
-    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(system.pgUrl));
+    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(system.pgUrl()));
          PreparedStatement s = c.prepareStatement("SELECT sale_id, user_id, quantity, status FROM orders WHERE order_id = ?")) {
       s.setString(1, orderId);
       try (ResultSet rs = s.executeQuery()) {
@@ -87,24 +89,24 @@ class WalkingSkeletonTest {
       }
     }
 
-    String someoneElse = system.jwt.mint("skeleton-bob", 600);
+    String someoneElse = system.jwt().mint("skeleton-bob", 600);
     HttpResponse<String> peek = send(HttpRequest.newBuilder(gatewayUri("/api/v1/orders/" + orderId))
         .header("Authorization", "Bearer " + someoneElse).GET());
     assertThat(peek.statusCode()).isEqualTo(404);
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(Invariants.check(system.pgUrl, system.infra.redisUrl(), saleId, List.of(orderId)).holds()).isTrue());
+        assertThat(Invariants.check(system.pgUrl(), system.redisUrl(), saleId, List.of(orderId)).holds()).isTrue());
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return RunningSystem.send(request);
+    return SeckillSystem.send(request);
   }
 
   private static URI gatewayUri(String path) {
-    return RunningSystem.uri(system.gateway, path);
+    return SeckillSystem.uri(system.gateway(), path);
   }
 
   private static URI stockUri(String path) {
-    return RunningSystem.uri(system.stock, path);
+    return SeckillSystem.uri(system.stock(), path);
   }
 }

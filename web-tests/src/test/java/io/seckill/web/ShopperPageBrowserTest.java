@@ -1,5 +1,7 @@
 package io.seckill.web;
 
+import io.seckill.testing.SeckillSystem;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -44,11 +46,12 @@ class ShopperPageBrowserTest {
     Path screenshots = MODULE.resolve("target/screenshots");
     Files.createDirectories(screenshots);
 
-    try (WebSystem system = WebSystem.start("web")) {
+    // Dev mode on: the page's dev sign-in and payment simulator are what the browser drives.
+    try (SeckillSystem system = SeckillSystem.start("web", Map.of("SECKILL_DEV_MODE", "true"))) {
       Run scenarios = run(List.of(node.get().toString(), "--test", "shopper-page.test.mjs"), Map.of(
-          "GATEWAY_URL", system.url(system.gateway),
-          "STOCK_URL", system.url(system.stock),
-          "ADMIN_TOKEN", WebSystem.ADMIN_TOKEN,
+          "GATEWAY_URL", "http://127.0.0.1:" + system.gateway().httpPort(),
+          "STOCK_URL", "http://127.0.0.1:" + system.stock().httpPort(),
+          "ADMIN_TOKEN", SeckillSystem.ADMIN_TOKEN,
           "SCREENSHOT_DIR", screenshots.toString(),
           "CHROMIUM_PATH", CHROMIUM.toString()), SCENARIOS_TIMEOUT_S);
       if (scenarios.exitCode() != 0) {

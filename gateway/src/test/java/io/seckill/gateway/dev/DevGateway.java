@@ -29,7 +29,7 @@ final class DevGateway implements AutoCloseable {
 
   final LocalInfra infra = LocalInfra.shared();
   final RunningService service;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   DevGateway(Map<String, String> overrides) {
     String pgUrl = infra.createDatabase("gateway_dev");

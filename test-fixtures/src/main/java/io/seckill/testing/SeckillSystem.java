@@ -1,0 +1,242 @@
+package io.seckill.testing;
+
+import io.seckill.common.RunningService;
+import io.seckill.common.auth.Jwt;
+import io.seckill.common.auth.Signatures;
+import io.seckill.common.config.Env;
+import io.seckill.common.db.PgUrls;
+import io.seckill.common.db.SchemaMigrator;
+import io.seckill.infra.LocalInfra;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * stock-service, gateways and order consumers started in this JVM against real Redis, PostgreSQL
+ * (a fresh database whose sale ids cannot collide with other tests' in a shared Redis) and Kafka
+ * (a fresh topic and group): the fixture of every end-to-end suite. Instances can be added and
+ * stopped while a sale runs. Secrets are fixed test values.
+ */
+public final class SeckillSystem implements AutoCloseable {
+  public static final String JWT_SECRET = "test-system-jwt-secret-0123456789abcdefgh";
+  public static final String ADMIN_TOKEN = "test-system-admin-token-0123456789abcdefg";
+  public static final String PAYMENT_SECRET = "test-system-payment-secret-0123456789abcd";
+  public static final long PRICE_CENTS = 19_900;
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final LocalInfra infra = LocalInfra.shared();
+  private final Map<String, String> env = new HashMap<>();
+  private final String pgUrl;
+  private final String topic;
+  private final Jwt jwt = new Jwt(JWT_SECRET);
+  private final List<RunningService> gateways = new ArrayList<>();
+  private final List<RunningService> consumers = new ArrayList<>();
+  private RunningService stock;
+
+  private SeckillSystem(String name, int partitions, Map<String, String> overrides) throws Exception {
+    pgUrl = infra.createDatabase(name);
+    SchemaMigrator.migrate(pgUrl);
+    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(pgUrl))) {
+      c.createStatement().execute("ALTER TABLE sale ALTER COLUMN sale_id RESTART WITH " + LocalInfra.uniqueSaleIdBase());
+    }
+    topic = infra.createTopic(LocalInfra.uniqueName(name + "-orders"), partitions);
+    env.put("SECKILL_REDIS_URL", infra.redisUrl());
+    env.put("SECKILL_PG_URL", pgUrl);
+    env.put("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
+    env.put("SECKILL_ORDERS_TOPIC", topic);
+    env.put("SECKILL_ORDERS_DLQ_TOPIC", topic + ".dlq");
+    env.put("SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName(name + "-group"));
+    env.put("SECKILL_HTTP_PORT", "0");
+    env.put("SECKILL_EVENT_LOOPS", "2");
+    env.put("SECKILL_JWT_SECRET", JWT_SECRET);
+    env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("SECKILL_PAYMENT_SECRET", PAYMENT_SECRET);
+    env.putAll(overrides);
+  }
+
+  /**
+   * Starts stock-service, then {@code consumers} consumers and {@code gateways} gateways.
+   *
+   * @param overrides  environment variables to set or replace (Redis URL and mode, rate limits, intervals ...)
+   */
+  public static SeckillSystem start(String name, Map<String, String> overrides, int partitions, int gateways,
+                                    int consumers) throws Exception {
+    SeckillSystem system = new SeckillSystem(name, partitions, overrides);
+    try {
+      system.stock = io.seckill.stock.Main.start(Env.of(system.env)).await();
+      system.env.put("SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:" + system.stock.httpPort());
+      for (int i = 0; i < consumers; i++) {
+        system.startConsumer();
+      }
+      for (int i = 0; i < gateways; i++) {
+        system.startGateway();
+      }
+      return system;
+    } catch (Exception | Error e) {
+      system.close();
+      throw e;
+    }
+  }
+
+  /** One gateway, one consumer, a 2-partition topic. */
+  public static SeckillSystem start(String name, Map<String, String> overrides) throws Exception {
+    return start(name, overrides, 2, 1, 1);
+  }
+
+  public RunningService startGateway() {
+    RunningService gateway = io.seckill.gateway.Main.start(Env.of(env)).await();
+    gateways.add(gateway);
+    return gateway;
+  }
+
+  public RunningService startConsumer() {
+    RunningService consumer = io.seckill.consumer.Main.start(Env.of(env)).await();
+    consumers.add(consumer);
+    return consumer;
+  }
+
+  /** Graceful stop: the consumer commits what it persisted and leaves the group, which rebalances. */
+  public void stopConsumer(RunningService consumer) {
+    consumer.stop().await();
+    consumers.remove(consumer);
+  }
+
+  public LocalInfra infra() {
+    return infra;
+  }
+
+  public String pgUrl() {
+    return pgUrl;
+  }
+
+  public String redisUrl() {
+    return env.get("SECKILL_REDIS_URL");
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  public String consumerGroup() {
+    return env.get("SECKILL_CONSUMER_GROUP");
+  }
+
+  public Jwt jwt() {
+    return jwt;
+  }
+
+  public RunningService stock() {
+    return stock;
+  }
+
+  public RunningService gateway() {
+    return gateways.get(0);
+  }
+
+  public RunningService consumer() {
+    return consumers.get(0);
+  }
+
+  public List<RunningService> gateways() {
+    return List.copyOf(gateways);
+  }
+
+  public List<RunningService> consumers() {
+    return List.copyOf(consumers);
+  }
+
+  /** A sale through the admin API (warmed up into Redis); open now unless {@code opensInSeconds} > 0. */
+  public long createSale(int units, int perUserLimit, int paymentTimeoutS, boolean requireToken, long opensInSeconds)
+      throws Exception {
+    Instant now = Instant.now();
+    JsonObject sale = new JsonObject()
+        .put("itemName", "Test phone").put("priceCents", PRICE_CENTS).put("stock", units)
+        .put("startsAt", now.plusSeconds(opensInSeconds > 0 ? opensInSeconds : -5).toString())
+        .put("endsAt", now.plusSeconds(3600).toString())
+        .put("perUserLimit", perUserLimit).put("paymentTimeoutSeconds", paymentTimeoutS)
+        .put("requirePurchaseToken", requireToken);
+    HttpResponse<String> created = admin("/admin/v1/sales", sale.encode());
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException("sale not created: " + created.statusCode() + " " + created.body());
+    }
+    return new JsonObject(created.body()).getLong("saleId");
+  }
+
+  /** An open sale of {@code units}, one per shopper, paid within 300 s, no purchase token. */
+  public long createOpenSale(int units) throws Exception {
+    return createSale(units, 1, 300, false, 0);
+  }
+
+  public HttpResponse<String> buy(RunningService gateway, long saleId, String user) throws Exception {
+    return send(HttpRequest.newBuilder(uri(gateway, "/api/v1/sales/" + saleId + "/orders"))
+        .header("Authorization", "Bearer " + jwt.mint(user, 600)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")));
+  }
+
+  public HttpResponse<String> buy(long saleId, String user) throws Exception {
+    return buy(gateway(), saleId, user);
+  }
+
+  public HttpResponse<String> order(String user, String orderId) throws Exception {
+    return send(HttpRequest.newBuilder(uri(gateway(), "/api/v1/orders/" + orderId))
+        .header("Authorization", "Bearer " + jwt.mint(user, 600)).GET());
+  }
+
+  public HttpResponse<String> cancel(String user, String orderId) throws Exception {
+    return send(HttpRequest.newBuilder(uri(gateway(), "/api/v1/orders/" + orderId + "/cancel"))
+        .header("Authorization", "Bearer " + jwt.mint(user, 600)).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  /** A correctly signed payment callback to stock-service. */
+  public HttpResponse<String> paymentCallback(String paymentId, String orderId, long amountCents) throws Exception {
+    String body = new JsonObject().put("paymentId", paymentId).put("orderId", orderId).put("amountCents", amountCents)
+        .put("outcome", "SUCCEEDED").encode();
+    return send(HttpRequest.newBuilder(uri(stock, "/api/v1/payments/callback"))
+        .header("Content-Type", "application/json")
+        .header("X-Signature", Signatures.hmacHex(PAYMENT_SECRET, body.getBytes(StandardCharsets.UTF_8)))
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** POST to an admin route of stock-service with the admin token. */
+  public HttpResponse<String> admin(String path, String body) throws Exception {
+    return send(HttpRequest.newBuilder(uri(stock, path))
+        .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+        .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  public static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return HTTP.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public static URI uri(RunningService service, String path) {
+    return URI.create("http://127.0.0.1:" + service.httpPort() + path);
+  }
+
+  @Override
+  public void close() {
+    List<RunningService> all = new ArrayList<>(gateways);
+    all.addAll(consumers);
+    if (stock != null) {
+      all.add(stock);
+    }
+    for (RunningService service : all) {
+      try {
+        service.stop().await();
+      } catch (RuntimeException e) {
+        // keep stopping the others
+      }
+    }
+  }
+}
