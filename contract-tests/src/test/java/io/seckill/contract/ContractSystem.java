@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
@@ -75,20 +74,7 @@ final class ContractSystem implements AutoCloseable {
   /** Creates a sale through the admin API, open now unless {@code opensInSeconds} > 0, and returns its id. */
   long createSale(int stockUnits, int perUserLimit, int paymentTimeoutS, boolean requireToken, long opensInSeconds)
       throws Exception {
-    Instant now = Instant.now();
-    JsonObject sale = new JsonObject()
-        .put("itemName", "Contract phone").put("priceCents", PRICE_CENTS).put("stock", stockUnits)
-        .put("startsAt", now.plusSeconds(opensInSeconds > 0 ? opensInSeconds : -5).toString())
-        .put("endsAt", now.plusSeconds(3600).toString())
-        .put("perUserLimit", perUserLimit).put("paymentTimeoutSeconds", paymentTimeoutS)
-        .put("requirePurchaseToken", requireToken);
-    Reply created = send(HttpRequest.newBuilder(stockUri("/admin/v1/sales"))
-        .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(sale.encode())));
-    if (created.status() != 201) {
-      throw new IllegalStateException("sale not created: " + created.status() + " " + created.text());
-    }
-    return created.json().getLong("saleId");
+    return system.createSale(stockUnits, perUserLimit, paymentTimeoutS, requireToken, opensInSeconds);
   }
 
   Reply buy(long saleId, String user, int quantity) throws Exception {

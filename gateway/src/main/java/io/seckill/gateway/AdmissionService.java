@@ -72,13 +72,9 @@ public final class AdmissionService {
         break;
     }
     return metaCache.get(saleId).compose(meta -> {
-      switch (meta.windowAt(clock.getAsLong())) {
-        case UPCOMING:
-          return Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_STARTED, "the sale starts at " + meta.startsAtIso()));
-        case ENDED:
-          return Future.failedFuture(new ProblemException(ErrorCode.SALE_ENDED, "the sale ended at " + meta.endsAtIso()));
-        default:
-          break;
+      ProblemException closed = meta.outsideWindow(clock.getAsLong());
+      if (closed != null) {
+        return Future.failedFuture(closed);
       }
       if (request.quantity() > meta.perUserLimit()) {
         return Future.failedFuture(limitProblem(meta.perUserLimit()));

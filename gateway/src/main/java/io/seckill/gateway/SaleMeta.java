@@ -1,5 +1,7 @@
 package io.seckill.gateway;
 
+import io.seckill.common.http.ErrorCode;
+import io.seckill.common.http.ProblemException;
 import java.time.Instant;
 
 /**
@@ -19,6 +21,15 @@ public record SaleMeta(long saleId, String itemName, long priceCents, long start
       return Window.UPCOMING;
     }
     return nowMs >= endsAt ? Window.ENDED : Window.OPEN;
+  }
+
+  /** The refusal for a request outside the window (SALE_NOT_STARTED, SALE_ENDED), or null while open. */
+  public ProblemException outsideWindow(long nowMs) {
+    return switch (windowAt(nowMs)) {
+      case UPCOMING -> new ProblemException(ErrorCode.SALE_NOT_STARTED, "the sale starts at " + startsAtIso());
+      case ENDED -> new ProblemException(ErrorCode.SALE_ENDED, "the sale ended at " + endsAtIso());
+      case OPEN -> null;
+    };
   }
 
   public String startsAtIso() {

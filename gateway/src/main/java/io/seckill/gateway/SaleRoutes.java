@@ -73,13 +73,9 @@ public final class SaleRoutes {
     long saleId = RequestGuards.saleId(ctx);
     String userId = ShopperAuth.userId(ctx);
     metaCache.get(saleId).compose(meta -> {
-      switch (meta.windowAt(clock.getAsLong())) {
-        case UPCOMING:
-          return Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_STARTED, "the sale starts at " + meta.startsAtIso()));
-        case ENDED:
-          return Future.failedFuture(new ProblemException(ErrorCode.SALE_ENDED, "the sale ended at " + meta.endsAtIso()));
-        default:
-          break;
+      ProblemException closed = meta.outsideWindow(clock.getAsLong());
+      if (closed != null) {
+        return Future.failedFuture(closed);
       }
       if (soldOut.isSoldOut(saleId)) {
         return Future.failedFuture(new ProblemException(ErrorCode.SOLD_OUT, "every unit has been sold"));
