@@ -2,7 +2,6 @@ package io.seckill.fault;
 
 import io.seckill.common.auth.Jwt;
 import io.seckill.common.db.PgUrls;
-import io.seckill.common.db.SchemaMigrator;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.infra.Invariants;
 import io.seckill.infra.LocalInfra;
@@ -62,11 +61,7 @@ final class FaultStack implements AutoCloseable {
   /** A fresh database (migrated, sale ids unique on this machine) and a 4-partition topic; nothing started yet. */
   static FaultStack create(String scenario, String redisUrl, int partitions) throws SQLException {
     LocalInfra infra = LocalInfra.shared();
-    String pgUrl = infra.createDatabase("fault_" + scenario);
-    SchemaMigrator.migrate(pgUrl);
-    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(pgUrl))) {
-      c.createStatement().execute("ALTER TABLE sale ALTER COLUMN sale_id RESTART WITH " + LocalInfra.uniqueSaleIdBase());
-    }
+    String pgUrl = infra.createSeckillDatabase("fault_" + scenario);
     String topic = infra.createTopic(LocalInfra.uniqueName("fault-" + scenario + "-orders"), partitions);
     FaultStack stack = new FaultStack(scenario, infra, pgUrl, redisUrl == null ? infra.redisUrl() : redisUrl, topic);
     stack.env.put("SECKILL_REDIS_URL", stack.redisUrl);

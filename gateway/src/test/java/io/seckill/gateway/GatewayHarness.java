@@ -4,7 +4,6 @@ import io.seckill.common.RunningService;
 import io.seckill.common.auth.Jwt;
 import io.seckill.common.config.Env;
 import io.seckill.common.db.PgUrls;
-import io.seckill.common.db.SchemaMigrator;
 import io.seckill.common.kafka.InvalidOrderMessage;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.kafka.OrderMessageCodec;
@@ -46,8 +45,7 @@ final class GatewayHarness implements AutoCloseable {
       .connectTimeout(Duration.ofSeconds(5)).build();
 
   GatewayHarness(Map<String, String> overrides) {
-    pgUrl = infra.createDatabase("gateway_test");
-    SchemaMigrator.migrate(pgUrl);
+    pgUrl = infra.createSeckillDatabase("gateway_test");
     topic = infra.createTopic(LocalInfra.uniqueName("orders"), 2);
     Map<String, String> env = new HashMap<>();
     env.put("SECKILL_REDIS_URL", infra.redisUrl());

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Counter;
 import io.seckill.common.RunningService;
 import io.seckill.common.config.Env;
 import io.seckill.common.db.PgUrls;
-import io.seckill.common.db.SchemaMigrator;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.kafka.OrderMessageCodec;
 import io.seckill.common.metrics.SeckillMeter;
@@ -63,8 +62,7 @@ final class ConsumerFixture implements AutoCloseable {
   final List<String> acknowledged = new ArrayList<>();
 
   ConsumerFixture(int partitions) {
-    pgUrl = infra.createDatabase("consumer");
-    SchemaMigrator.migrate(pgUrl);
+    pgUrl = infra.createSeckillDatabase("consumer");
     topic = infra.createTopic(LocalInfra.uniqueName("orders"), partitions);
     dlqTopic = infra.createTopic(LocalInfra.uniqueName("orders-dlq"), 1);
     redisClient = Redis.createClient(vertx, infra.redisUrl());

@@ -4,8 +4,6 @@ import io.seckill.common.RunningService;
 import io.seckill.common.auth.Jwt;
 import io.seckill.common.auth.Signatures;
 import io.seckill.common.config.Env;
-import io.seckill.common.db.PgUrls;
-import io.seckill.common.db.SchemaMigrator;
 import io.seckill.infra.LocalInfra;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -13,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,11 +42,7 @@ public final class SeckillSystem implements AutoCloseable {
   private RunningService stock;
 
   private SeckillSystem(String name, int partitions, Map<String, String> overrides) throws Exception {
-    pgUrl = infra.createDatabase(name);
-    SchemaMigrator.migrate(pgUrl);
-    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(pgUrl))) {
-      c.createStatement().execute("ALTER TABLE sale ALTER COLUMN sale_id RESTART WITH " + LocalInfra.uniqueSaleIdBase());
-    }
+    pgUrl = infra.createSeckillDatabase(name);
     topic = infra.createTopic(LocalInfra.uniqueName(name + "-orders"), partitions);
     env.put("SECKILL_REDIS_URL", infra.redisUrl());
     env.put("SECKILL_PG_URL", pgUrl);

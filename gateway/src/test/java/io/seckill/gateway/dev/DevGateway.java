@@ -3,7 +3,6 @@ package io.seckill.gateway.dev;
 import io.seckill.common.RunningService;
 import io.seckill.common.auth.Jwt;
 import io.seckill.common.config.Env;
-import io.seckill.common.db.SchemaMigrator;
 import io.seckill.common.order.OrderIds;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.gateway.Main;
@@ -32,8 +31,7 @@ final class DevGateway implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   DevGateway(Map<String, String> overrides) {
-    String pgUrl = infra.createDatabase("gateway_dev");
-    SchemaMigrator.migrate(pgUrl);
+    String pgUrl = infra.createSeckillDatabase("gateway_dev");
     Map<String, String> env = new HashMap<>();
     env.put("SECKILL_REDIS_URL", infra.redisUrl());
     env.put("SECKILL_PG_URL", pgUrl);
