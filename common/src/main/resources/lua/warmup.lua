@@ -9,11 +9,15 @@ the snapshot already holds as a row is dropped from `pending` (the DB counts it 
 Every key carries the sale's hash tag, so the script touches one cluster slot; the order
 status hashes of in-flight orders are read under that same tag (ARGV[2]).
 
+A sale split into stock buckets runs this once per bucket, each with its bucket's tag, its share of
+the DB remaining, and the buyers, returns and spilled pointers that belong to that bucket.
+
 KEYS[1] seckill:{saleId}:stock
 KEYS[2] seckill:{saleId}:meta
 KEYS[3] seckill:{saleId}:buyers
 KEYS[4] seckill:{saleId}:pending
 KEYS[5] seckill:{saleId}:returned
+KEYS[6] seckill:{saleId}:spilled
 
 ARGV[1]  force (0|1): overwrite even while the sale is live
 ARGV[2]  key prefix of the sale, seckill:{saleId}:  (order hashes are <prefix>order:<orderId>)
@@ -24,10 +28,13 @@ ARGV[6]  requireToken (0|1)
 ARGV[7]  priceCents
 ARGV[8]  itemName
 ARGV[9]  paymentTimeoutS
-ARGV[10] DB remaining
-ARGV[11] n = number of buyers, then n pairs userId, orderId (every non-FAILED order row)
+ARGV[10] DB remaining (this bucket's share of it)
+ARGV[11] buckets: how many stock buckets the sale has (1 = unsplit)
+ARGV[12] n = number of buyers, then n pairs userId, orderId (every non-FAILED order row of this bucket)
 then     m = number of returned order ids, then m order ids (rows of stock_return)
 then     p = number of pending order ids the snapshot holds as rows, then p order ids
+then     s = number of spilled pointers, then s pairs userId, orderId (shoppers at home here whose
+         order is in another bucket)
 
 Returns
   {'LIVE', stock}                               refused: Redis has a stock and the sale is open, force = 0
@@ -40,7 +47,7 @@ if ARGV[1] ~= '1' and previous and now >= tonumber(ARGV[3]) and now < tonumber(A
   return {'LIVE', tonumber(previous)}
 end
 
-local i = 11
+local i = 12
 local buyerCount = tonumber(ARGV[i])
 local buyersAt = i + 1
 i = i + 1 + 2 * buyerCount
@@ -52,6 +59,9 @@ local persisted = {}
 for j = i + 1, i + persistedCount do
   persisted[ARGV[j]] = true
 end
+i = i + 1 + persistedCount
+local spilledCount = tonumber(ARGV[i])
+local spilledAt = i + 1
 
 -- In-flight reservations: quantity from their status hash; if that expired, assume the
 -- per-user limit (taking too much out is safe, the reconciler gives it back later).
@@ -74,7 +84,8 @@ end
 
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[2], 'startsAt', ARGV[3], 'endsAt', ARGV[4], 'perUserLimit', ARGV[5],
-  'requireToken', ARGV[6], 'priceCents', ARGV[7], 'itemName', ARGV[8], 'paymentTimeoutS', ARGV[9])
+  'requireToken', ARGV[6], 'priceCents', ARGV[7], 'itemName', ARGV[8], 'paymentTimeoutS', ARGV[9],
+  'buckets', ARGV[11])
 
 redis.call('DEL', KEYS[3])
 for j = buyersAt, buyersAt + 2 * buyerCount - 1, 2 do
@@ -82,6 +93,11 @@ for j = buyersAt, buyersAt + 2 * buyerCount - 1, 2 do
 end
 for j = 1, #inFlightBuyers, 2 do
   redis.call('HSET', KEYS[3], inFlightBuyers[j], inFlightBuyers[j + 1])
+end
+
+redis.call('DEL', KEYS[6])
+for j = spilledAt, spilledAt + 2 * spilledCount - 1, 2 do
+  redis.call('HSET', KEYS[6], ARGV[j], ARGV[j + 1])
 end
 
 redis.call('DEL', KEYS[5])

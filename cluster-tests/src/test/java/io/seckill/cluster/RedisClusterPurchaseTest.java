@@ -182,7 +182,7 @@ class RedisClusterPurchaseTest {
     redis.decr(RedisKeys.stock(saleId));
     redis.hset(RedisKeys.buyers(saleId), "ghost", orphan);
     redis.zadd(RedisKeys.pending(saleId), System.currentTimeMillis() - 3_600_000, orphan);
-    redis.hset(RedisKeys.order(saleId, orphan), Map.of("userId", "ghost", "quantity", "1", "status", "QUEUED"));
+    redis.hset(RedisKeys.order(orphan), Map.of("userId", "ghost", "quantity", "1", "status", "QUEUED"));
 
     JsonObject first = new JsonObject(services.admin("/admin/v1/sales/" + saleId + "/reconcile", null).body());
     // Then plain drift: Redis lost two units it should have.
@@ -190,7 +190,7 @@ class RedisClusterPurchaseTest {
     JsonObject second = new JsonObject(services.admin("/admin/v1/sales/" + saleId + "/reconcile", null).body());
 
     assertThat(first.getJsonArray("orphansReleased").getList()).containsExactly(orphan);
-    assertThat(redis.hget(RedisKeys.order(saleId, orphan), "status")).isEqualTo("FAILED");
+    assertThat(redis.hget(RedisKeys.order(orphan), "status")).isEqualTo("FAILED");
     assertThat(second.getLong("driftBefore")).isEqualTo(-2);
     assertThat(second.getJsonObject("stockHealed").getLong("to")).isEqualTo(9);
     assertThat(second.getLong("drift")).isZero();
@@ -219,7 +219,7 @@ class RedisClusterPurchaseTest {
       // Every key of the sale, the order's status hash included, sits on the one node of its tag.
       Set<Integer> nodes = new HashSet<>();
       for (String key : List.of(RedisKeys.stock(order.getKey()), RedisKeys.meta(order.getKey()),
-          RedisKeys.buyers(order.getKey()), RedisKeys.order(order.getKey(), order.getValue()))) {
+          RedisKeys.buyers(order.getKey()), RedisKeys.order(order.getValue()))) {
         nodes.add(cluster.portOfKey(key));
       }
       assertThat(nodes).hasSize(1);

@@ -2,6 +2,8 @@ package io.seckill.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seckill.common.order.OrderIds;
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +26,7 @@ class ScriptSlotTest {
   private static final Pattern DECLARED_KEY = Pattern.compile("^\\s*(?:--)?\\s*KEYS\\[\\d+]\\s+(\\S+)", Pattern.MULTILINE);
 
   @ParameterizedTest
-  @ValueSource(strings = {"reserve", "release", "persisted", "return", "warmup", "reconcile_stock"})
+  @ValueSource(strings = {"reserve", "release", "persisted", "return", "warmup", "reconcile_stock", "spill"})
   void everyKeyAScriptDeclaresCarriesTheSalesHashTag(String script) throws IOException {
     String source = read("/lua/" + script + ".lua");
     Matcher keys = DECLARED_KEY.matcher(source);
@@ -43,11 +45,27 @@ class ScriptSlotTest {
     long saleId = 123_456_789L;
     List<String> keys = List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId), RedisKeys.buyers(saleId),
         RedisKeys.pending(saleId), RedisKeys.returned(saleId), RedisKeys.token(saleId, "t0k3n"),
-        RedisKeys.order(saleId, saleId + "-01J0000000000000000000000"), RedisKeys.idempotency(saleId, "u", "k"));
+        RedisKeys.order(saleId + "-01J0000000000000000000000"), RedisKeys.idempotency(saleId, "u", "k"));
 
     assertThat(keys.stream().map(JedisClusterCRC16::getSlot).distinct()).hasSize(1);
     assertThat(List.of(1L, 2L, 3L, 4L).stream().map(id -> JedisClusterCRC16.getSlot(RedisKeys.stock(id))).distinct())
         .hasSizeGreaterThan(1);
+  }
+
+  @Test
+  void everyKeyOfOneStockBucketSharesASlotAndTheBucketsOfOneSaleSpreadOverSlots() {
+    long saleId = 987_654_321L;
+    for (Bucket b : Bucket.all(saleId, 8)) {
+      String orderId = OrderIds.next(b);
+      List<String> keys = List.of(b.stock(), b.meta(), b.buyers(), b.spilled(), b.pending(), b.returned(),
+          b.token("t0k3n"), b.order(orderId), RedisKeys.order(orderId));
+      assertThat(keys.stream().map(JedisClusterCRC16::getSlot).distinct()).as("bucket %d", b.index()).hasSize(1);
+    }
+    // Eight buckets of one sale land on several of the 16384 slots (and so on several shards).
+    assertThat(Bucket.all(saleId, 8).stream().map(b -> JedisClusterCRC16.getSlot(b.stock())).distinct().count())
+        .isGreaterThanOrEqualTo(7);
+    // Bucket 0 is the sale's own tag: an unsplit sale keeps the keys it always had.
+    assertThat(Bucket.root(saleId).stock()).isEqualTo(RedisKeys.stock(saleId));
   }
 
   private static String read(String resource) throws IOException {

@@ -220,7 +220,7 @@ class BadInputContractTest {
            Jedis redis = system.redis()) {
         assertThat(rs.next() ? rs.getString(1) : null).isEqualTo("PENDING_PAYMENT");
         assertThat(redis.zcard(RedisKeys.pending(saleId))).isZero();
-        assertThat(redis.hget(RedisKeys.order(saleId, id), "status")).isEqualTo("PENDING_PAYMENT");
+        assertThat(redis.hget(RedisKeys.order(id), "status")).isEqualTo("PENDING_PAYMENT");
       }
     });
   }

@@ -5,11 +5,14 @@ import io.seckill.common.http.ProblemException;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.order.OrderIds;
 import io.seckill.common.order.OrderStatus;
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Reservations;
 import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -87,12 +90,33 @@ public final class AdmissionService {
   }
 
   private Future<Answer> reserve(SaleMeta meta, String userId, PurchaseRequest request, String requestId) {
-    long saleId = meta.saleId();
-    String orderId = OrderIds.next(saleId);
-    List<String> keys = List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId), RedisKeys.buyers(saleId),
-        RedisKeys.pending(saleId),
-        meta.requireToken() ? RedisKeys.token(saleId, request.token()) : RedisKeys.stock(saleId),
-        RedisKeys.order(saleId, orderId));
+    Bucket home = Bucket.home(meta.saleId(), userId, meta.buckets());
+    return walk(meta, home, 0, true, userId, request, requestId);
+  }
+
+  /**
+   * Tries the bucket {@code step} places after the shopper's home bucket. An unsplit sale has one
+   * bucket and one step. A split sale moves on while buckets answer SOLD_OUT, skipping buckets this
+   * gateway already saw empty — never the home bucket, which holds the shopper's order or the pointer
+   * to it, so a retry always finds it there first. The sale is flagged sold out only when every bucket
+   * was seen empty (a bucket with too few units for a multi-unit request is not empty).
+   */
+  private Future<Answer> walk(SaleMeta meta, Bucket home, int step, boolean allEmpty, String userId,
+                              PurchaseRequest request, String requestId) {
+    int buckets = meta.buckets();
+    if (step >= buckets) {
+      if (allEmpty) {
+        soldOutNow(meta);
+      }
+      return Future.failedFuture(soldOutProblem());
+    }
+    Bucket bucket = home.next(step, buckets);
+    if (step > 0 && soldOut.isBucketEmpty(bucket)) {
+      return walk(meta, home, step + 1, allEmpty, userId, request, requestId);
+    }
+    String orderId = OrderIds.next(bucket);
+    List<String> keys = List.of(bucket.stock(), bucket.meta(), bucket.buyers(), bucket.pending(),
+        meta.requireToken() ? bucket.token(request.token()) : bucket.stock(), bucket.order(orderId), bucket.spilled());
     List<String> args = List.of(userId, orderId, Integer.toString(request.quantity()), Integer.toString(orderStatusTtlS),
         requestId);
     long started = System.nanoTime();
@@ -102,17 +126,35 @@ public final class AdmissionService {
         .recover(failure -> {
           if (!(failure instanceof RedisCalls.Overloaded)) {
             // The script may have run before the reply was lost: give back whatever it reserved.
-            release(saleId, orderId, userId, request.quantity(), requestId);
+            release(orderId, userId, request.quantity(), requestId);
           }
           return Future.failedFuture(failure);
         })
         .map(ReserveOutcome::parse)
-        .compose(outcome -> answer(saleId, userId, request, requestId, outcome));
+        .compose(outcome -> {
+          if (buckets > 1 && outcome.kind() == ReserveOutcome.Kind.SOLD_OUT) {
+            boolean empty = outcome.number() <= 0;
+            if (empty) {
+              soldOut.markBucketEmpty(bucket);
+            }
+            return walk(meta, home, step + 1, allEmpty && empty, userId, request, requestId);
+          }
+          if (outcome.kind() == ReserveOutcome.Kind.OK && !bucket.equals(home)) {
+            // The home bucket points at the order, so its dedup check answers for the whole sale.
+            // Fail open: without the pointer a retry could reserve again, and the DB's unique index refuses it.
+            Future<Void> pointer = calls.callVital("spill", () -> Reservations.recordSpill(redis, home, userId, orderId))
+                .<Void>mapEmpty().recover(e -> Future.succeededFuture());
+            return pointer.compose(x -> answer(meta, bucket, userId, request, requestId, outcome));
+          }
+          return answer(meta, bucket, userId, request, requestId, outcome);
+        });
   }
 
-  private Future<Answer> answer(long saleId, String userId, PurchaseRequest request, String requestId, ReserveOutcome outcome) {
+  private Future<Answer> answer(SaleMeta meta, Bucket bucket, String userId, PurchaseRequest request, String requestId,
+                                ReserveOutcome outcome) {
+    long saleId = meta.saleId();
     return switch (outcome.kind()) {
-      case OK -> handOff(saleId, userId, request.quantity(), requestId, outcome);
+      case OK -> handOff(meta, bucket, userId, request.quantity(), requestId, outcome);
       case DUPLICATE -> duplicate(saleId, outcome.orderId());
       case NO_SALE -> Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_FOUND, "sale " + saleId + " does not exist"));
       case NOT_STARTED -> Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_STARTED, "the sale has not started"));
@@ -121,17 +163,23 @@ public final class AdmissionService {
       case LIMIT -> Future.failedFuture(limitProblem(outcome.number()));
       case SOLD_OUT -> {
         if (outcome.number() <= 0) {
-          soldOutNow(saleId);
+          soldOutNow(meta);
         }
         yield Future.failedFuture(soldOutProblem());
       }
     };
   }
 
-  private Future<Answer> handOff(long saleId, String userId, int quantity, String requestId, ReserveOutcome outcome) {
+  private Future<Answer> handOff(SaleMeta meta, Bucket bucket, String userId, int quantity, String requestId,
+                                 ReserveOutcome outcome) {
+    long saleId = meta.saleId();
     String orderId = outcome.orderId();
     if (outcome.number() <= 0) {
-      soldOutNow(saleId);
+      if (meta.buckets() > 1) {
+        soldOut.markBucketEmpty(bucket);
+      } else {
+        soldOutNow(meta);
+      }
     }
     if (haltAfterReserveEvery > 0 && admittedForHalt.incrementAndGet() % haltAfterReserveEvery == 0) {
       LOG.error("TEST HOOK SECKILL_TEST_HALT_AFTER_RESERVE_EVERY: halting after reserving order {} of sale {}", orderId, saleId);
@@ -146,7 +194,7 @@ public final class AdmissionService {
       }
       LOG.warn("order {} of sale {} not acknowledged by Kafka, releasing it (request {}): {}", orderId, saleId, requestId,
           sent.cause().toString());
-      release(saleId, orderId, userId, quantity, requestId);
+      release(orderId, userId, quantity, requestId);
       return Future.failedFuture(ProblemException.unavailable("orders cannot be accepted right now, nothing was reserved",
           KAFKA_RETRY_AFTER_S));
     });
@@ -161,14 +209,12 @@ public final class AdmissionService {
     });
   }
 
-  /** Gives a reservation back (idempotent in release.lua), clears the local flag and tells every gateway. */
-  private void release(long saleId, String orderId, String userId, int quantity, String requestId) {
-    List<String> keys = List.of(RedisKeys.stock(saleId), RedisKeys.buyers(saleId), RedisKeys.pending(saleId),
-        RedisKeys.order(saleId, orderId));
-    List<String> args = List.of(orderId, userId, Integer.toString(quantity), OrderStatus.FAILED.name(),
-        ErrorCode.UNAVAILABLE.name(), Integer.toString(orderStatusTtlS));
+  /** Gives a reservation back (idempotent, see Reservations), clears the local flags and tells every gateway. */
+  private void release(String orderId, String userId, int quantity, String requestId) {
+    long saleId = OrderIds.saleIdOf(orderId);
     long started = System.nanoTime();
-    calls.callVital("release", () -> SeckillScripts.RELEASE.run(redis, keys, args))
+    calls.callVital("release", () -> Reservations.release(redis, orderId, userId, quantity, OrderStatus.FAILED.name(),
+            ErrorCode.UNAVAILABLE.name(), orderStatusTtlS))
         .onComplete(done -> metrics.lua("release").record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
         .onSuccess(result -> {
           if (result.get(0).toInteger() == 1) {
@@ -182,16 +228,25 @@ public final class AdmissionService {
             orderId, saleId, requestId, e.toString()));
   }
 
-  /** Flags the sale and, once per sell-out, loads its buyers so their retries are answered from memory too. */
-  private void soldOutNow(long saleId) {
+  /**
+   * Flags the sale and, once per sell-out, loads its buyers (every bucket's) so their retries are
+   * answered from memory too.
+   */
+  private void soldOutNow(SaleMeta meta) {
+    long saleId = meta.saleId();
     soldOut.markSoldOut(saleId);
     if (soldOut.needsBuyers(saleId) && buyerLoads.add(saleId)) {
       // Fail-open: without the snapshot the fast path simply asks Redis, as before the sell-out.
-      calls.callVital("HGETALL buyers", () -> redis.hgetall(RedisKeys.buyers(saleId)))
-          .onSuccess(response -> {
+      List<Future<Response>> reads = meta.allBuckets().stream()
+          .map(b -> calls.callVital("HGETALL buyers", () -> redis.hgetall(b.buyers()))).toList();
+      Future.all(reads)
+          .onSuccess(all -> {
             java.util.Map<String, String> snapshot = new java.util.HashMap<>();
-            for (String user : response.getKeys()) {
-              snapshot.put(user, response.get(user).toString());
+            for (Future<Response> read : reads) {
+              Response response = read.result();
+              for (String user : response.getKeys()) {
+                snapshot.put(user, response.get(user).toString());
+              }
             }
             soldOut.buyersLoaded(saleId, snapshot);
           })

@@ -36,7 +36,7 @@ public final class OrderStatusReader {
   public Future<Optional<OrderView>> find(String orderId) {
     long saleId = OrderIds.saleIdOf(orderId);
     // Fail-open to the durable copy: if Redis is down or has no entry, PostgreSQL answers.
-    return calls.call("HMGET order", () -> redis.hmget(List.of(RedisKeys.order(saleId, orderId), "userId", "quantity",
+    return calls.call("HMGET order", () -> redis.hmget(List.of(RedisKeys.order(orderId), "userId", "quantity",
             "status", "reason")))
         .map(fields -> fromCache(orderId, saleId, fields))
         .recover(e -> Future.succeededFuture(Optional.empty()))

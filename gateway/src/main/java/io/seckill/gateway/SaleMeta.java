@@ -9,9 +9,14 @@ import java.time.Instant;
  *
  * @param startsAt epoch ms
  * @param endsAt   epoch ms
+ * @param buckets  how many stock buckets the sale is split into (1 = unsplit)
  */
 public record SaleMeta(long saleId, String itemName, long priceCents, long startsAt, long endsAt, int perUserLimit,
-                       boolean requireToken) {
+                       boolean requireToken, int buckets) {
+
+  public java.util.List<io.seckill.common.redis.Bucket> allBuckets() {
+    return io.seckill.common.redis.Bucket.all(saleId, buckets);
+  }
 
   public enum Window { UPCOMING, OPEN, ENDED }
 

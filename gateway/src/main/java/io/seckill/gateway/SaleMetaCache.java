@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
  */
 public final class SaleMetaCache {
   private static final List<String> FIELDS = List.of("startsAt", "endsAt", "perUserLimit", "requireToken", "priceCents",
-      "itemName");
+      "itemName", "buckets");
   private static final int MAX_ENTRIES = 10_000;
 
   private record Entry(Future<Optional<SaleMeta>> meta, long expiresAt) {
@@ -80,6 +80,7 @@ public final class SaleMetaCache {
         fields.get(0).toLong(),
         fields.get(1).toLong(),
         fields.get(2) == null ? 1 : fields.get(2).toInteger(),
-        fields.get(3) != null && "1".equals(fields.get(3).toString())));
+        fields.get(3) != null && "1".equals(fields.get(3).toString()),
+        fields.get(6) == null ? 1 : Math.max(1, Math.min(io.seckill.common.redis.Bucket.MAX_BUCKETS, fields.get(6).toInteger()))));
   }
 }

@@ -2,7 +2,6 @@ package io.seckill.gateway;
 
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
-import io.seckill.common.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -38,18 +37,22 @@ public final class SaleRoutes {
   public void getSale(RoutingContext ctx) {
     long saleId = RequestGuards.saleId(ctx);
     metaCache.get(saleId)
-        .compose(meta -> remaining(saleId).map(units -> view(meta, units)))
+        .compose(meta -> remaining(meta).map(units -> view(meta, units)))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
 
-  private Future<Long> remaining(long saleId) {
+  private Future<Long> remaining(SaleMeta meta) {
+    long saleId = meta.saleId();
     if (soldOut.isSoldOut(saleId)) {
       return Future.succeededFuture(0L);
     }
-    // Fail closed: the view shows live stock or nothing (503).
-    return calls.call("GET stock", () -> redis.get(RedisKeys.stock(saleId))).map(stock -> {
-      long units = stock == null ? 0 : Math.max(0, stock.toLong());
+    // Fail closed: the view shows live stock or nothing (503). A split sale's stock is the sum of its
+    // buckets, one GET each (they sit in different cluster slots).
+    List<Future<Long>> stocks = meta.allBuckets().stream().map(b -> calls.call("GET stock", () -> redis.get(b.stock()))
+        .map(stock -> stock == null ? 0L : Math.max(0L, stock.toLong()))).toList();
+    return Future.all(stocks).map(all -> {
+      long units = stocks.stream().mapToLong(Future::result).sum();
       if (units == 0) {
         soldOut.markSoldOut(saleId);
       }
@@ -84,9 +87,11 @@ public final class SaleRoutes {
       RANDOM.nextBytes(random);
       String token = TOKEN_ENCODING.encodeToString(random);
       long expiresAt = clock.getAsLong() + tokenTtlS * 1000L;
-      // Fail closed: a token that was not stored would only be refused later.
-      return calls.call("SET token", () -> redis.set(List.of(RedisKeys.token(saleId, token), userId, "EX",
-              Integer.toString(tokenTtlS))))
+      // Fail closed: a token that was not stored would only be refused later. A split sale keeps the token
+      // in every bucket, since reserve.lua checks it in whichever bucket the shopper's unit is taken from.
+      List<Future<?>> stored = meta.allBuckets().stream().<Future<?>>map(b -> calls.call("SET token",
+          () -> redis.set(List.of(b.token(token), userId, "EX", Integer.toString(tokenTtlS))))).toList();
+      return Future.all(stored)
           .map(ok -> new JsonObject().put("token", token).put("expiresAt", Instant.ofEpochMilli(expiresAt).toString()));
     }).onSuccess(body -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(body.encode()))
         .onFailure(ctx::fail);

@@ -1,5 +1,6 @@
 package io.seckill.gateway;
 
+import io.seckill.common.redis.Bucket;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,10 @@ import java.util.function.LongSupplier;
  * sale sells out: a shopper who already holds an order and asks again must get that order back
  * (200, {@code duplicate: true}), not SOLD_OUT, and the snapshot answers that from memory too. The
  * buyers of a sold-out sale only change when stock comes back, which clears the snapshot.
+ *
+ * <p>A sale split into stock buckets also has a flag per bucket: an empty bucket is skipped by the
+ * admission walk (except a shopper's home bucket, which always answers for the shopper's own order),
+ * and the sale itself is flagged only once every bucket was seen empty. A restock clears both.
  */
 public final class SoldOutFlags {
   /** What the fast path knows about one shopper of a sold-out sale. */
@@ -21,6 +26,7 @@ public final class SoldOutFlags {
 
   private final Map<Long, Long> expiresAt = new ConcurrentHashMap<>();
   private final Map<Long, Map<String, String>> buyers = new ConcurrentHashMap<>();
+  private final Map<Bucket, Long> emptyBuckets = new ConcurrentHashMap<>();
   private final long ttlMs;
   private final LongSupplier clock;
 
@@ -33,6 +39,24 @@ public final class SoldOutFlags {
     if (ttlMs > 0) {
       expiresAt.put(saleId, clock.getAsLong() + ttlMs);
     }
+  }
+
+  public void markBucketEmpty(Bucket bucket) {
+    if (ttlMs > 0) {
+      emptyBuckets.put(bucket, clock.getAsLong() + ttlMs);
+    }
+  }
+
+  public boolean isBucketEmpty(Bucket bucket) {
+    Long until = emptyBuckets.get(bucket);
+    if (until == null) {
+      return false;
+    }
+    if (until <= clock.getAsLong()) {
+      emptyBuckets.remove(bucket, until);
+      return false;
+    }
+    return true;
   }
 
   public boolean isSoldOut(long saleId) {
@@ -78,11 +102,13 @@ public final class SoldOutFlags {
   public void clear(long saleId) {
     expiresAt.remove(saleId);
     buyers.remove(saleId);
+    emptyBuckets.keySet().removeIf(b -> b.saleId() == saleId);
   }
 
   /** After a lost pub/sub connection: any broadcast may have been missed. */
   public void clearAll() {
     expiresAt.clear();
     buyers.clear();
+    emptyBuckets.clear();
   }
 }

@@ -49,8 +49,8 @@ class OrderApiTest {
         orderId, saleId, user);
     if (cached) {
       try (Jedis redis = gw.jedis()) {
-        redis.hset(RedisKeys.order(saleId, orderId), Map.of("userId", user, "quantity", "1", "status", "PENDING_PAYMENT"));
-        redis.expire(RedisKeys.order(saleId, orderId), 600);
+        redis.hset(RedisKeys.order(orderId), Map.of("userId", user, "quantity", "1", "status", "PENDING_PAYMENT"));
+        redis.expire(RedisKeys.order(orderId), 600);
       }
     }
     return orderId;
@@ -121,8 +121,8 @@ class OrderApiTest {
       long saleId = own.seedOpenSale(5, 1);
       String orderId = OrderIds.next(saleId);
       try (Jedis redis = own.jedis()) {
-        redis.hset(RedisKeys.order(saleId, orderId), Map.of("userId", "amy", "quantity", "1", "status", "PENDING_PAYMENT"));
-        redis.expire(RedisKeys.order(saleId, orderId), 600);
+        redis.hset(RedisKeys.order(orderId), Map.of("userId", "amy", "quantity", "1", "status", "PENDING_PAYMENT"));
+        redis.expire(RedisKeys.order(orderId), 600);
       }
       HttpResponse<String> response = own.postJson("/api/v1/orders/" + orderId + "/cancel", "amy", null);
       assertProblem(response, 503, "UNAVAILABLE");

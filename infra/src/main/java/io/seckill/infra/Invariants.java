@@ -1,6 +1,7 @@
 package io.seckill.infra;
 
 import io.seckill.common.db.PgUrls;
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -62,7 +62,9 @@ public final class Invariants {
     try (Connection db = DriverManager.getConnection(PgUrls.toJdbc(pgUrl))) {
       long initial;
       long remaining;
-      try (PreparedStatement s = db.prepareStatement("SELECT initial_stock, remaining FROM sale WHERE sale_id = ?")) {
+      int buckets;
+      try (PreparedStatement s = db.prepareStatement(
+          "SELECT initial_stock, remaining, stock_buckets FROM sale WHERE sale_id = ?")) {
         s.setLong(1, saleId);
         try (ResultSet rs = s.executeQuery()) {
           if (!rs.next()) {
@@ -70,6 +72,7 @@ public final class Invariants {
           }
           initial = rs.getLong(1);
           remaining = rs.getLong(2);
+          buckets = rs.getInt(3);
         }
       }
       long live = single(db, "SELECT coalesce(sum(quantity), 0) FROM orders WHERE sale_id = ? AND status IN ('PENDING_PAYMENT', 'PAID')", saleId);
@@ -85,22 +88,28 @@ public final class Invariants {
       }
       long lost = 0;
       for (String orderId : acknowledgedOrderIds) {
-        if (!inDb.contains(orderId) && !"FAILED".equals(redis.hget(RedisKeys.order(saleId, orderId), "status"))) {
+        if (!inDb.contains(orderId) && !"FAILED".equals(redis.hget(RedisKeys.order(orderId), "status"))) {
           lost++;
         }
       }
+      // A sale split into stock buckets: Redis stock and in-flight orders are summed over every bucket.
       long inFlightQuantity = 0;
       long inFlight = 0;
-      List<String> pending = redis.zrange(RedisKeys.pending(saleId), 0, -1);
-      for (String orderId : pending) {
-        if (!inDb.contains(orderId)) {
-          String quantity = redis.hget(RedisKeys.order(saleId, orderId), "quantity");
-          inFlightQuantity += quantity == null ? 0 : Long.parseLong(quantity);
-          inFlight++;
+      long redisStock = 0;
+      boolean warm = false;
+      for (Bucket bucket : Bucket.all(saleId, buckets)) {
+        for (String orderId : redis.zrange(bucket.pending(), 0, -1)) {
+          if (!inDb.contains(orderId)) {
+            String quantity = redis.hget(bucket.order(orderId), "quantity");
+            inFlightQuantity += quantity == null ? 0 : Long.parseLong(quantity);
+            inFlight++;
+          }
         }
+        String stock = redis.get(bucket.stock());
+        warm |= stock != null;
+        redisStock += stock == null ? 0 : Long.parseLong(stock);
       }
-      String stock = redis.get(RedisKeys.stock(saleId));
-      long drift = stock == null ? 0 : Long.parseLong(stock) - (remaining - inFlightQuantity);
+      long drift = warm ? redisStock - (remaining - inFlightQuantity) : 0;
       return new Report(saleId, Math.max(0, live - initial), Math.abs(initial - remaining - live), duplicates, lost,
           drift, inFlight);
     } catch (SQLException e) {

@@ -1,7 +1,8 @@
 package io.seckill.consumer;
 
 import io.seckill.common.kafka.OrderMessage;
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
+import io.seckill.common.redis.Reservations;
 import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -108,16 +109,16 @@ final class RedisOrderStatusWriter {
 
   private Future<Response> script(OrderOutcome outcome) {
     OrderMessage order = outcome.order();
-    long saleId = order.saleId();
-    String orderKey = RedisKeys.order(saleId, order.orderId());
+    // The order's keys live in the stock bucket its id names (bucket 0, the sale's own tag, unless split).
+    Bucket bucket = Bucket.of(order.orderId());
+    String orderKey = bucket.order(order.orderId());
     String quantity = Integer.toString(order.quantity());
     String ttl = Integer.toString(ttlSeconds);
     if (outcome.releasesReservation()) {
-      return SeckillScripts.RELEASE.run(redis,
-          List.of(RedisKeys.stock(saleId), RedisKeys.buyers(saleId), RedisKeys.pending(saleId), orderKey),
-          List.of(order.orderId(), order.userId(), quantity, "FAILED", outcome.reason(), ttl));
+      return Reservations.release(redis, order.orderId(), order.userId(), order.quantity(), "FAILED", outcome.reason(),
+          ttlSeconds);
     }
-    return SeckillScripts.PERSISTED.run(redis, List.of(RedisKeys.pending(saleId), orderKey),
+    return SeckillScripts.PERSISTED.run(redis, List.of(bucket.pending(), orderKey),
         List.of(order.orderId(), order.userId(), quantity, outcome.status(), ttl));
   }
 

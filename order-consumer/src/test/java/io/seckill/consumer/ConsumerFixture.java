@@ -88,7 +88,7 @@ final class ConsumerFixture implements AutoCloseable {
     String requestId = "req-" + orderId;
     Response answer = SeckillScripts.RESERVE.run(redis,
         List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId), RedisKeys.buyers(saleId), RedisKeys.pending(saleId),
-            RedisKeys.stock(saleId), RedisKeys.order(saleId, orderId)),
+            RedisKeys.stock(saleId), RedisKeys.order(orderId), RedisKeys.spilled(saleId)),
         List.of(userId, orderId, Integer.toString(quantity), "3600", requestId)).await();
     assertThat(answer.get(0).toString()).as("reserve for %s", userId).isEqualTo("OK");
     acknowledged.add(orderId);
@@ -210,7 +210,7 @@ final class ConsumerFixture implements AutoCloseable {
 
   Map<String, String> redisOrder(String orderId) {
     try (Jedis jedis = new Jedis(URI.create(infra.redisUrl()))) {
-      return jedis.hgetAll(RedisKeys.order(saleId, orderId));
+      return jedis.hgetAll(RedisKeys.order(orderId));
     }
   }
 

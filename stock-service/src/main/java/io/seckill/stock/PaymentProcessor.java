@@ -1,6 +1,5 @@
 package io.seckill.stock;
 
-import io.seckill.common.order.OrderIds;
 import io.seckill.common.order.OrderStatus;
 import io.seckill.common.redis.RedisKeys;
 import io.vertx.core.Future;
@@ -110,8 +109,7 @@ final class PaymentProcessor {
   }
 
   private Future<Void> cachePaid(Outcome outcome) {
-    long saleId = OrderIds.saleIdOf(outcome.orderId());
-    String key = RedisKeys.order(saleId, outcome.orderId());
+    String key = RedisKeys.order(outcome.orderId());
     // Fail open: the DB is the record; the cache only lags until the next status write or read-through.
     return redis.hset(List.of(key, "status", OrderStatus.PAID.name()))
         .compose(ignored -> redis.expire(List.of(key, Integer.toString(orderStatusTtlS))))

@@ -2,7 +2,8 @@ package io.seckill.stock;
 
 import io.seckill.common.order.OrderStatus;
 import io.seckill.common.redis.LuaScript;
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
+import io.seckill.common.redis.Reservations;
 import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -124,13 +125,14 @@ final class Reconciler {
 
   /** A pending entry whose order is a row: drop it from pending and cache the DB status. */
   private Future<?> settle(long saleId, StockSnapshot.PendingEntry entry) {
-    String key = RedisKeys.order(saleId, entry.orderId());
+    Bucket bucket = Bucket.of(entry.orderId());
+    String key = bucket.order(entry.orderId());
     if (OrderStatus.FAILED.name().equals(entry.dbStatus())) {
       // The DB refused it and holds no stock for it: the Redis reservation goes back (idempotent).
       return release(saleId, entry.orderId(), entry.dbUserId(), entry.dbQuantity(),
           entry.dbReason() == null ? "REFUSED" : entry.dbReason());
     }
-    Future<?> persisted = SeckillScripts.PERSISTED.run(redis, List.of(RedisKeys.pending(saleId), key),
+    Future<?> persisted = SeckillScripts.PERSISTED.run(redis, List.of(bucket.pending(), key),
         List.of(entry.orderId(), entry.dbUserId(), Integer.toString(entry.dbQuantity()), entry.dbStatus(),
             Integer.toString(orderStatusTtlS)));
     if (OrderStatus.PENDING_PAYMENT.name().equals(entry.dbStatus())) {
@@ -141,11 +143,8 @@ final class Reconciler {
   }
 
   private Future<Boolean> release(long saleId, String orderId, String userId, int quantity, String reason) {
-    List<String> keys = List.of(RedisKeys.stock(saleId), RedisKeys.buyers(saleId), RedisKeys.pending(saleId),
-        RedisKeys.order(saleId, orderId));
-    List<String> args = List.of(orderId, userId == null ? "" : userId, Integer.toString(quantity),
-        OrderStatus.FAILED.name(), reason, Integer.toString(orderStatusTtlS));
-    return SeckillScripts.RELEASE.run(redis, keys, args).compose(result -> {
+    return Reservations.release(redis, orderId, userId, quantity, OrderStatus.FAILED.name(), reason, orderStatusTtlS)
+        .compose(result -> {
       boolean released = result.get(0).toInteger() == 1;
       return released ? restock.publish(saleId).map(true) : Future.succeededFuture(false);
     });
@@ -157,22 +156,42 @@ final class Reconciler {
    * always safe — it can only undersell. Raising is safe only with an empty {@code pending}: then no
    * admitted order is missing from the DB's count. reconcile_stock.lua re-checks both atomically (stock
    * unchanged since we read it, pending still empty), so a shopper admitted meanwhile is never overwritten.
-   * Returns the new stock, or null when nothing was changed.
+   *
+   * <p>A split sale is healed bucket by bucket, each with its own compare-and-set: a shortfall is spread
+   * evenly over the buckets, a surplus is taken from the fullest buckets first. A bucket that moved in
+   * between keeps its value; the next pass measures again.
+   * Returns the new total stock, or null when nothing was changed.
    */
   private Future<Long> healStock(StockSnapshot s) {
     long saleId = s.sale().saleId();
     long target = s.sale().remaining() - s.unappliedUnits();
-    if (s.redisStock() == null || !s.pending().isEmpty() || target < 0 || target == s.redisStock()) {
+    Long current = s.redisStock();
+    if (current == null || !s.pending().isEmpty() || target < 0 || target == current) {
       return Future.succeededFuture(null);
     }
-    return SET_STOCK_IF_UNCHANGED.run(redis, List.of(RedisKeys.stock(saleId), RedisKeys.pending(saleId)),
-        List.of(Long.toString(s.redisStock()), Long.toString(target))).compose(result -> {
-          if (result.toInteger() != 1) {
-            return Future.succeededFuture(null);
-          }
-          LOG.warn("healed Redis stock of sale {}: {} -> {} (DB remaining {})", saleId, s.redisStock(), target,
-              s.sale().remaining());
-          return target > s.redisStock() ? restock.publish(saleId).map(target) : Future.succeededFuture(target);
-        });
+    long[] wanted = StockHealing.spread(s.bucketStocks(), target);
+    List<Bucket> buckets = s.sale().buckets();
+    List<Future<Long>> sets = new ArrayList<>();
+    for (int i = 0; i < buckets.size(); i++) {
+      long was = s.bucketStocks().get(i);
+      long to = wanted[i];
+      if (was == to) {
+        continue;
+      }
+      Bucket b = buckets.get(i);
+      sets.add(SET_STOCK_IF_UNCHANGED.run(redis, List.of(b.stock(), b.pending()), List.of(Long.toString(was),
+          Long.toString(to))).map(result -> result.toInteger() == 1 ? to - was : 0L));
+    }
+    return Future.all(sets).compose(all -> {
+      long applied = sets.stream().mapToLong(Future::result).sum();
+      if (sets.stream().allMatch(f -> f.result() == 0L)) {
+        return Future.succeededFuture(null);
+      }
+      long healed = current + applied;
+      LOG.warn("healed Redis stock of sale {}: {} -> {} (DB remaining {})", saleId, current, healed,
+          s.sale().remaining());
+      return sets.stream().anyMatch(f -> f.result() > 0)
+          ? restock.publish(saleId).map(healed) : Future.succeededFuture(healed);
+    });
   }
 }

@@ -6,13 +6,18 @@ import java.time.Instant;
 
 /** One row of {@code sale}, as the admin API shows it. */
 public record Sale(long saleId, String itemName, long priceCents, int initialStock, int remaining, int perUserLimit,
-                   Instant startsAt, Instant endsAt, int paymentTimeoutS, boolean requireToken) {
+                   Instant startsAt, Instant endsAt, int paymentTimeoutS, boolean requireToken, int stockBuckets) {
 
   public static Sale from(Row row) {
     return new Sale(row.getLong("sale_id"), row.getString("item_name"), row.getLong("price_cents"),
         row.getInteger("initial_stock"), row.getInteger("remaining"), row.getInteger("per_user_limit"),
         row.getOffsetDateTime("starts_at").toInstant(), row.getOffsetDateTime("ends_at").toInstant(),
-        row.getInteger("payment_timeout_s"), row.getBoolean("require_token"));
+        row.getInteger("payment_timeout_s"), row.getBoolean("require_token"), row.getInteger("stock_buckets"));
+  }
+
+  /** The sale's Redis stock buckets (one unless the operator split it). */
+  public java.util.List<io.seckill.common.redis.Bucket> buckets() {
+    return io.seckill.common.redis.Bucket.all(saleId, stockBuckets);
   }
 
   /** OPEN by the clock alone: the window the gateway admits shoppers in. */
@@ -31,6 +36,7 @@ public record Sale(long saleId, String itemName, long priceCents, int initialSto
         .put("endsAt", endsAt.toString())
         .put("perUserLimit", perUserLimit)
         .put("paymentTimeoutSeconds", paymentTimeoutS)
-        .put("requirePurchaseToken", requireToken);
+        .put("requirePurchaseToken", requireToken)
+        .put("stockBuckets", stockBuckets);
   }
 }

@@ -41,9 +41,9 @@ final class SaleRoutes {
     // Fail closed: the sale exists only once PostgreSQL committed it.
     pool.preparedQuery(SaleQueries.INSERT_SALE).execute(Tuple.of(sale.itemName(), sale.priceCents(), sale.stock(),
             sale.perUserLimit(), sale.startsAt().atOffset(ZoneOffset.UTC), sale.endsAt().atOffset(ZoneOffset.UTC),
-            sale.paymentTimeoutS(), sale.requireToken()))
+            sale.paymentTimeoutS(), sale.requireToken(), sale.stockBuckets()))
         .map(rows -> Sale.from(rows.iterator().next()))
-        .compose(created -> warmup.warmupNew(created.saleId())
+        .compose(created -> warmup.warmupNew(created)
             .recover(failure -> Future.failedFuture(ProblemException.unavailable("sale " + created.saleId()
                 + " was created but could not be warmed up in Redis; retry POST /admin/v1/sales/" + created.saleId()
                 + "/warmup", 5)))

@@ -13,14 +13,14 @@ final class SaleValidator {
   static final int MIN_PAYMENT_TIMEOUT_S = 10;
   static final int MAX_PAYMENT_TIMEOUT_S = 86_400;
   private static final Set<String> FIELDS = Set.of("itemName", "priceCents", "stock", "startsAt", "endsAt",
-      "perUserLimit", "paymentTimeoutSeconds", "requirePurchaseToken");
+      "perUserLimit", "paymentTimeoutSeconds", "requirePurchaseToken", "stockBuckets");
 
   private SaleValidator() {
   }
 
   /** A validated request to create a sale. */
   record NewSale(String itemName, long priceCents, int stock, Instant startsAt, Instant endsAt, int perUserLimit,
-                 int paymentTimeoutS, boolean requireToken) {
+                 int paymentTimeoutS, boolean requireToken, int stockBuckets) {
   }
 
   static NewSale validate(JsonObject body) {
@@ -46,7 +46,11 @@ final class SaleValidator {
     if (token != null && !(token instanceof Boolean)) {
       throw invalid("requirePurchaseToken", "must be true or false");
     }
-    return new NewSale(itemName, priceCents, stock, startsAt, endsAt, perUserLimit, timeout, Boolean.TRUE.equals(token));
+    // Optional: a hot sale split over Redis Cluster shards (Bucket.java); 1 keeps one bucket.
+    int buckets = body.getValue("stockBuckets") == null ? 1
+        : (int) integer(body, "stockBuckets", 1, io.seckill.common.redis.Bucket.MAX_BUCKETS);
+    return new NewSale(itemName, priceCents, stock, startsAt, endsAt, perUserLimit, timeout, Boolean.TRUE.equals(token),
+        buckets);
   }
 
   static ProblemException invalid(String field, String problem) {

@@ -2,9 +2,10 @@ package io.seckill.stock;
 
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.LuaScript;
-import io.seckill.common.redis.RedisKeys;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
@@ -12,13 +13,19 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Rebuilds a sale's Redis state (meta, stock, buyers, returned) from PostgreSQL with warmup.lua,
- * atomically and idempotently. The reservations in flight are read live inside the script, so the
- * snapshot taken here only needs to say which pending orders are rows already.
+ * Rebuilds a sale's Redis state (meta, stock, buyers, spilled pointers, returned) from PostgreSQL with
+ * warmup.lua, atomically per stock bucket and idempotently. The reservations in flight are read live
+ * inside the script, so the snapshot taken here only needs to say which pending orders are rows already.
+ *
+ * <p>A split sale is rebuilt bucket by bucket: each bucket gets an even share of the DB remaining, the
+ * live orders taken in it, and the pointers of its home shoppers whose order sits in another bucket.
+ * Bucket 0 goes first and alone decides whether a live sale is refused; once it is rebuilt the others
+ * follow with force, so a warm-up never stops half way on purpose.
  */
 final class SaleWarmup {
   static final LuaScript WARMUP = LuaScript.load("warmup");
@@ -38,49 +45,150 @@ final class SaleWarmup {
    * so whatever Redis holds under its id is a leftover of an earlier database and is dropped first —
    * including {@code pending}, which a warm-up would otherwise count as in flight.
    */
-  Future<JsonObject> warmupNew(long saleId) {
-    return redis.del(List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId), RedisKeys.buyers(saleId),
-            RedisKeys.pending(saleId), RedisKeys.returned(saleId)))
-        .compose(deleted -> warmup(saleId, true));
+  Future<JsonObject> warmupNew(Sale sale) {
+    // One DEL per bucket: a bucket's keys share a slot, different buckets do not.
+    List<Future<Response>> deletes = new ArrayList<>();
+    for (Bucket b : sale.buckets()) {
+      deletes.add(redis.del(List.of(b.stock(), b.meta(), b.buyers(), b.spilled(), b.pending(), b.returned())));
+    }
+    return Future.all(deletes).compose(deleted -> warmup(sale.saleId(), true));
   }
 
   Future<JsonObject> warmup(long saleId, boolean force) {
     // Fail closed on Redis and PostgreSQL alike: a half-built state would admit wrongly.
-    return redis.zrange(List.of(RedisKeys.pending(saleId), "0", "-1"))
-        .compose(pending -> snapshot(saleId, pending.stream().map(Response::toString).toArray(String[]::new)))
+    return pool.withConnection(c -> StockProbe.loadSale(c, saleId))
+        .compose(sale -> inFlight(sale).compose(pending -> snapshot(sale, pending)))
         .compose(snapshot -> run(snapshot, force));
   }
 
-  private record Snapshot(Sale sale, List<String> buyerPairs, List<String> returned, List<String> persistedPending) {
+  /** An order of the sale as the snapshot knows it. */
+  private record Held(String userId, String orderId) {
   }
 
-  private Future<Snapshot> snapshot(long saleId, String[] pendingIds) {
+  private record Snapshot(Sale sale, List<Held> buyers, List<String> returned, List<String> persistedPending,
+                          List<Held> inFlight) {
+  }
+
+  /** Every bucket's pending order ids with the shopper each belongs to (null when its status hash expired). */
+  private Future<List<Held>> inFlight(Sale sale) {
+    List<Future<List<Held>>> perBucket = new ArrayList<>();
+    for (Bucket b : sale.buckets()) {
+      perBucket.add(redis.zrange(List.of(b.pending(), "0", "-1")).compose(ids -> {
+        List<Future<Held>> reads = new ArrayList<>();
+        for (Response id : ids) {
+          String orderId = id.toString();
+          reads.add(redis.hget(b.order(orderId), "userId")
+              .map(user -> new Held(user == null ? null : user.toString(), orderId)));
+        }
+        return Future.all(reads).map(all -> reads.stream().map(Future::result).toList());
+      }));
+    }
+    return Future.all(perBucket).map(all -> perBucket.stream().flatMap(f -> f.result().stream()).toList());
+  }
+
+  private Future<Snapshot> snapshot(Sale sale, List<Held> pending) {
+    long saleId = sale.saleId();
+    String[] pendingIds = pending.stream().map(Held::orderId).toArray(String[]::new);
     return pool.withTransaction(tx -> tx.query(SaleQueries.SNAPSHOT_READS).execute()
         .compose(ignored -> StockProbe.loadSale(tx, saleId))
-        .compose(sale -> tx.preparedQuery(SaleQueries.BUYERS).execute(Tuple.of(saleId)).compose(buyers ->
+        .compose(fresh -> tx.preparedQuery(SaleQueries.BUYERS).execute(Tuple.of(saleId)).compose(buyers ->
             tx.preparedQuery(SaleQueries.RETURNED_ORDER_IDS).execute(Tuple.of(saleId)).compose(returned ->
                 tx.preparedQuery(SaleQueries.ORDERS_AMONG).execute(Tuple.of(saleId).addArrayOfString(pendingIds)).map(persisted -> {
-                  List<String> pairs = new ArrayList<>();
+                  List<Held> held = new ArrayList<>();
                   for (Row row : buyers) {
-                    pairs.add(row.getString("user_id"));
-                    pairs.add(row.getString("order_id"));
+                    held.add(new Held(row.getString("user_id"), row.getString("order_id")));
                   }
                   List<String> returnedIds = new ArrayList<>();
                   returned.forEach(row -> returnedIds.add(row.getString("order_id")));
                   List<String> persistedIds = new ArrayList<>();
                   persisted.forEach(row -> persistedIds.add(row.getString("order_id")));
-                  return new Snapshot(sale, pairs, returnedIds, persistedIds);
+                  List<Held> stillInFlight = pending.stream()
+                      .filter(p -> p.userId() != null && !persistedIds.contains(p.orderId())).toList();
+                  return new Snapshot(fresh, held, returnedIds, persistedIds, stillInFlight);
                 })))));
+  }
+
+  /** What warmup.lua gets for one bucket. */
+  private static final class BucketPart {
+    final List<String> buyerPairs = new ArrayList<>();
+    final List<String> spilledPairs = new ArrayList<>();
+    final List<String> returned = new ArrayList<>();
+    final List<String> persistedPending = new ArrayList<>();
+  }
+
+  private static Map<Bucket, BucketPart> partition(Snapshot s) {
+    Sale sale = s.sale();
+    Map<Bucket, BucketPart> parts = new HashMap<>();
+    for (Bucket b : sale.buckets()) {
+      parts.put(b, new BucketPart());
+    }
+    for (Held h : s.buyers()) {
+      Bucket taken = Bucket.of(h.orderId());
+      part(parts, taken).buyerPairs.addAll(List.of(h.userId(), h.orderId()));
+      spill(parts, sale, h);
+    }
+    for (Held h : s.inFlight()) {
+      // Its buyers entry is re-added by warmup.lua from the order's own status hash.
+      spill(parts, sale, h);
+    }
+    s.returned().forEach(id -> part(parts, Bucket.of(id)).returned.add(id));
+    s.persistedPending().forEach(id -> part(parts, Bucket.of(id)).persistedPending.add(id));
+    return parts;
+  }
+
+  private static void spill(Map<Bucket, BucketPart> parts, Sale sale, Held h) {
+    Bucket home = Bucket.home(sale.saleId(), h.userId(), sale.stockBuckets());
+    if (!home.equals(Bucket.of(h.orderId()))) {
+      part(parts, home).spilledPairs.addAll(List.of(h.userId(), h.orderId()));
+    }
+  }
+
+  /** An order id naming a bucket the sale does not have (never written by a gateway) still lands somewhere. */
+  private static BucketPart part(Map<Bucket, BucketPart> parts, Bucket b) {
+    return parts.computeIfAbsent(b, x -> new BucketPart());
+  }
+
+  /** Bucket i's even share of {@code remaining}; the first {@code remaining % n} buckets get one more. */
+  static int share(int remaining, int buckets, int index) {
+    return remaining / buckets + (index < remaining % buckets ? 1 : 0);
   }
 
   private Future<JsonObject> run(Snapshot s, boolean force) {
     Sale sale = s.sale();
-    long saleId = sale.saleId();
-    List<String> keys = List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId), RedisKeys.buyers(saleId),
-        RedisKeys.pending(saleId), RedisKeys.returned(saleId));
+    Map<Bucket, BucketPart> parts = partition(s);
+    List<Bucket> buckets = sale.buckets();
+    JsonArray perBucket = new JsonArray();
+    Future<Void> chain = Future.succeededFuture();
+    for (Bucket b : buckets) {
+      boolean forceThis = force || b.index() > 0;
+      chain = chain.compose(x -> runBucket(sale, b, parts.get(b), forceThis).map(report -> {
+        perBucket.add(report);
+        return null;
+      }));
+    }
+    return chain.compose(x -> {
+      JsonObject report = new JsonObject()
+          .put("saleId", sale.saleId())
+          .put("previousStock", sumOrNull(perBucket, "previousStock"))
+          .put("stock", sum(perBucket, "stock"))
+          .put("inFlightOrders", sum(perBucket, "inFlightOrders"))
+          .put("inFlightUnits", sum(perBucket, "inFlightUnits"))
+          .put("buyers", s.buyers().size())
+          .put("returned", s.returned().size())
+          .put("forced", force)
+          .put("stockBuckets", buckets.size());
+      if (buckets.size() > 1) {
+        report.put("buckets", perBucket);
+      }
+      return restock.publish(sale.saleId()).map(report);
+    });
+  }
+
+  private Future<JsonObject> runBucket(Sale sale, Bucket b, BucketPart part, boolean force) {
+    List<String> keys = List.of(b.stock(), b.meta(), b.buyers(), b.pending(), b.returned(), b.spilled());
     List<String> args = new ArrayList<>();
     args.add(force ? "1" : "0");
-    args.add(RedisKeys.tag(saleId));
+    args.add(b.tag());
     args.add(Long.toString(sale.startsAt().toEpochMilli()));
     args.add(Long.toString(sale.endsAt().toEpochMilli()));
     args.add(Integer.toString(sale.perUserLimit()));
@@ -88,30 +196,48 @@ final class SaleWarmup {
     args.add(Long.toString(sale.priceCents()));
     args.add(sale.itemName());
     args.add(Integer.toString(sale.paymentTimeoutS()));
-    args.add(Integer.toString(sale.remaining()));
-    args.add(Integer.toString(s.buyerPairs().size() / 2));
-    args.addAll(s.buyerPairs());
-    args.add(Integer.toString(s.returned().size()));
-    args.addAll(s.returned());
-    args.add(Integer.toString(s.persistedPending().size()));
-    args.addAll(s.persistedPending());
+    args.add(Integer.toString(share(sale.remaining(), sale.stockBuckets(), b.index())));
+    args.add(Integer.toString(sale.stockBuckets()));
+    args.add(Integer.toString(part.buyerPairs.size() / 2));
+    args.addAll(part.buyerPairs);
+    args.add(Integer.toString(part.returned.size()));
+    args.addAll(part.returned);
+    args.add(Integer.toString(part.persistedPending.size()));
+    args.addAll(part.persistedPending);
+    args.add(Integer.toString(part.spilledPairs.size() / 2));
+    args.addAll(part.spilledPairs);
     return WARMUP.run(redis, keys, args).compose(result -> {
       if ("LIVE".equals(result.get(0).toString())) {
+        long saleId = sale.saleId();
         return Future.failedFuture(new ProblemException(ErrorCode.SALE_LIVE, "sale " + saleId
             + " is open and Redis holds its live stock (" + result.get(1).toLong() + " units) with reservations in"
             + " progress; a warm-up would overwrite them. Retry with ?force=true to rebuild from the database anyway",
             new JsonObject().put("saleId", saleId).put("redisStock", result.get(1).toLong()), Map.of()));
       }
-      JsonObject report = new JsonObject()
-          .put("saleId", saleId)
+      return Future.succeededFuture(new JsonObject()
+          .put("bucket", b.index())
           .put("previousStock", result.get(1).toLong() < 0 ? null : result.get(1).toLong())
           .put("stock", result.get(2).toLong())
           .put("inFlightOrders", result.get(3).toLong())
-          .put("inFlightUnits", result.get(4).toLong())
-          .put("buyers", s.buyerPairs().size() / 2)
-          .put("returned", s.returned().size())
-          .put("forced", force);
-      return restock.publish(saleId).map(report);
+          .put("inFlightUnits", result.get(4).toLong()));
     });
+  }
+
+  private static long sum(JsonArray reports, String field) {
+    long total = 0;
+    for (int i = 0; i < reports.size(); i++) {
+      Long v = reports.getJsonObject(i).getLong(field);
+      total += v == null ? 0 : v;
+    }
+    return total;
+  }
+
+  /** Null when no bucket had a stock before (a fresh sale), else the sum of those that had. */
+  private static Long sumOrNull(JsonArray reports, String field) {
+    boolean any = false;
+    for (int i = 0; i < reports.size(); i++) {
+      any |= reports.getJsonObject(i).getLong(field) != null;
+    }
+    return any ? sum(reports, field) : null;
   }
 }

@@ -2,7 +2,7 @@ package io.seckill.stock;
 
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a sale's stock from Redis and then from PostgreSQL. Redis is read first on purpose: an order
+ * Reads a sale's stock from Redis (every stock bucket of it) and then from PostgreSQL. Redis is read first on purpose: an order
  * persisted meanwhile leaves {@code pending} only after its DB commit, so the DB read sees every
  * order Redis no longer counts as in flight — the snapshot can over-count in-flight units, never under.
  */
@@ -31,11 +31,34 @@ final class StockProbe {
   }
 
   Future<StockSnapshot> probe(long saleId) {
+    // The bucket count comes from the DB; the Redis reads still precede the snapshot's DB reads.
+    return pool.withConnection(c -> loadSale(c, saleId)).compose(this::probe);
+  }
+
+  Future<StockSnapshot> probe(Sale sale) {
+    long saleId = sale.saleId();
     // Fail closed: without Redis there is no snapshot to report or heal from.
-    return redis.get(RedisKeys.stock(saleId)).compose(stock -> redis.hlen(RedisKeys.buyers(saleId)).compose(buyers ->
-        redis.zrange(List.of(RedisKeys.pending(saleId), "0", "-1", "WITHSCORES")).compose(pending ->
-            cachedOrders(saleId, pending).compose(cached -> readDb(saleId, cached).map(db -> new StockSnapshot(db.sale,
-                stock == null ? null : stock.toLong(), buyers.toLong(), db.pending, db.totals, db.unapplied))))));
+    List<Future<BucketPart>> parts = sale.buckets().stream().map(this::readBucket).toList();
+    return Future.all(parts).compose(all -> {
+      List<Long> stocks = new ArrayList<>();
+      long buyers = parts.stream().mapToLong(part -> part.result().buyers()).sum();
+      List<Cached> cached = new ArrayList<>();
+      for (Future<BucketPart> part : parts) {
+        stocks.add(part.result().stock());
+        cached.addAll(part.result().pending());
+      }
+      return readDb(saleId, cached).map(db -> new StockSnapshot(db.sale, stocks, buyers, db.pending, db.totals,
+          db.unapplied));
+    });
+  }
+
+  private record BucketPart(Long stock, long buyers, List<Cached> pending) {
+  }
+
+  private Future<BucketPart> readBucket(Bucket b) {
+    return redis.get(b.stock()).compose(stock -> redis.hlen(b.buyers()).compose(buyers ->
+        redis.zrange(List.of(b.pending(), "0", "-1", "WITHSCORES")).compose(pending -> cachedOrders(b, pending)
+            .map(cached -> new BucketPart(stock == null ? null : stock.toLong(), buyers.toLong(), cached)))));
   }
 
   private record Cached(String orderId, long reservedAt, String userId, Integer quantity) {
@@ -44,12 +67,12 @@ final class StockProbe {
   private record DbPart(Sale sale, List<StockSnapshot.PendingEntry> pending, JsonObject totals, long unapplied) {
   }
 
-  private Future<List<Cached>> cachedOrders(long saleId, Response pending) {
+  private Future<List<Cached>> cachedOrders(Bucket bucket, Response pending) {
     List<String> ids = new ArrayList<>();
     List<Long> scores = new ArrayList<>();
     flattenScores(pending, ids, scores);
     List<Future<Response>> reads = ids.stream()
-        .map(id -> redis.hmget(List.of(RedisKeys.order(saleId, id), "userId", "quantity"))).toList();
+        .map(id -> redis.hmget(List.of(bucket.order(id), "userId", "quantity"))).toList();
     return Future.all(reads).map(all -> {
       List<Cached> cached = new ArrayList<>();
       for (int i = 0; i < ids.size(); i++) {

@@ -1,7 +1,7 @@
 package io.seckill.stock;
 
 import io.seckill.common.order.OrderStatus;
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
@@ -70,8 +70,9 @@ final class StockReturnApplier {
 
   private Future<Boolean> applyOne(StockReturn r) {
     long saleId = r.saleId();
-    List<String> keys = List.of(RedisKeys.stock(saleId), RedisKeys.returned(saleId), RedisKeys.pending(saleId),
-        RedisKeys.order(saleId, r.orderId()));
+    // The units go back to the bucket the order was taken from (its id names it), where its shoppers' peers look.
+    Bucket bucket = Bucket.of(r.orderId());
+    List<String> keys = List.of(bucket.stock(), bucket.returned(), bucket.pending(), bucket.order(r.orderId()));
     List<String> args = List.of(r.orderId(), Integer.toString(r.quantity()), OrderStatus.CANCELLED.name(),
         Integer.toString(orderStatusTtlS));
     // Fail open: the stock_return row stays unapplied and the retry loop applies it once Redis answers.

@@ -6,11 +6,12 @@ import java.util.List;
 /**
  * One look at a sale's stock: Redis first, then PostgreSQL (that order matters, see {@link StockProbe}).
  *
- * @param redisStock      Redis stock, null when Redis holds none for the sale (not warmed up)
+ * @param bucketStocks    Redis stock of each stock bucket, in bucket order (one for an unsplit sale);
+ *                        an entry is null when Redis holds no stock for that bucket (not warmed up)
  * @param dbTotals        orders and units per status: {pendingPayment, paid, cancelled, failed}
  * @param unappliedUnits  units returned in the DB whose return has not reached Redis yet
  */
-public record StockSnapshot(Sale sale, Long redisStock, long redisBuyers, List<PendingEntry> pending, JsonObject dbTotals,
+public record StockSnapshot(Sale sale, List<Long> bucketStocks, long redisBuyers, List<PendingEntry> pending, JsonObject dbTotals,
                             long unappliedUnits) {
 
   /**
@@ -28,6 +29,18 @@ public record StockSnapshot(Sale sale, Long redisStock, long redisBuyers, List<P
     }
   }
 
+  /** Redis stock of the whole sale: the sum over its buckets; null unless every bucket holds one. */
+  public Long redisStock() {
+    long sum = 0;
+    for (Long stock : bucketStocks) {
+      if (stock == null) {
+        return null;
+      }
+      sum += stock;
+    }
+    return sum;
+  }
+
   public List<PendingEntry> inFlight() {
     return pending.stream().filter(p -> !p.inDb()).toList();
   }
@@ -39,12 +52,16 @@ public record StockSnapshot(Sale sale, Long redisStock, long redisBuyers, List<P
 
   /** Redis stock minus (DB remaining net of in-flight orders); 0 when converged, 0 when Redis has no state. */
   public long drift() {
-    return redisStock == null ? 0 : redisStock - (sale.remaining() - inFlightUnits());
+    Long stock = redisStock();
+    return stock == null ? 0 : stock - (sale.remaining() - inFlightUnits());
   }
 
   public JsonObject toJson() {
     JsonObject db = dbTotals.copy().put("remaining", sale.remaining());
-    JsonObject redis = new JsonObject().put("stock", redisStock).put("buyers", redisBuyers).put("pending", pending.size());
+    JsonObject redis = new JsonObject().put("stock", redisStock()).put("buyers", redisBuyers).put("pending", pending.size());
+    if (bucketStocks.size() > 1) {
+      redis.put("bucketStocks", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(bucketStocks)));
+    }
     return sale.toJson().put("db", db).put("redis", redis).put("drift", drift())
         .put("inFlight", new JsonObject().put("orders", inFlight().size()).put("units", inFlightUnits()));
   }

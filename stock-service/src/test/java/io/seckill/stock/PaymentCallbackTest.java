@@ -65,7 +65,7 @@ class PaymentCallbackTest {
     assertThat(answers.stream().filter(a -> "paid".equals(StockHarness.json(a).getString("result")))).hasSize(1);
     assertThat(harness.status(orderId)).isEqualTo("PAID");
     assertThat(events(orderId)).isEqualTo(1);
-    assertThat(harness.jedis.hget(RedisKeys.order(saleId, orderId), "status")).isEqualTo("PAID");
+    assertThat(harness.jedis.hget(RedisKeys.order(orderId), "status")).isEqualTo("PAID");
     assertThat(harness.metric(service, "seckill_payment_callbacks_total", java.util.Set.of("result=\"duplicate\"")))
         .isGreaterThanOrEqualTo(7.0);
     harness.assertInvariants(saleId, List.of(orderId));

@@ -79,7 +79,7 @@ class PaymentTimeoutSweeperTest {
         "SELECT count(*) FROM stock_return WHERE applied_to_redis AND order_id = '" + orderId + "'") == 1);
 
     assertThat(harness.redisStock(saleId)).isEqualTo(10);
-    assertThat(harness.jedis.hget(RedisKeys.order(saleId, orderId), "status")).isEqualTo("CANCELLED");
+    assertThat(harness.jedis.hget(RedisKeys.order(orderId), "status")).isEqualTo("CANCELLED");
     harness.assertInvariants(saleId, List.of(orderId));
   }
 

@@ -56,8 +56,8 @@ class ReconcilerTest {
 
     await().atMost(Duration.ofSeconds(15)).until(() -> periodic.redisStock(saleId) == 9);
 
-    assertThat(periodic.jedis.hget(RedisKeys.order(saleId, orphan), "status")).isEqualTo("FAILED");
-    assertThat(periodic.jedis.hget(RedisKeys.order(saleId, orphan), "reason")).isEqualTo("ORPHANED");
+    assertThat(periodic.jedis.hget(RedisKeys.order(orphan), "status")).isEqualTo("FAILED");
+    assertThat(periodic.jedis.hget(RedisKeys.order(orphan), "reason")).isEqualTo("ORPHANED");
     assertThat(periodic.jedis.hget(RedisKeys.buyers(saleId), "bob")).isNull();
     assertThat(periodic.jedis.hget(RedisKeys.buyers(saleId), "ann")).isEqualTo(kept);
     assertThat(periodic.jedis.zcard(RedisKeys.pending(saleId))).isZero();
@@ -123,7 +123,7 @@ class ReconcilerTest {
 
     assertThat(report.getJsonArray("settledPending").getList()).containsExactly(orderId);
     assertThat(onDemand.jedis.zcard(RedisKeys.pending(saleId))).isZero();
-    assertThat(onDemand.jedis.hget(RedisKeys.order(saleId, orderId), "status")).isEqualTo("PENDING_PAYMENT");
+    assertThat(onDemand.jedis.hget(RedisKeys.order(orderId), "status")).isEqualTo("PENDING_PAYMENT");
     assertThat(report.getLong("drift")).isZero();
     assertThat(onDemand.redisStock(saleId)).isEqualTo(9);
     onDemand.assertInvariants(saleId, List.of(orderId));

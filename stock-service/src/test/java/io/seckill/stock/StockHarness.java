@@ -109,7 +109,8 @@ final class StockHarness implements AutoCloseable {
   String reserve(long saleId, String userId, int quantity) {
     String orderId = OrderIds.next(saleId);
     Response r = SeckillScripts.RESERVE.run(redis, List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId),
-        RedisKeys.buyers(saleId), RedisKeys.pending(saleId), RedisKeys.token(saleId, "none"), RedisKeys.order(saleId, orderId)),
+        RedisKeys.buyers(saleId), RedisKeys.pending(saleId), RedisKeys.token(saleId, "none"), RedisKeys.order(orderId),
+        RedisKeys.spilled(saleId)),
         List.of(userId, orderId, Integer.toString(quantity), Integer.toString(TTL_S), "test")).await();
     assertThat(r.get(0).toString()).as("reserve %s", r).isEqualTo("OK");
     return orderId;
@@ -142,7 +143,7 @@ final class StockHarness implements AutoCloseable {
   }
 
   void persisted(long saleId, String orderId, String userId, int quantity) {
-    SeckillScripts.PERSISTED.run(redis, List.of(RedisKeys.pending(saleId), RedisKeys.order(saleId, orderId)),
+    SeckillScripts.PERSISTED.run(redis, List.of(RedisKeys.pending(saleId), RedisKeys.order(orderId)),
         List.of(orderId, userId, Integer.toString(quantity), "PENDING_PAYMENT", Integer.toString(TTL_S))).await();
   }
 

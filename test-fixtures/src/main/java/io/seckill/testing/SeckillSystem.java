@@ -152,6 +152,12 @@ public final class SeckillSystem implements AutoCloseable {
   /** A sale through the admin API (warmed up into Redis); open now unless {@code opensInSeconds} > 0. */
   public long createSale(int units, int perUserLimit, int paymentTimeoutS, boolean requireToken, long opensInSeconds)
       throws Exception {
+    return createSale(units, perUserLimit, paymentTimeoutS, requireToken, opensInSeconds, 1);
+  }
+
+  /** The same, with the sale's Redis stock split into {@code stockBuckets} buckets. */
+  public long createSale(int units, int perUserLimit, int paymentTimeoutS, boolean requireToken, long opensInSeconds,
+                         int stockBuckets) throws Exception {
     Instant now = Instant.now();
     JsonObject sale = new JsonObject()
         .put("itemName", "Test phone").put("priceCents", PRICE_CENTS).put("stock", units)
@@ -159,6 +165,9 @@ public final class SeckillSystem implements AutoCloseable {
         .put("endsAt", now.plusSeconds(3600).toString())
         .put("perUserLimit", perUserLimit).put("paymentTimeoutSeconds", paymentTimeoutS)
         .put("requirePurchaseToken", requireToken);
+    if (stockBuckets != 1) {
+      sale.put("stockBuckets", stockBuckets);
+    }
     HttpResponse<String> created = admin("/admin/v1/sales", sale.encode());
     if (created.statusCode() != 201) {
       throw new IllegalStateException("sale not created: " + created.statusCode() + " " + created.body());

@@ -4,13 +4,15 @@ import java.security.SecureRandom;
 import java.util.regex.Pattern;
 
 /**
- * Order ids: {@code <saleId>-<26 chars>}, the tail a ULID (48-bit millisecond time + 80 random
- * bits, Crockford base32). Time-ordered, unique across gateway instances without coordination,
- * and carrying the sale id so the order's Redis status sits in the sale's cluster slot.
+ * Order ids: {@code <saleId>-<26 chars>}, or {@code <saleId>.<bucket>-<26 chars>} for an order taken
+ * in stock bucket {@code bucket > 0} of a split sale; the tail a ULID (48-bit millisecond time + 80
+ * random bits, Crockford base32). Time-ordered, unique across gateway instances without
+ * coordination, and carrying the sale id and bucket so the order's Redis status sits in its
+ * bucket's cluster slot.
  */
 public final class OrderIds {
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-  private static final Pattern FORMAT = Pattern.compile("[1-9][0-9]{0,18}-[0-9A-HJKMNP-TV-Z]{26}");
+  private static final Pattern FORMAT = Pattern.compile("[1-9][0-9]{0,18}(\\.[1-9][0-9]?)?-[0-9A-HJKMNP-TV-Z]{26}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private OrderIds() {
@@ -18,6 +20,11 @@ public final class OrderIds {
 
   public static String next(long saleId) {
     return saleId + "-" + ulid(System.currentTimeMillis());
+  }
+
+  /** A new order id in the given stock bucket of a sale. */
+  public static String next(io.seckill.common.redis.Bucket bucket) {
+    return bucket.orderPrefix() + "-" + ulid(System.currentTimeMillis());
   }
 
   static String ulid(long millis) {
@@ -44,11 +51,21 @@ public final class OrderIds {
 
   /** True when the string has the exact shape of an order id (a cheap guard before any lookup). */
   public static boolean valid(String orderId) {
-    return orderId != null && orderId.length() <= 64 && FORMAT.matcher(orderId).matches();
+    return orderId != null && orderId.length() <= 64 && FORMAT.matcher(orderId).matches()
+        && bucketOf(orderId) < io.seckill.common.redis.Bucket.MAX_BUCKETS;
   }
 
   /** The sale id embedded in a valid order id. */
   public static long saleIdOf(String orderId) {
-    return Long.parseLong(orderId.substring(0, orderId.indexOf('-')));
+    int dash = orderId.indexOf('-');
+    int dot = orderId.indexOf('.');
+    return Long.parseLong(orderId.substring(0, dot >= 0 && dot < dash ? dot : dash));
+  }
+
+  /** The stock bucket a valid order id was taken in (0 for an unsplit sale). */
+  public static int bucketOf(String orderId) {
+    int dash = orderId.indexOf('-');
+    int dot = orderId.indexOf('.');
+    return dot >= 0 && dot < dash ? Integer.parseInt(orderId.substring(dot + 1, dash)) : 0;
   }
 }

@@ -5,6 +5,9 @@ package io.seckill.common.redis;
  * script touches a single cluster slot — a Redis Cluster requirement, and what lets one script do
  * the whole admission atomically. The order status cache sits under the sale's tag too (order ids
  * start with their sale id), so {@code reserve.lua} writes the QUEUED status in the same step.
+ *
+ * <p>The per-sale methods here name bucket 0, the sale's own tag; a sale split into stock buckets
+ * has the same keys under each bucket's tag ({@link Bucket}).
  */
 public final class RedisKeys {
   /** Pub/sub channel on which a restock is broadcast to every gateway; the message is the sale id. */
@@ -41,8 +44,13 @@ public final class RedisKeys {
     return tag(saleId) + "token:" + token;
   }
 
-  public static String order(long saleId, String orderId) {
-    return tag(saleId) + "order:" + orderId;
+  public static String spilled(long saleId) {
+    return tag(saleId) + "spilled";
+  }
+
+  /** The order's status hash, under the tag of the bucket its id names. */
+  public static String order(String orderId) {
+    return Bucket.of(orderId).order(orderId);
   }
 
   /** Idempotency-Key records are per user; kept under the sale's tag as the request belongs to it. */

@@ -10,12 +10,13 @@ public final class SeckillScripts {
   public static final LuaScript RELEASE = LuaScript.load("release");
   public static final LuaScript PERSISTED = LuaScript.load("persisted");
   public static final LuaScript RETURN = LuaScript.load("return");
+  public static final LuaScript SPILL = LuaScript.load("spill");
 
   private SeckillScripts() {
   }
 
   public static Future<Void> preloadAll(RedisAPI redis) {
     return Future.all(List.of(RESERVE.preload(redis), RELEASE.preload(redis), PERSISTED.preload(redis),
-        RETURN.preload(redis))).mapEmpty();
+        RETURN.preload(redis), SPILL.preload(redis))).mapEmpty();
   }
 }

@@ -62,9 +62,9 @@ final class DevGateway implements AutoCloseable {
   String seedOrder(long saleId, String userId, int quantity, String status) {
     String orderId = OrderIds.next(saleId);
     try (Jedis redis = jedis()) {
-      redis.hset(RedisKeys.order(saleId, orderId), Map.of("userId", userId, "quantity", Integer.toString(quantity),
+      redis.hset(RedisKeys.order(orderId), Map.of("userId", userId, "quantity", Integer.toString(quantity),
           "status", status));
-      redis.expire(RedisKeys.order(saleId, orderId), 600);
+      redis.expire(RedisKeys.order(orderId), 600);
     }
     return orderId;
   }
