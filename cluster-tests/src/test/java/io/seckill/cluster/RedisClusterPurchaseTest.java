@@ -5,6 +5,7 @@ import io.seckill.testing.SeckillSystem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.common.redis.SeckillScripts;
 import io.seckill.infra.Invariants;
@@ -99,6 +100,31 @@ class RedisClusterPurchaseTest {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(rows.statuses(saleId)).hasSize(50).containsOnlyKeys(admitted));
     assertThat(rows.remaining(saleId)).isZero();
+    assertInvariants(saleId, admitted);
+  }
+
+  @Test
+  void aSaleSplitIntoSixteenBucketsSpreadsOverTheShardsAndARushStillSellsEachUnitOnce() throws Exception {
+    int buckets = 16;
+    long saleId = services.createSale(64, 1, 300, false, 0, buckets);
+    Set<Integer> shards = Bucket.all(saleId, buckets).stream().map(b -> cluster.portOfKey(b.stock()))
+        .collect(Collectors.toSet());
+    assertThat(shards).as("the buckets' primaries").hasSizeGreaterThanOrEqualTo(2);
+    List<String> shoppers = ShopperRush.users("split", 0, 400);
+
+    List<ShopperRush.Attempt> attempts = ShopperRush.rush(services, saleId, List.of(shoppers, shoppers),
+        n -> services.gateway(), wave -> { });
+
+    Set<String> admitted = ShopperRush.admittedOrderIds(attempts);
+    assertThat(admitted).hasSize(64);
+    assertThat(admitted.stream().map(id -> Bucket.of(id).index()).collect(Collectors.toSet())).hasSize(buckets);
+    Map<String, Long> admissionsPerShopper = attempts.stream().filter(a -> a.status() == 202)
+        .collect(Collectors.groupingBy(ShopperRush.Attempt::user, Collectors.counting()));
+    assertThat(admissionsPerShopper.values()).allMatch(n -> n == 1);
+    assertThat(ShopperRush.statusCounts(attempts).keySet()).isSubsetOf(202, 200, 409);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(rows.statuses(saleId)).hasSize(64).containsOnlyKeys(admitted));
+    assertThat(Bucket.all(saleId, buckets).stream().map(b -> redis.get(b.stock()))).allMatch("0"::equals);
     assertInvariants(saleId, admitted);
   }
 
