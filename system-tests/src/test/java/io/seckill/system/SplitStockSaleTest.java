@@ -199,6 +199,27 @@ class SplitStockSaleTest {
   }
 
   @Test
+  void anOrderTheDatabaseRefusesGivesItsUnitBackToItsBucketAndDropsTheHomePointer() throws Exception {
+    long saleId = system.createSale(4, 1, 300, false, 0, 4);
+    String shopper = shoppersAtHome(saleId, 4, 0, 1).get(0);
+    String first = orderIdOf(system.buy(saleId, shopper), 202);
+    assertThat(Bucket.of(first).index()).isZero();
+    awaitRows(saleId, 1);
+
+    // Redis forgets the shopper (as after a failover); home bucket 0 is empty, so the walk spills.
+    redis.hdel(Bucket.root(saleId).buyers(), shopper);
+    String second = orderIdOf(system.buy(saleId, shopper), 202);
+    assertThat(Bucket.of(second).index()).isEqualTo(1);
+
+    // The database's unique index refuses the second order; the consumer releases it.
+    awaitStatus(shopper, second, "FAILED");
+    await().atMost(Duration.ofSeconds(20)).until(() -> redis.hget(Bucket.root(saleId).spilled(), shopper) == null);
+    assertThat(bucketStocks(saleId, 4)).containsExactly(0L, 1L, 1L, 1L);
+    assertThat(countRows(saleId)).isEqualTo(1);
+    assertInvariants(saleId, List.of(first, second));
+  }
+
+  @Test
   void aBucketCountOutOfRangeIsRefusedAndCreatesNoSale() throws Exception {
     for (Object bad : List.of(0, 65, "four", 2.5)) {
       JsonObject sale = new JsonObject().put("itemName", "Bad split").put("priceCents", 100).put("stock", 10)
