@@ -48,24 +48,21 @@ public final class SoldOutFlags {
   }
 
   public boolean isBucketEmpty(Bucket bucket) {
-    Long until = emptyBuckets.get(bucket);
-    if (until == null) {
-      return false;
-    }
-    if (until <= clock.getAsLong()) {
-      emptyBuckets.remove(bucket, until);
-      return false;
-    }
-    return true;
+    return unexpired(emptyBuckets, bucket);
   }
 
   public boolean isSoldOut(long saleId) {
-    Long until = expiresAt.get(saleId);
+    return unexpired(expiresAt, saleId);
+  }
+
+  /** Whether the flag is set and not expired; an expired flag is dropped on the way. */
+  private <K> boolean unexpired(Map<K, Long> flags, K key) {
+    Long until = flags.get(key);
     if (until == null) {
       return false;
     }
     if (until <= clock.getAsLong()) {
-      expiresAt.remove(saleId, until);
+      flags.remove(key, until);
       return false;
     }
     return true;
