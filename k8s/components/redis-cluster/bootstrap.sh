@@ -3,9 +3,11 @@
 # StatefulSet), once. Safe to run any number of times:
 #   1. waits until every node answers PING (pods start in parallel; DNS names exist before they
 #      are ready because the headless Service publishes not-ready addresses);
-#   2. if any node already reports cluster_state:ok, the cluster exists: print it, change nothing;
-#   3. if some node already knows peers or holds slots but none is ok yet, a create is converging
-#      (or stopped half-way): wait for ok, and fail with advice rather than create over it;
+#   2. if any node reports cluster_state:ok with all 16384 slots assigned, the cluster exists:
+#      print it, change nothing (cluster_state alone is not enough: with
+#      cluster-require-full-coverage no, a lone node holding some slots also says ok);
+#   3. if some node already knows peers or holds slots but none passes 2 yet, a create is
+#      converging (or stopped half-way): wait for it, and fail with advice rather than create over it;
 #   4. otherwise redis-cli --cluster create <every node> --cluster-replicas $CLUSTER_REPLICAS,
 #      then wait until every node reports cluster_state:ok.
 set -eu
@@ -36,7 +38,7 @@ time_left() {
 
 any_node_ok() {
   for n in "$@"; do
-    if [ "$(info_field "$n" cluster_state)" = ok ]; then
+    if [ "$(info_field "$n" cluster_state)" = ok ] && [ "$(info_field "$n" cluster_slots_assigned)" = 16384 ]; then
       ok_node="$n"
       return 0
     fi
@@ -57,7 +59,7 @@ echo "bootstrap: all $# nodes answer PING"
 
 ok_node=""
 if any_node_ok "$@"; then
-  echo "bootstrap: $ok_node reports cluster_state:ok; the cluster exists, nothing to do"
+  echo "bootstrap: $ok_node reports cluster_state:ok with every slot assigned; the cluster exists, nothing to do"
   cli "$ok_node" cluster nodes
   for node in "$@"; do
     if [ "$(info_field "$node" cluster_known_nodes)" = 1 ]; then
@@ -75,10 +77,10 @@ for node in "$@"; do
   fi
 done
 if [ -n "$joined" ]; then
-  echo "bootstrap: nodes already joined or holding slots:$joined; waiting for cluster_state:ok"
+  echo "bootstrap: nodes already joined or holding slots:$joined; waiting for a complete cluster"
   until any_node_ok "$@"; do
     if ! time_left; then
-      echo "bootstrap: no cluster_state:ok within ${WAIT_SECONDS}s, and some nodes are not empty:$joined." \
+      echo "bootstrap: no complete cluster within ${WAIT_SECONDS}s, and some nodes are not empty:$joined." \
         "Not creating over them. Inspect with: redis-cli --cluster check $1 (then --cluster fix, or" \
         "CLUSTER RESET on nodes holding no data) and run this Job again." >&2
       exit 1

@@ -59,12 +59,12 @@ class RedisClusterBootTest {
   @Test
   void theJobsScriptMakesThreePrimariesWithAReplicaEachAndASecondRunChangesNothing() throws Exception {
     try (LocalCluster cluster = LocalCluster.start(set.getSpec().getReplicas())) {
-      Result first = cluster.bootstrap();
+      Result first = cluster.bootstrap(60);
       assertThat(first.exitCode()).as("bootstrap.sh:\n%s", first.output()).isZero();
       assertThat(first.output()).contains("creating a cluster of 6 nodes");
       Map<String, String> topology = cluster.awaitHealthyTopology();
 
-      Result second = cluster.bootstrap();
+      Result second = cluster.bootstrap(60);
       assertThat(second.exitCode()).as("second bootstrap.sh:\n%s", second.output()).isZero();
       assertThat(second.output()).contains("nothing to do").doesNotContain("creating");
       assertThat(cluster.awaitHealthyTopology()).as("same nodes, same roles").isEqualTo(topology);
@@ -74,7 +74,7 @@ class RedisClusterBootTest {
   @Test
   void aClusterWhoseNodesAllComeBackAtNewAddressesFindsItselfThroughStartSh() throws Exception {
     try (LocalCluster cluster = LocalCluster.start(set.getSpec().getReplicas())) {
-      assertThat(cluster.bootstrap().exitCode()).isZero();
+      assertThat(cluster.bootstrap(60).exitCode()).isZero();
       Map<String, String> topology = cluster.awaitHealthyTopology();
 
       // Every pod restarted at once: each nodes.conf now records addresses no peer is at any more.
@@ -84,6 +84,27 @@ class RedisClusterBootTest {
 
       assertThat(cluster.awaitHealthyTopology()).as("the same cluster, reassembled").isEqualTo(topology);
       assertThat(cluster.log(0)).contains("is now at " + LOCAL_HOST + ", not " + STALE_HOST);
+    }
+  }
+
+  @Test
+  void aHalfMadeClusterIsLeftAloneAndTheJobFailsWithAdviceRatherThanCreateOverIt() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start(set.getSpec().getReplicas())) {
+      int first = cluster.ports.get(0);
+      int second = cluster.ports.get(1);
+      await().atMost(Duration.ofSeconds(20)).until(() -> cli(first, "ping").contains("PONG"));
+      // A create that stopped after giving the first primary its slots, before any node met another.
+      assertThat(cli(first, "cluster", "addslotsrange", "0", "5460")).contains("OK");
+      // With cluster-require-full-coverage no that lone node says ok: cluster_state alone would mislead.
+      await().atMost(Duration.ofSeconds(20)).until(() -> cli(first, "cluster", "info").contains("cluster_state:ok"));
+
+      Result result = cluster.bootstrap(3);
+
+      assertThat(result.exitCode()).as("bootstrap.sh:\n%s", result.output()).isEqualTo(1);
+      assertThat(result.output()).contains("Not creating over them", "redis-cli --cluster check")
+          .doesNotContain("creating a cluster");
+      assertThat(cli(second, "cluster", "info")).as("the other nodes are untouched")
+          .contains("cluster_known_nodes:1", "cluster_slots_assigned:0");
     }
   }
 
@@ -157,7 +178,7 @@ class RedisClusterBootTest {
     }
 
     /** bootstrap.sh with the Job's environment and its arguments, each node name mapped to a local port. */
-    Result bootstrap() throws IOException, InterruptedException {
+    Result bootstrap(int waitSeconds) throws IOException, InterruptedException {
       List<String> jobArgs = bootstrap.getArgs();
       assertThat(jobArgs).hasSameSizeAs(ports);
       List<String> command = new ArrayList<>(List.of("sh", dir.resolve("bootstrap.sh").toString()));
@@ -168,7 +189,7 @@ class RedisClusterBootTest {
       for (EnvVar var : bootstrap.getEnv()) {
         builder.environment().put(var.getName(), var.getValue());
       }
-      builder.environment().put("WAIT_SECONDS", "60");
+      builder.environment().put("WAIT_SECONDS", String.valueOf(waitSeconds));
       Process process = builder.start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("bootstrap.sh finishes").isTrue();
