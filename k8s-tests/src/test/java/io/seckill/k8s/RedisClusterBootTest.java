@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +37,7 @@ class RedisClusterBootTest {
   private static String bootstrapSh;
   private static List<String> nodeArgs;
   private static Map<String, String> bootstrapEnv;
+  private static String readinessScript;
 
   @BeforeAll
   static void renderedConfigurationAndTools() {
@@ -57,6 +59,9 @@ class RedisClusterBootTest {
     assertThat(redis.getArgs()).contains(announced);
     nodeArgs = redis.getArgs().stream().map(a -> a.equals(announced) ? LOCAL_HOST : a).toList();
     bootstrapEnv = bootstrap.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    List<String> readiness = redis.getReadinessProbe().getExec().getCommand();
+    assertThat(readiness.subList(0, 2)).containsExactly("sh", "-c");
+    readinessScript = readiness.get(2);
   }
 
   private static LocalRedisCluster startNodes() throws IOException {
@@ -66,10 +71,17 @@ class RedisClusterBootTest {
   @Test
   void theJobsScriptMakesThreePrimariesWithAReplicaEachAndASecondRunChangesNothing() throws Exception {
     try (LocalRedisCluster cluster = startNodes()) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.ports().stream().allMatch(p -> cli(p, "ping").contains("PONG")));
+      assertThat(cluster.ports()).as("no node is ready before the Job made the cluster")
+          .allSatisfy(port -> assertThat(readinessProbe(port)).isNotZero());
+
       LocalRedisCluster.Result first = cluster.bootstrap(60);
       assertThat(first.exitCode()).as("bootstrap.sh:\n%s", first.output()).isZero();
       assertThat(first.output()).contains("creating a cluster of 6 nodes");
       Map<String, String> topology = cluster.awaitHealthyTopology();
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(cluster.ports())
+          .as("every node, primary or synced replica, passes the StatefulSet's readiness probe")
+          .allSatisfy(port -> assertThat(readinessProbe(port)).isZero()));
 
       LocalRedisCluster.Result second = cluster.bootstrap(60);
       assertThat(second.exitCode()).as("second bootstrap.sh:\n%s", second.output()).isZero();
@@ -113,6 +125,15 @@ class RedisClusterBootTest {
       assertThat(cli(second, "cluster", "info")).as("the other nodes are untouched")
           .contains("cluster_known_nodes:1", "cluster_slots_assigned:0");
     }
+  }
+
+  /** The StatefulSet's readiness command, its redis-cli pointed at one local node: the exit code. */
+  private static int readinessProbe(int port) throws IOException, InterruptedException {
+    String script = readinessScript.replace("redis-cli", "redis-cli -h " + LOCAL_HOST + " -p " + port);
+    Process process = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    return process.exitValue();
   }
 
   private static boolean onPath(String tool) {
