@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.Map;
 import tools.jackson.databind.DeserializationFeature;
@@ -35,6 +36,7 @@ final class StrictKubernetesModels {
       "v1/Namespace", Namespace.class,
       "apps/v1/Deployment", Deployment.class,
       "apps/v1/StatefulSet", StatefulSet.class,
+      "batch/v1/Job", Job.class,
       "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
       "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class);
 

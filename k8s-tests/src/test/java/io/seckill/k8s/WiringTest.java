@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.seckill.common.config.Env;
 import io.seckill.common.config.PgSettings;
 import io.seckill.common.config.RedisSettings;
@@ -124,15 +125,24 @@ class WiringTest {
     Map<String, String> stock = ContainerEnvironment.resolve(manifests,
         Workload.named(manifests, "stock-service").mainContainer());
 
-    // Redis: <statefulset>-0.<headless service>, on the Service's redis port.
-    JsonNode redisSet = manifests.one("StatefulSet", "redis");
-    URI redis = URI.create(gateway.get("SECKILL_REDIS_URL"));
-    String governing = redisSet.at("/spec/serviceName").asString();
-    assertThat(redis.getHost()).isEqualTo("redis-0." + governing);
-    JsonNode redisService = manifests.one("Service", governing);
-    assertThat(redisService.at("/spec/clusterIP").asString("")).as("governing Service is headless").isEqualTo("None");
-    assertThat(redisService.at("/spec/ports").valueStream().map(p -> Manifests.integer(p.path("port"))))
-        .contains(redis.getPort());
+    if (RedisSettings.from(Env.of(gateway)).mode() == RedisSettings.Mode.CLUSTER) {
+      // Redis Cluster: one seed per pod of the StatefulSet, <statefulset>-<i>.<headless service>:<redis port>.
+      StatefulSet nodes = RedisClusterTest.clusterSet(manifests);
+      JsonNode nodesService = manifests.one("Service", nodes.getSpec().getServiceName());
+      assertThat(nodesService.at("/spec/clusterIP").asString("")).as("governing Service is headless").isEqualTo("None");
+      assertThat(RedisSettings.from(Env.of(gateway)).urls())
+          .containsExactlyElementsOf(RedisClusterTest.nodeAddresses(manifests, nodes).stream().map(n -> "redis://" + n).toList());
+    } else {
+      // Redis: <statefulset>-0.<headless service>, on the Service's redis port.
+      JsonNode redisSet = manifests.one("StatefulSet", "redis");
+      URI redis = URI.create(gateway.get("SECKILL_REDIS_URL"));
+      String governing = redisSet.at("/spec/serviceName").asString();
+      assertThat(redis.getHost()).isEqualTo("redis-0." + governing);
+      JsonNode redisService = manifests.one("Service", governing);
+      assertThat(redisService.at("/spec/clusterIP").asString("")).as("governing Service is headless").isEqualTo("None");
+      assertThat(redisService.at("/spec/ports").valueStream().map(p -> Manifests.integer(p.path("port"))))
+          .contains(redis.getPort());
+    }
 
     // Kafka: Strimzi's bootstrap Service for the plain listener.
     JsonNode kafka = manifests.ofKind("Kafka").get(0);

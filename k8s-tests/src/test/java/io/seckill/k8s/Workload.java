@@ -6,12 +6,16 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A Deployment or StatefulSet, read through the strict models: what the tests need of either. */
+/**
+ * A Deployment, StatefulSet or Job, read through the strict models: what the tests need of each. A Job
+ * has no selector of its own to speak of and no replicas; its pods run to completion.
+ */
 record Workload(String kind, String name, Integer replicas, LabelSelector selector, PodTemplateSpec template) {
   /** The three Seckill services and the port each serves HTTP, /metrics and health on. */
   static final Map<String, Integer> SERVICES = Map.of("gateway", 8080, "stock-service", 8081, "order-consumer", 8082);
@@ -28,7 +32,21 @@ record Workload(String kind, String name, Integer replicas, LabelSelector select
       out.add(new Workload("StatefulSet", s.getMetadata().getName(), s.getSpec().getReplicas(),
           s.getSpec().getSelector(), s.getSpec().getTemplate()));
     }
+    for (var node : manifests.ofKind("Job")) {
+      Job j = StrictKubernetesModels.read(node, Job.class);
+      out.add(new Workload("Job", j.getMetadata().getName(), null, null, j.getSpec().getTemplate()));
+    }
     return out;
+  }
+
+  /** The Deployments and StatefulSets: pods that serve until they are stopped (no Jobs). */
+  static List<Workload> longRunning(Manifests manifests) {
+    return all(manifests).stream().filter(w -> !w.runsToCompletion()).toList();
+  }
+
+  /** A Job: its pods do one piece of work and exit, so probes and disruption budgets do not apply. */
+  boolean runsToCompletion() {
+    return kind.equals("Job");
   }
 
   static Workload named(Manifests manifests, String name) {

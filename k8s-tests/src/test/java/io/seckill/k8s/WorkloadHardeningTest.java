@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
 
 /** Every container is probed, sized, locked down and pinned; the services shut down gracefully. */
 class WorkloadHardeningTest {
@@ -25,13 +26,36 @@ class WorkloadHardeningTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.seckill.k8s.Manifests#overlayNames")
   void everyContainerHasStartupReadinessAndLivenessProbes(String overlay) {
-    for (Workload workload : Workload.all(Manifests.of(overlay))) {
+    // Jobs are bounded differently: see jobsAreBoundedByADeadlineAndARetryLimitInsteadOfProbes.
+    for (Workload workload : Workload.longRunning(Manifests.of(overlay))) {
       for (Container c : workload.pod().getContainers()) {
         String where = overlay + " " + workload.id() + "/" + c.getName();
         assertThat(c.getStartupProbe()).as("%s startupProbe", where).isNotNull();
         assertThat(c.getReadinessProbe()).as("%s readinessProbe", where).isNotNull();
         assertThat(c.getLivenessProbe()).as("%s livenessProbe", where).isNotNull();
       }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.seckill.k8s.Manifests#overlayNames")
+  void jobsAreBoundedByADeadlineAndARetryLimitInsteadOfProbes(String overlay) {
+    Manifests manifests = Manifests.of(overlay);
+    for (Workload workload : Workload.all(manifests)) {
+      if (!workload.runsToCompletion()) {
+        continue;
+      }
+      // A Job's pod exits when its work is done: readiness means nothing for it, and a liveness probe
+      // could only restart a script in the middle of its work. A deadline and a retry limit bound it.
+      JsonNode job = manifests.one("Job", workload.name());
+      assertThat(job.at("/spec/activeDeadlineSeconds").isNumber()).as("%s %s activeDeadlineSeconds", overlay,
+          workload.id()).isTrue();
+      assertThat(Manifests.integer(job.at("/spec/activeDeadlineSeconds"))).as("%s %s deadline", overlay, workload.id())
+          .isBetween(60, 3600);
+      assertThat(Manifests.integer(job.at("/spec/backoffLimit"))).as("%s %s backoffLimit", overlay, workload.id())
+          .isBetween(1, 10);
+      assertThat(workload.pod().getRestartPolicy()).as("%s %s restartPolicy", overlay, workload.id())
+          .isIn("Never", "OnFailure");
     }
   }
 
