@@ -304,7 +304,7 @@ create_sale() { # name stock requireToken [buckets] -> saleId
     -d "{\"itemName\":\"$1\",\"priceCents\":1000,\"stock\":$2,\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",\"perUserLimit\":1,\"paymentTimeoutSeconds\":3600,\"requirePurchaseToken\":$3$buckets}")" \
     || die "could not create sale $1"
   code="${body##*$'\n'}"; body="${body%$'\n'*}"
-  [[ "$code" == 201 ]] || die "stock-service answered $code to the creation of sale $1${buckets:+ with$buckets (does this stock-service know stockBuckets?)}: $body"
+  [[ "$code" == 201 ]] || die "stock-service answered $code to the creation of sale '$1'${buckets:+ with stockBuckets $4 (does this stock-service know the field?)}: $body"
   printf '%s' "$body" | sed -E 's/.*"saleId" *: *([0-9]+).*/\1/'
 }
 ADMIT_SALE="$(create_sale "bench admission" "$ADMIT_STOCK" false "$BUCKETS")"
