@@ -342,8 +342,13 @@ proc_ticks() { # pid -> utime + stime in clock ticks (fields 14 and 15 of /proc/
 cpu_pid() { # process name -> its pid now
   case "$1" in gateway) echo "$GATEWAY_PID" ;; order_consumer) echo "$CONSUMER_PID" ;; kafka_broker) echo "$LAUNCHER_PID" ;; esac
 }
-cpu_snapshot() { # phase before|after: CPU ticks of the gateway, the consumer and the broker (the launcher's JVM)
+cpu_snapshot() { # phase before|after: CPU ticks of the gateway, the consumer, the broker (the launcher's JVM), every core
   local name pid ticks
+  # /proc/stat "cpu" line: user nice system idle iowait irq softirq steal (guest is inside user)
+  read -r _ user nice system idle iowait irq softirq steal _ </proc/stat
+  fact "cpu.machine.$1.$2_ticks" $((user + nice + system + irq + softirq))
+  fact "cpu.machine_steal.$1.$2_ticks" "$steal"
+  fact "cpu.machine_total.$1.$2_ticks" $((user + nice + system + idle + iowait + irq + softirq + steal))
   for name in gateway order_consumer kafka_broker; do
     pid="$(cpu_pid "$name")"
     if [[ -z "$pid" ]]; then

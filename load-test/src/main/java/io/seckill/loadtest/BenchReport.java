@@ -122,10 +122,16 @@ public final class BenchReport {
     JsonObject missing = cost.getJsonObject("cpu_not_measured", new JsonObject());
     for (String process : StageCosts.PROCESSES) {
       String why = missing.getString(process);
-      out.printf(row, process + " cpu_us/admitted", admitted.getValue(process),
-          why != null ? "not measured: " + why : "utime+stime of its JVM / 202s");
-      out.printf(row, process + " cpu_us/refused", refused.getValue(process), why != null ? "" : "utime+stime of its JVM / 409s");
+      String what = process.equals("machine") ? "busy time of every core (wrk, PostgreSQL, Redis included)" : "utime+stime of its JVM";
+      out.printf(row, process + " cpu_us/admitted", admitted.getValue(process), why != null ? "not measured: " + why : what + " / 202s");
+      out.printf(row, process + " cpu_us/refused", refused.getValue(process), why != null ? "" : what + " / 409s");
     }
+    JsonObject busy = cost.getJsonObject("machine_cpu_busy_share", new JsonObject());
+    out.printf(row, "machine busy share admit/soldout", busy.getValue("admit") + "/" + busy.getValue("soldout"),
+        "busy / all ticks of every core over the phase (1 = saturated)");
+    JsonObject steal = cost.getJsonObject("machine_cpu_steal_share", new JsonObject());
+    out.printf(row, "machine steal share admit/soldout", steal.getValue("admit") + "/" + steal.getValue("soldout"),
+        "ticks the hypervisor gave to other guests / all ticks");
     JsonObject redis = cost.getJsonObject("redis");
     String shards = redis.getValue("shards") + " shard(s), " + redis.getValue("mode");
     if (redis.containsKey("not_measured")) {

@@ -16,13 +16,17 @@ import java.util.function.ToLongFunction;
  * runs: no files, no clock, so every figure is tested.
  *
  * <p>Facts read: {@code cpu.clk_tck}, {@code cpu.<process>.<phase>.before_ticks|after_ticks} or
- * {@code cpu.<process>.unavailable} (a reason), {@code redis.node.<n>} and
+ * {@code cpu.<process>.unavailable} (a reason), {@code cpu.machine_total.<phase>.*_ticks} (every core,
+ * idle and steal included), {@code cpu.machine_steal.<phase>.*_ticks}, {@code redis.node.<n>} and
  * {@code redis.<phase>.before|after.<n>.script_calls|script_usec|cpu_usec}, {@code kafka.*},
  * {@code pg_sweep.<batch>.tps.<repetition>}; phases are {@code admit} and {@code soldout}.
  */
 public final class StageCosts {
-  /** The processes whose CPU bench.sh samples, in the order the table prints them. */
-  static final List<String> PROCESSES = List.of("gateway", "order_consumer", "kafka_broker");
+  /**
+   * The processes whose CPU bench.sh samples, in the order the table prints them; "machine" is every
+   * core's busy time from /proc/stat (all processes: wrk, PostgreSQL and Redis included).
+   */
+  static final List<String> PROCESSES = List.of("gateway", "order_consumer", "kafka_broker", "machine");
 
   private StageCosts() {
   }
@@ -40,6 +44,10 @@ public final class StageCosts {
       }
     });
     cost.put("cpu_not_measured", missing);
+    cost.put("machine_cpu_busy_share", new JsonObject().put("admit", share(facts, "machine", "admit"))
+        .put("soldout", share(facts, "machine", "soldout")));
+    cost.put("machine_cpu_steal_share", new JsonObject().put("admit", share(facts, "machine_steal", "admit"))
+        .put("soldout", share(facts, "machine_steal", "soldout")));
     cost.put("redis", redis(facts, admitted, refused));
     cost.put("kafka", kafka(facts));
     cost.put("pg_rows_per_s_by_batch", pgSweep(facts));
@@ -61,6 +69,17 @@ public final class StageCosts {
       }
     }
     return out;
+  }
+
+  /**
+   * Ticks of one kind / all ticks of every core over the phase: "machine" busy (1.0 = saturated),
+   * "machine_steal" taken by the hypervisor for other guests; null if not sampled.
+   */
+  static Double share(Map<String, String> facts, String kind, String phase) {
+    double part = number(facts, "cpu." + kind + "." + phase + ".after_ticks") - number(facts, "cpu." + kind + "." + phase + ".before_ticks");
+    double total = number(facts, "cpu.machine_total." + phase + ".after_ticks")
+        - number(facts, "cpu.machine_total." + phase + ".before_ticks");
+    return total > 0 ? BenchFigures.ratio(part, total) : null;
   }
 
   static JsonObject redis(Map<String, String> facts, long admitted, long refused) {

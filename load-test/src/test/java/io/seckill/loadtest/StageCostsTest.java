@@ -29,6 +29,13 @@ class StageCostsTest {
     f.put("cpu.kafka_broker.admit.before_ticks", "500");
     f.put("cpu.kafka_broker.admit.after_ticks", "550");
     f.put("cpu.order_consumer.unavailable", "restarted during the run");
+    // two cores at 100 ticks/s for 5 s = 1 000 ticks, 900 of them busy
+    f.put("cpu.machine.admit.before_ticks", "10000");
+    f.put("cpu.machine.admit.after_ticks", "10900");
+    f.put("cpu.machine_total.admit.before_ticks", "20000");
+    f.put("cpu.machine_total.admit.after_ticks", "21000");
+    f.put("cpu.machine_steal.admit.before_ticks", "300");
+    f.put("cpu.machine_steal.admit.after_ticks", "350");
     return f;
   }
 
@@ -52,6 +59,17 @@ class StageCostsTest {
     assertThat(cost.getJsonObject("cpu_us_per_admitted").getDouble("gateway")).isEqualTo(150.0);
     assertThat(cost.getJsonObject("cpu_us_per_refused").getDouble("gateway")).isEqualTo(10.0);
     assertThat(cost.getJsonObject("cpu_us_per_admitted").getDouble("kafka_broker")).isEqualTo(50.0);
+  }
+
+  @Test
+  void theMachineFiguresCountEveryCoresBusyTimeAndHowSaturatedItWas() {
+    JsonObject cost = StageCosts.compute(ADMIT, SOLD_OUT, facts());
+
+    // 9 s of busy core time / 10 000 orders = 900 us
+    assertThat(cost.getJsonObject("cpu_us_per_admitted").getDouble("machine")).isEqualTo(900.0);
+    assertThat(cost.getJsonObject("machine_cpu_busy_share").getDouble("admit")).isEqualTo(0.9);
+    assertThat(cost.getJsonObject("machine_cpu_busy_share").getValue("soldout")).isNull();
+    assertThat(cost.getJsonObject("machine_cpu_steal_share").getDouble("admit")).isEqualTo(0.05);
   }
 
   @Test
