@@ -406,6 +406,7 @@ wait_persisted() { # saleId target timeout-s -> prints "<seconds-since-epoch> <c
 }
 
 ADMIT_URL="$GATEWAY_URL/api/v1/sales/$ADMIT_SALE/orders"
+log "cost: CPU sampled from /proc/<pid>/stat of gateway ${GATEWAY_PID:-?}, order-consumer ${CONSUMER_PID:-?}, broker (launcher) ${LAUNCHER_PID:-?}; Redis INFO of $SECKILL_REDIS_URL"
 log "admission: sale $ADMIT_SALE, $REPEATS x ${DURATION}s after ${WARMUP}s warm-up, distinct shoppers ..."
 admission_started="$(now)"
 wrk_run admit-warmup "$ADMIT_URL" "$WARMUP" "$TOKENS/warmup.tokens" "$ACKED/A-warmup-"
