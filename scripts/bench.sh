@@ -359,6 +359,11 @@ cpu_snapshot() { # phase before|after: CPU ticks of the gateway, the consumer, t
     if [[ -n "$ticks" ]]; then fact "cpu.$name.$1.$2_ticks" "$ticks"; else fact "cpu.$name.unavailable" "/proc/$pid/stat not readable"; fi
   done
 }
+buyers_snapshot() { # label saleId: HLEN of the sale's buyers hash, to count the reservations made in a phase
+  local n
+  n="$(java -cp "$LOAD_JAR" io.seckill.loadtest.ReservationCount "$SECKILL_REDIS_URL" "$2" "$REDIS_MODE" 2>>"$RUN/logs/reservations.log" \
+    | grep -E '^[0-9]+$')" && fact "reserved.$1" "$n"
+}
 redis_snapshot() { # label: INFO commandstats + cpu of every Redis node, as facts redis.<label>.n<i>.*
   local out
   if out="$(java -cp "$LOAD_JAR" io.seckill.loadtest.RedisSnapshot "$1" "$SECKILL_REDIS_URL" 2>>"$RUN/logs/redis-snapshot.log")"; then
@@ -411,12 +416,14 @@ log "admission: sale $ADMIT_SALE, $REPEATS x ${DURATION}s after ${WARMUP}s warm-
 admission_started="$(now)"
 wrk_run admit-warmup "$ADMIT_URL" "$WARMUP" "$TOKENS/warmup.tokens" "$ACKED/A-warmup-"
 redis_snapshot admit.before
+buyers_snapshot admit.before "$ADMIT_SALE"
 cpu_snapshot admit before
 for r in $(seq 1 "$REPEATS"); do
   wrk_run "admit-$r" "$ADMIT_URL" "$DURATION" "$TOKENS/admit-$r.tokens" "$ACKED/A-admit$r-"
 done
 cpu_snapshot admit after
 redis_snapshot admit.after
+buyers_snapshot admit.after "$ADMIT_SALE"
 ADMIT_RPS="$(median_rate admit status_202)"
 log "admission: $ADMIT_RPS admitted/s (median); waiting for the consumer to persist them ..."
 # The target is every reservation Redis made, not only the 202s wrk read: wrk stops at its deadline

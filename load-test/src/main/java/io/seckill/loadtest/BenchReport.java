@@ -117,6 +117,8 @@ public final class BenchReport {
     out.println("cost per stage (admission: " + cost.getValue("admitted") + " 202s; sold-out: " + cost.getValue("refused")
         + " 409s; CPU of each JVM, wrk not included)");
     out.printf(row, "-".repeat(34), "-".repeat(14), "-".repeat(50));
+    out.printf(row, "reserved_per_admitted", cost.getValue("reserved_per_admitted"), cost.getValue("reserved")
+        + " reservations in the admission window / 202s (the rest: in flight when wrk stopped)");
     JsonObject admitted = cost.getJsonObject("cpu_us_per_admitted");
     JsonObject refused = cost.getJsonObject("cpu_us_per_refused");
     JsonObject missing = cost.getJsonObject("cpu_not_measured", new JsonObject());

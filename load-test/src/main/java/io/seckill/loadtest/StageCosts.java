@@ -19,7 +19,8 @@ import java.util.function.ToLongFunction;
  * {@code cpu.<process>.unavailable} (a reason), {@code cpu.machine_total.<phase>.*_ticks} (every core,
  * idle and steal included), {@code cpu.machine_steal.<phase>.*_ticks}, {@code redis.node.<n>} and
  * {@code redis.<phase>.before|after.<n>.script_calls|script_usec|cpu_usec}, {@code kafka.*},
- * {@code pg_sweep.<batch>.tps.<repetition>}; phases are {@code admit} and {@code soldout}.
+ * {@code pg_sweep.<batch>.tps.<repetition>}, {@code reserved.admit.before|after} (HLEN of the admission
+ * sale's buyers); phases are {@code admit} and {@code soldout}.
  */
 public final class StageCosts {
   /**
@@ -35,6 +36,14 @@ public final class StageCosts {
     long admitted = sum(admit, WrkResult::accepted202);
     long refused = sum(soldOut, WrkResult::conflict409);
     JsonObject cost = new JsonObject().put("admitted", admitted).put("refused", refused);
+    // Every figure divides by the 202s; the reservations Redis made in the same window also count the
+    // requests still in flight when each wrk run stopped, which cost the same but were never answered.
+    if (facts.containsKey("reserved.admit.before") && facts.containsKey("reserved.admit.after")) {
+      long reserved = (long) (number(facts, "reserved.admit.after") - number(facts, "reserved.admit.before"));
+      cost.put("reserved", reserved).put("reserved_per_admitted", admitted > 0 ? BenchFigures.ratio(reserved, admitted) : null);
+    } else {
+      cost.putNull("reserved").putNull("reserved_per_admitted");
+    }
     cost.put("cpu_us_per_admitted", cpuPerAnswer(facts, "admit", admitted));
     cost.put("cpu_us_per_refused", cpuPerAnswer(facts, "soldout", refused));
     JsonObject missing = new JsonObject();

@@ -73,6 +73,19 @@ class StageCostsTest {
   }
 
   @Test
+  void reservationsMadeInTheWindowAreComparedWithThe202sSoTheUnansweredShareIsVisible() {
+    Map<String, String> f = facts();
+    f.put("reserved.admit.before", "5000");
+    f.put("reserved.admit.after", "15300");
+
+    JsonObject cost = StageCosts.compute(ADMIT, SOLD_OUT, f);
+
+    assertThat(cost.getLong("reserved")).isEqualTo(10_300);
+    assertThat(cost.getDouble("reserved_per_admitted")).isEqualTo(1.03);
+    assertThat(StageCosts.compute(ADMIT, SOLD_OUT, facts()).getValue("reserved")).isNull();
+  }
+
+  @Test
   void aProcessWithoutSnapshotsIsNullWithTheReasonBenchShGave() {
     JsonObject cost = StageCosts.compute(ADMIT, SOLD_OUT, facts());
 
