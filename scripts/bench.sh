@@ -146,7 +146,8 @@ wait_http() { # name url seconds pid
   local name="$1" url="$2" seconds="$3" pid="$4"
   for _ in $(seq 1 $((seconds * 5))); do
     [[ -z "$pid" ]] || kill -0 "$pid" 2>/dev/null || { tail -20 "$RUN/logs/$name.log" >&2; die "$name exited during start, see $RUN/logs/$name.log"; }
-    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    # Bounded: a service that accepted the connection but never answers must not hang the bench.
+    curl -fsS -m 5 -o /dev/null "$url" 2>/dev/null && return 0
     sleep 0.2
   done
   die "$name not ready after ${seconds}s, see $RUN/logs/$name.log"
@@ -299,7 +300,7 @@ create_sale() { # name stock requireToken [buckets] -> saleId
   starts="$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"; ends="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
   # Sent only for a split sale, so one bucket works with a stock-service that does not know the field.
   (( ${4:-1} > 1 )) && buckets=",\"stockBuckets\":$4"
-  body="$(curl -sS -w '\n%{http_code}' -X POST "$STOCK_URL/admin/v1/sales" -H "Authorization: Bearer $SECKILL_ADMIN_TOKEN" \
+  body="$(curl -sS -m 30 -w '\n%{http_code}' -X POST "$STOCK_URL/admin/v1/sales" -H "Authorization: Bearer $SECKILL_ADMIN_TOKEN" \
     -H 'Content-Type: application/json' \
     -d "{\"itemName\":\"$1\",\"priceCents\":1000,\"stock\":$2,\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",\"perUserLimit\":1,\"paymentTimeoutSeconds\":3600,\"requirePurchaseToken\":$3$buckets}")" \
     || die "could not create sale $1"
@@ -313,7 +314,7 @@ log "sales: admission $ADMIT_SALE ($ADMIT_STOCK units), sold-out $SOLDOUT_SALE (
 
 # One real purchase tells the size of the gateway's 202 answer, which the ceiling server copies.
 probe_token="$(head -1 "$TOKENS/probe.tokens")"
-code="$(curl -sS -o "$RUN/probe.body" -D "$RUN/probe.headers" -w '%{http_code}' -X POST \
+code="$(curl -sS -m 30 -o "$RUN/probe.body" -D "$RUN/probe.headers" -w '%{http_code}' -X POST \
   "$GATEWAY_URL/api/v1/sales/$ADMIT_SALE/orders" -H "Authorization: Bearer $probe_token" \
   -H 'Content-Type: application/json' -d '{"quantity":1}')"
 [[ "$code" == 202 ]] || die "probe purchase answered $code: $(cat "$RUN/probe.body")"
