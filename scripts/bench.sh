@@ -9,7 +9,7 @@
 #              and the consumer's own capacity on a backlog (consumer stopped during a burst)
 #   pg ceiling pgbench batched inserts into the same schema (scratch database, dropped afterwards),
 #              swept over batch sizes
-#   cost       per stage: CPU of the gateway, consumer and broker JVMs per 202 and per 409, Redis script
+#   cost       per stage: CPU of the services, the broker and PostgreSQL per 202 and per 409, Redis script
 #              calls/time and CPU per order and per refusal (per shard in cluster mode), Kafka bytes per record
 #   invariants oversold, duplicate orders, lost orders, Redis/DB drift: each must be 0
 #   gatling    optional (BENCH_GATLING=true): the realistic shopper flow at half the admission rate
@@ -92,6 +92,7 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 PIDS=()
 CONSUMER_PID=""
 GATEWAY_PID=""
+STOCK_PID=""
 LAUNCHER_PID=""
 STARTED_PID=""
 MINT_PID=""
@@ -236,6 +237,7 @@ if [[ "$USE_RUNNING" == true ]]; then
   # The JVMs whose CPU the cost figures read: whatever listens on the stack's ports (ss -ltnp).
   GATEWAY_PID="$(pid_on_port "$(url_port "$GATEWAY_URL")")"
   CONSUMER_PID="$(pid_on_port "$(url_port "${SECKILL_CONSUMER_URL:-}")")"
+  STOCK_PID="$(pid_on_port "$(url_port "$STOCK_URL")")"
   LAUNCHER_PID="$(pid_on_port "${SECKILL_KAFKA_BOOTSTRAP##*:}")"
   export SECKILL_JWT_SECRET
   log "minting shoppers' JWTs ($TOKENS_PER_RUN per run) ..."
@@ -284,6 +286,7 @@ else
     [[ -n "$REDIS_DESCRIPTION" ]] || REDIS_DESCRIPTION="the launcher's: $SECKILL_INFRA_REDIS"
   fi
   start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_PORT"
+  STOCK_PID="$STARTED_PID"
   start_service order-consumer order-consumer/target/seckill-order-consumer.jar "$CONSUMER_PORT"
   CONSUMER_PID="$STARTED_PID"
   SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK_PORT" start_service gateway gateway/target/seckill-gateway.jar "$GATEWAY_PORT"
@@ -294,6 +297,9 @@ fi
 export SECKILL_JWT_SECRET
 
 wait "$MINT_PID" || die "minting the shoppers' JWTs failed"
+# The launcher keeps its database between runs; background work (the payment-timeout sweeper, the
+# reconciliation) reads the orders already there, so their number is part of the conditions.
+fact setting.orders_in_db_at_start "$(psql "$SECKILL_PG_URL" -XAtqc "SELECT count(*) FROM orders" 2>/dev/null || echo unknown)"
 
 create_sale() { # name stock requireToken [buckets] -> saleId
   local starts ends body code buckets=""
@@ -341,16 +347,25 @@ proc_ticks() { # pid -> utime + stime in clock ticks (fields 14 and 15 of /proc/
   awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || true
 }
 cpu_pid() { # process name -> its pid now
-  case "$1" in gateway) echo "$GATEWAY_PID" ;; order_consumer) echo "$CONSUMER_PID" ;; kafka_broker) echo "$LAUNCHER_PID" ;; esac
+  case "$1" in
+    gateway) echo "$GATEWAY_PID" ;; stock_service) echo "$STOCK_PID" ;;
+    order_consumer) echo "$CONSUMER_PID" ;; kafka_broker) echo "$LAUNCHER_PID" ;;
+  esac
 }
-cpu_snapshot() { # phase before|after: CPU ticks of the gateway, the consumer, the broker (the launcher's JVM), every core
+cpu_snapshot() { # phase before|after: CPU ticks of the services, the broker (the launcher's JVM), the database's
+                 # backends (per pid: StageCosts sums those present in both snapshots), every core
   local name pid ticks
   # /proc/stat "cpu" line: user nice system idle iowait irq softirq steal (guest is inside user)
   read -r _ user nice system idle iowait irq softirq steal _ </proc/stat
   fact "cpu.machine.$1.$2_ticks" $((user + nice + system + irq + softirq))
   fact "cpu.machine_steal.$1.$2_ticks" "$steal"
   fact "cpu.machine_total.$1.$2_ticks" $((user + nice + system + idle + iowait + irq + softirq + steal))
-  for name in gateway order_consumer kafka_broker; do
+  local backend
+  for backend in $(psql "$SECKILL_PG_URL" -XAtqc "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" 2>/dev/null); do
+    ticks="$(proc_ticks "$backend")"
+    if [[ -n "$ticks" ]]; then fact "cpu.postgres.$1.$2.$backend" "$ticks"; fi
+  done
+  for name in gateway stock_service order_consumer kafka_broker; do
     pid="$(cpu_pid "$name")"
     if [[ -z "$pid" ]]; then
       fact "cpu.$name.unavailable" "no pid found (BENCH_USE_RUNNING: nothing seen listening on its port with ss -ltnp)"
@@ -412,7 +427,7 @@ wait_persisted() { # saleId target timeout-s -> prints "<seconds-since-epoch> <c
 }
 
 ADMIT_URL="$GATEWAY_URL/api/v1/sales/$ADMIT_SALE/orders"
-log "cost: CPU sampled from /proc/<pid>/stat of gateway ${GATEWAY_PID:-?}, order-consumer ${CONSUMER_PID:-?}, broker (launcher) ${LAUNCHER_PID:-?}; Redis INFO of $SECKILL_REDIS_URL"
+log "cost: CPU sampled from /proc/<pid>/stat of gateway ${GATEWAY_PID:-?}, stock-service ${STOCK_PID:-?}, order-consumer ${CONSUMER_PID:-?}, broker (launcher) ${LAUNCHER_PID:-?}, the PostgreSQL backends of its database; Redis INFO of $SECKILL_REDIS_URL"
 log "admission: sale $ADMIT_SALE, $REPEATS x ${DURATION}s after ${WARMUP}s warm-up, distinct shoppers ..."
 admission_started="$(now)"
 wrk_run admit-warmup "$ADMIT_URL" "$WARMUP" "$TOKENS/warmup.tokens" "$ACKED/A-warmup-"

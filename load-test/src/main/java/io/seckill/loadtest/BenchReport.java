@@ -115,7 +115,7 @@ public final class BenchReport {
     String row = "%-34s %14s   %s%n";
     out.println();
     out.println("cost per stage (admission: " + cost.getValue("admitted") + " 202s; sold-out: " + cost.getValue("refused")
-        + " 409s; CPU of each JVM, wrk not included)");
+        + " 409s; per-process CPU leaves wrk out, machine counts it)");
     out.printf(row, "-".repeat(34), "-".repeat(14), "-".repeat(50));
     out.printf(row, "reserved_per_admitted", cost.getValue("reserved_per_admitted"), cost.getValue("reserved")
         + " reservations in the admission window / 202s (the rest: in flight when wrk stopped)");
@@ -124,7 +124,11 @@ public final class BenchReport {
     JsonObject missing = cost.getJsonObject("cpu_not_measured", new JsonObject());
     for (String process : StageCosts.PROCESSES) {
       String why = missing.getString(process);
-      String what = process.equals("machine") ? "busy time of every core (wrk, PostgreSQL, Redis included)" : "utime+stime of its JVM";
+      String what = switch (process) {
+        case "machine" -> "busy time of every core (every process on the machine)";
+        case "postgres" -> "utime+stime of the bench database's backends";
+        default -> "utime+stime of its JVM";
+      };
       out.printf(row, process + " cpu_us/admitted", admitted.getValue(process), why != null ? "not measured: " + why : what + " / 202s");
       out.printf(row, process + " cpu_us/refused", refused.getValue(process), why != null ? "" : what + " / 409s");
     }

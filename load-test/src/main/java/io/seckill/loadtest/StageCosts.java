@@ -24,10 +24,12 @@ import java.util.function.ToLongFunction;
  */
 public final class StageCosts {
   /**
-   * The processes whose CPU bench.sh samples, in the order the table prints them; "machine" is every
+   * The processes whose CPU bench.sh samples, in the order the table prints them. "postgres" is the
+   * sum over the server processes of the bench's database (one per connection); "machine" is every
    * core's busy time from /proc/stat (all processes: wrk, PostgreSQL and Redis included).
    */
-  static final List<String> PROCESSES = List.of("gateway", "order_consumer", "kafka_broker", "machine");
+  static final List<String> PROCESSES = List.of("gateway", "stock_service", "order_consumer", "kafka_broker", "postgres",
+      "machine");
 
   private StageCosts() {
   }
@@ -68,16 +70,40 @@ public final class StageCosts {
     double ticksPerSecond = number(facts, "cpu.clk_tck");
     JsonObject out = new JsonObject();
     for (String process : PROCESSES) {
-      String before = facts.get("cpu." + process + "." + phase + ".before_ticks");
-      String after = facts.get("cpu." + process + "." + phase + ".after_ticks");
-      if (before == null || after == null || ticksPerSecond <= 0 || answers <= 0) {
+      Double ticks = ticksOver(facts, process, phase);
+      if (ticks == null || ticksPerSecond <= 0 || answers <= 0) {
         out.putNull(process);
       } else {
-        double cpuUs = (Double.parseDouble(after) - Double.parseDouble(before)) / ticksPerSecond * 1e6;
-        out.put(process, BenchFigures.round(cpuUs / answers));
+        out.put(process, BenchFigures.round(ticks / ticksPerSecond * 1e6 / answers));
       }
     }
     return out;
+  }
+
+  /**
+   * Ticks a process spent over the phase: {@code cpu.<p>.<phase>.after_ticks - before_ticks}, or for a
+   * group of processes ({@code cpu.<p>.<phase>.before.<pid>} / {@code after.<pid>}) the sum over the
+   * pids seen in both snapshots: a connection opened or closed in between cannot be split. Null if not sampled.
+   */
+  static Double ticksOver(Map<String, String> facts, String process, String phase) {
+    String prefix = "cpu." + process + "." + phase + ".";
+    String before = facts.get(prefix + "before_ticks");
+    String after = facts.get(prefix + "after_ticks");
+    if (before != null && after != null) {
+      return Double.parseDouble(after) - Double.parseDouble(before);
+    }
+    double sum = 0;
+    boolean any = false;
+    for (Map.Entry<String, String> e : facts.entrySet()) {
+      if (e.getKey().startsWith(prefix + "before.")) {
+        String later = facts.get(prefix + "after." + e.getKey().substring((prefix + "before.").length()));
+        if (later != null) {
+          sum += Double.parseDouble(later) - Double.parseDouble(e.getValue());
+          any = true;
+        }
+      }
+    }
+    return any ? sum : null;
   }
 
   /**

@@ -29,7 +29,7 @@ class BenchReportTest {
     String table = table(Map.of("cpu.clk_tck", "100", "cpu.gateway.admit.before_ticks", "0",
         "cpu.gateway.admit.after_ticks", "150", "pg_sweep.500.tps.1", "60"));
 
-    assertThat(table).contains("cost per stage (admission: 10000 202s; sold-out: 100000 409s");
+    assertThat(table).contains("cost per stage (admission: 10000 202s; sold-out: 100000 409s; per-process CPU leaves wrk out");
     assertThat(table).containsPattern("gateway cpu_us/admitted +150\\.0 ");
     assertThat(table).containsPattern("pg rows/s at batch 500 +30000\\.0 ");
   }

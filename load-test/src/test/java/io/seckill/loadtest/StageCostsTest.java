@@ -62,6 +62,23 @@ class StageCostsTest {
   }
 
   @Test
+  void postgresIsTheSumOverTheBackendsPresentInBothSnapshots() {
+    Map<String, String> f = facts();
+    f.put("cpu.postgres.admit.before.101", "1000");
+    f.put("cpu.postgres.admit.after.101", "1060");
+    f.put("cpu.postgres.admit.before.102", "500");
+    f.put("cpu.postgres.admit.after.102", "540");
+    f.put("cpu.postgres.admit.before.103", "900"); // closed during the phase: cannot be split, left out
+    f.put("cpu.postgres.admit.after.104", "30"); // opened during the phase: left out
+
+    JsonObject cost = StageCosts.compute(ADMIT, SOLD_OUT, f);
+
+    // (60 + 40) ticks = 1 s / 10 000 orders = 100 us
+    assertThat(cost.getJsonObject("cpu_us_per_admitted").getDouble("postgres")).isEqualTo(100.0);
+    assertThat(cost.getJsonObject("cpu_us_per_refused").getValue("postgres")).isNull();
+  }
+
+  @Test
   void theMachineFiguresCountEveryCoresBusyTimeAndHowSaturatedItWas() {
     JsonObject cost = StageCosts.compute(ADMIT, SOLD_OUT, facts());
 
