@@ -360,8 +360,10 @@ cpu_snapshot() { # phase before|after: CPU ticks of the services, the broker (th
   fact "cpu.machine.$1.$2_ticks" $((user + nice + system + irq + softirq))
   fact "cpu.machine_steal.$1.$2_ticks" "$steal"
   fact "cpu.machine_total.$1.$2_ticks" $((user + nice + system + idle + iowait + irq + softirq + steal))
-  local backend
-  for backend in $(psql "$SECKILL_PG_URL" -XAtqc "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" 2>/dev/null); do
+  local backend backends
+  backends="$(psql "$SECKILL_PG_URL" -XAtqc "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" 2>/dev/null || true)"
+  [[ -n "$backends" ]] || fact cpu.postgres.unavailable "no backend of the bench's database in pg_stat_activity (or psql failed)"
+  for backend in $backends; do
     ticks="$(proc_ticks "$backend")"
     if [[ -n "$ticks" ]]; then fact "cpu.postgres.$1.$2.$backend" "$ticks"; fi
   done
