@@ -7,7 +7,10 @@
 #   sold-out   409 SOLD_OUT/s and latency with distinct shoppers on a sale already sold out
 #   drain      orders/s from the first admission until the last admitted order is in PostgreSQL,
 #              and the consumer's own capacity on a backlog (consumer stopped during a burst)
-#   pg ceiling pgbench batched inserts into the same schema (scratch database, dropped afterwards)
+#   pg ceiling pgbench batched inserts into the same schema (scratch database, dropped afterwards),
+#              swept over batch sizes
+#   cost       per stage: CPU of the services, the broker and PostgreSQL per 202 and per 409, Redis script
+#              calls/time and CPU per order and per refusal (per shard in cluster mode), Kafka bytes per record
 #   invariants oversold, duplicate orders, lost orders, Redis/DB drift: each must be 0
 #   gatling    optional (BENCH_GATLING=true): the realistic shopper flow at half the admission rate
 # Prints a table, writes bench-results.json in the current directory, exits 1 if an invariant broke.
@@ -20,6 +23,11 @@
 #   BENCH_ADMIT_STOCK (2000000) BENCH_SOLDOUT_STOCK (100)
 #   BENCH_BACKLOG (true) BENCH_BACKLOG_DURATION (5 s)
 #   BENCH_PG_CLIENTS (2 = consumer threads) BENCH_PG_BATCH (500 = consumer max batch) BENCH_PG_DURATION (5 s)
+#   BENCH_PG_BATCHES ("1 10 100 500 1000") batch sizes of the pgbench sweep (BENCH_PG_BATCH is always one)
+#   BENCH_REDIS (standalone | cluster) BENCH_REDIS_PORT (16379) BENCH_REDIS_CLUSTER_PORT (17001: first of
+#              BENCH_REDIS_SHARDS (3) primaries, cluster bus on port + 10000)
+#   BENCH_BUCKETS (1): > 1 creates the admission and sold-out sales with "stockBuckets": N
+#   BENCH_KAFKA_SAMPLE (20000) records read back to average the key and value sizes
 #   BENCH_DRAIN_TIMEOUT (90 s)  BENCH_GATLING (false) BENCH_GATLING_DURATION (20 s)
 #   BENCH_GATEWAY_PORT (18080) BENCH_STOCK_PORT (18081) BENCH_CONSUMER_PORT (18082) BENCH_CEILING_PORT (18090)
 #   BENCH_USE_RUNNING (false): use the stack of scripts/run-local.sh (URLs and secrets from .local/env,
@@ -53,6 +61,13 @@ STOCK_PORT="${BENCH_STOCK_PORT:-18081}"
 CONSUMER_PORT="${BENCH_CONSUMER_PORT:-18082}"
 CEILING_PORT="${BENCH_CEILING_PORT:-18090}"
 USE_RUNNING="${BENCH_USE_RUNNING:-false}"
+PG_BATCHES="${BENCH_PG_BATCHES-1 10 100 500 1000}"
+REDIS_MODE="${BENCH_REDIS:-standalone}"
+REDIS_PORT="${BENCH_REDIS_PORT:-16379}"
+REDIS_CLUSTER_PORT="${BENCH_REDIS_CLUSTER_PORT:-17001}"
+REDIS_SHARDS="${BENCH_REDIS_SHARDS:-3}"
+BUCKETS="${BENCH_BUCKETS:-1}"
+KAFKA_SAMPLE="${BENCH_KAFKA_SAMPLE:-20000}"
 
 RUN="$ROOT/.local/bench/$(date +%Y%m%d-%H%M%S)"
 ACKED="$RUN/acked"
@@ -63,6 +78,8 @@ FACTS="$RUN/facts.properties"
 LOAD_JAR="$ROOT/load-test/target/seckill-load-test.jar"
 LUA="$ROOT/scripts/bench/shoppers.lua"
 STARTED_AT=$(date +%s)
+[[ "$REDIS_MODE" == standalone || "$REDIS_MODE" == cluster ]] || { echo "BENCH_REDIS must be standalone or cluster, not '$REDIS_MODE'" >&2; exit 3; }
+[[ "$BUCKETS" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_BUCKETS must be a positive integer, not '$BUCKETS'" >&2; exit 3; }
 LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -74,6 +91,9 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 # ---------------------------------------------------------------- cleanup: stop what we started
 PIDS=()
 CONSUMER_PID=""
+GATEWAY_PID=""
+STOCK_PID=""
+LAUNCHER_PID=""
 STARTED_PID=""
 MINT_PID=""
 SCRATCH_DB=""
@@ -108,6 +128,9 @@ command -v java >/dev/null || die "java is not on the PATH (JDK 17+ needed)"
 command -v curl >/dev/null || need_apt curl
 command -v wrk >/dev/null || need_apt wrk
 command -v psql >/dev/null && command -v pgbench >/dev/null || need_apt postgresql-client
+if [[ "$REDIS_MODE" == cluster && "$USE_RUNNING" != true ]]; then
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null || need_apt redis-server
+fi
 
 JARS=(launcher/target/seckill-launcher.jar stock-service/target/seckill-stock-service.jar
       order-consumer/target/seckill-order-consumer.jar gateway/target/seckill-gateway.jar "$LOAD_JAR")
@@ -124,13 +147,57 @@ wait_http() { # name url seconds pid
   local name="$1" url="$2" seconds="$3" pid="$4"
   for _ in $(seq 1 $((seconds * 5))); do
     [[ -z "$pid" ]] || kill -0 "$pid" 2>/dev/null || { tail -20 "$RUN/logs/$name.log" >&2; die "$name exited during start, see $RUN/logs/$name.log"; }
-    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    # Bounded: a service that accepted the connection but never answers must not hang the bench.
+    curl -fsS -m 5 -o /dev/null "$url" 2>/dev/null && return 0
     sleep 0.2
   done
   die "$name not ready after ${seconds}s, see $RUN/logs/$name.log"
 }
 
+# ---------------------------------------------------------------- Redis the bench starts itself
+# Its own Redis, not the machine's shared one: the cost figures difference Redis' counters (INFO
+# commandstats, INFO cpu) across a phase, which another client's commands would inflate.
+port_taken() { (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+start_redis() { # port dir [redis-server args...]
+  local port="$1" dir="$2"; shift 2
+  port_taken "$port" && die "port $port is taken: set BENCH_REDIS_PORT / BENCH_REDIS_CLUSTER_PORT"
+  mkdir -p "$dir"
+  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$dir" "$@" \
+    >"$RUN/logs/redis-$port.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do
+    [[ "$(redis-cli -p "$port" ping 2>/dev/null)" == PONG ]] && return 0
+    sleep 0.1
+  done
+  die "redis-server on port $port did not answer PING, see $RUN/logs/redis-$port.log"
+}
+start_redis_cluster() { # -> REDIS_CLUSTER_URLS: SECKILL_REDIS_URL of every primary, comma-separated
+  local nodes=() urls=() port i
+  for ((i = 0; i < REDIS_SHARDS; i++)); do
+    port=$((REDIS_CLUSTER_PORT + i))
+    port_taken $((port + 10000)) && die "cluster bus port $((port + 10000)) is taken: set BENCH_REDIS_CLUSTER_PORT"
+    start_redis "$port" "$RUN/redis-cluster" --cluster-enabled yes --cluster-config-file "nodes-$port.conf" \
+      --cluster-node-timeout 2000
+    nodes+=("127.0.0.1:$port"); urls+=("redis://127.0.0.1:$port")
+  done
+  redis-cli --cluster create "${nodes[@]}" --cluster-replicas 0 --cluster-yes >"$RUN/logs/redis-cluster-create.log" 2>&1 \
+    || die "redis-cli --cluster create failed, see $RUN/logs/redis-cluster-create.log"
+  for node in "${nodes[@]}"; do
+    for _ in $(seq 1 200); do
+      redis-cli -p "${node#*:}" cluster info 2>/dev/null | grep -q 'cluster_state:ok' && break
+      sleep 0.1
+    done
+    redis-cli -p "${node#*:}" cluster info 2>/dev/null | grep -q 'cluster_state:ok' || die "Redis Cluster node $node not ok after 20 s"
+  done
+  REDIS_CLUSTER_URLS="$(IFS=,; echo "${urls[*]}")"
+}
+
 # ---------------------------------------------------------------- the stack
+url_port() { local rest="${1#*://}"; rest="${rest%%/*}"; if [[ "$rest" == *:* ]]; then echo "${rest##*:}"; fi; }
+pid_on_port() { # port -> pid of the process listening on it, empty if unknown (needs ss and the right to see it)
+  [[ -n "$1" ]] && command -v ss >/dev/null || return 0
+  ss -Hltnp "sport = :$1" 2>/dev/null | sed -nE 's/.*pid=([0-9]+).*/\1/p' | head -1
+}
 secret() { head -c 48 /dev/urandom | base64 | tr -d '/+=\n' | cut -c1-48; }
 start_service() { # name jar port
   local name="$1" jar="$2" port="$3"
@@ -164,6 +231,14 @@ if [[ "$USE_RUNNING" == true ]]; then
   set -a; source .local/infra.env; source .local/env; set +a
   GATEWAY_URL="$SECKILL_GATEWAY_URL"; STOCK_URL="$SECKILL_STOCK_URL"
   BACKLOG=false
+  [[ "$REDIS_MODE" == "${SECKILL_REDIS_MODE:-standalone}" ]] || log "BENCH_REDIS=$REDIS_MODE ignored: the running stack's Redis is ${SECKILL_REDIS_MODE:-standalone}"
+  REDIS_MODE="${SECKILL_REDIS_MODE:-standalone}"
+  REDIS_DESCRIPTION="the running stack's (${SECKILL_INFRA_REDIS:-$REDIS_MODE})"
+  # The JVMs whose CPU the cost figures read: whatever listens on the stack's ports (ss -ltnp).
+  GATEWAY_PID="$(pid_on_port "$(url_port "$GATEWAY_URL")")"
+  CONSUMER_PID="$(pid_on_port "$(url_port "${SECKILL_CONSUMER_URL:-}")")"
+  STOCK_PID="$(pid_on_port "$(url_port "$STOCK_URL")")"
+  LAUNCHER_PID="$(pid_on_port "${SECKILL_KAFKA_BOOTSTRAP##*:}")"
   export SECKILL_JWT_SECRET
   log "minting shoppers' JWTs ($TOKENS_PER_RUN per run) ..."
   mint_all & MINT_PID=$!
@@ -175,43 +250,77 @@ else
   log "minting shoppers' JWTs ($TOKENS_PER_RUN per run) while the stack starts ..."
   mint_all & MINT_PID=$!
   export SECKILL_RATE_IP_PER_S=10000000 SECKILL_RATE_IP_BURST=10000000 SECKILL_EVENT_LOOPS="$EVENT_LOOPS"
+  REDIS_DESCRIPTION=""
+  if [[ "$REDIS_MODE" == cluster ]]; then
+    log "starting a Redis Cluster of $REDIS_SHARDS primaries on ports $REDIS_CLUSTER_PORT-$((REDIS_CLUSTER_PORT + REDIS_SHARDS - 1)) ..."
+    start_redis_cluster
+    REDIS_DESCRIPTION="cluster of $REDIS_SHARDS primaries started by the bench ($REDIS_CLUSTER_URLS)"
+  elif [[ -z "${SECKILL_REDIS_URL:-}" ]] && command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
+    start_redis "$REDIS_PORT" "$RUN/redis"
+    export SECKILL_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+    REDIS_DESCRIPTION="redis-server started by the bench on port $REDIS_PORT"
+  else
+    log "Redis: the launcher's (${SECKILL_REDIS_URL:-no redis-server on the PATH}); its counters may include other clients"
+  fi
   log "starting infrastructure (launcher: Redis, PostgreSQL, in-process Kafka) ..."
-  java -jar launcher/target/seckill-launcher.jar "$RUN/infra.env" >"$RUN/logs/infra.log" 2>&1 &
-  PIDS+=($!)
+  # In cluster mode the launcher resolves a Redis of its own as usual; only the services get the cluster.
+  if [[ "$REDIS_MODE" == cluster ]]; then
+    env -u SECKILL_REDIS_URL -u SECKILL_REDIS_MODE java -jar launcher/target/seckill-launcher.jar "$RUN/infra.env" >"$RUN/logs/infra.log" 2>&1 &
+  else
+    java -jar launcher/target/seckill-launcher.jar "$RUN/infra.env" >"$RUN/logs/infra.log" 2>&1 &
+  fi
+  LAUNCHER_PID=$!
+  PIDS+=("$LAUNCHER_PID")
   for _ in $(seq 1 600); do
     [[ -f "$RUN/infra.env" ]] && break
-    kill -0 "${PIDS[0]}" 2>/dev/null || { tail -20 "$RUN/logs/infra.log" >&2; die "infrastructure failed"; }
+    kill -0 "$LAUNCHER_PID" 2>/dev/null || { tail -20 "$RUN/logs/infra.log" >&2; die "infrastructure failed"; }
     sleep 0.2
   done
   [[ -f "$RUN/infra.env" ]] || die "infrastructure not ready after 120 s"
   set -a; source "$RUN/infra.env"; set +a
+  if [[ "$REDIS_MODE" == cluster ]]; then
+    SECKILL_REDIS_URL="$REDIS_CLUSTER_URLS"
+    export SECKILL_REDIS_MODE=cluster
+  else
+    export SECKILL_REDIS_MODE=standalone
+    [[ -n "$REDIS_DESCRIPTION" ]] || REDIS_DESCRIPTION="the launcher's: $SECKILL_INFRA_REDIS"
+  fi
   start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_PORT"
+  STOCK_PID="$STARTED_PID"
   start_service order-consumer order-consumer/target/seckill-order-consumer.jar "$CONSUMER_PORT"
   CONSUMER_PID="$STARTED_PID"
   SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK_PORT" start_service gateway gateway/target/seckill-gateway.jar "$GATEWAY_PORT"
+  GATEWAY_PID="$STARTED_PID"
   GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"; STOCK_URL="http://127.0.0.1:$STOCK_PORT"
-  log "stack ready: gateway $GATEWAY_URL, stock-service $STOCK_URL, order-consumer :$CONSUMER_PORT"
+  log "stack ready: gateway $GATEWAY_URL, stock-service $STOCK_URL, order-consumer :$CONSUMER_PORT, Redis $SECKILL_REDIS_URL ($REDIS_MODE)"
 fi
 export SECKILL_JWT_SECRET
 
 wait "$MINT_PID" || die "minting the shoppers' JWTs failed"
+# The launcher keeps its database between runs; background work (the payment-timeout sweeper, the
+# reconciliation) reads the orders already there, so their number is part of the conditions.
+fact setting.orders_in_db_at_start "$(psql "$SECKILL_PG_URL" -XAtqc "SELECT count(*) FROM orders" 2>/dev/null || echo unknown)"
 
-create_sale() { # name stock requireToken -> saleId
-  local starts ends body
+create_sale() { # name stock requireToken [buckets] -> saleId
+  local starts ends body code buckets=""
   starts="$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"; ends="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
-  body="$(curl -fsS -X POST "$STOCK_URL/admin/v1/sales" -H "Authorization: Bearer $SECKILL_ADMIN_TOKEN" \
+  # Sent only for a split sale, so one bucket works with a stock-service that does not know the field.
+  (( ${4:-1} > 1 )) && buckets=",\"stockBuckets\":$4"
+  body="$(curl -sS -m 30 -w '\n%{http_code}' -X POST "$STOCK_URL/admin/v1/sales" -H "Authorization: Bearer $SECKILL_ADMIN_TOKEN" \
     -H 'Content-Type: application/json' \
-    -d "{\"itemName\":\"$1\",\"priceCents\":1000,\"stock\":$2,\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",\"perUserLimit\":1,\"paymentTimeoutSeconds\":3600,\"requirePurchaseToken\":$3}")" \
+    -d "{\"itemName\":\"$1\",\"priceCents\":1000,\"stock\":$2,\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",\"perUserLimit\":1,\"paymentTimeoutSeconds\":3600,\"requirePurchaseToken\":$3$buckets}")" \
     || die "could not create sale $1"
+  code="${body##*$'\n'}"; body="${body%$'\n'*}"
+  [[ "$code" == 201 ]] || die "stock-service answered $code to the creation of sale '$1'${buckets:+ with stockBuckets $4 (does this stock-service know the field?)}: $body"
   printf '%s' "$body" | sed -E 's/.*"saleId" *: *([0-9]+).*/\1/'
 }
-ADMIT_SALE="$(create_sale "bench admission" "$ADMIT_STOCK" false)"
-SOLDOUT_SALE="$(create_sale "bench sold-out" "$SOLDOUT_STOCK" false)"
-log "sales: admission $ADMIT_SALE ($ADMIT_STOCK units), sold-out $SOLDOUT_SALE ($SOLDOUT_STOCK units)"
+ADMIT_SALE="$(create_sale "bench admission" "$ADMIT_STOCK" false "$BUCKETS")"
+SOLDOUT_SALE="$(create_sale "bench sold-out" "$SOLDOUT_STOCK" false "$BUCKETS")"
+log "sales: admission $ADMIT_SALE ($ADMIT_STOCK units), sold-out $SOLDOUT_SALE ($SOLDOUT_STOCK units)$( (( BUCKETS > 1 )) && echo ", $BUCKETS stock buckets each")"
 
 # One real purchase tells the size of the gateway's 202 answer, which the ceiling server copies.
 probe_token="$(head -1 "$TOKENS/probe.tokens")"
-code="$(curl -sS -o "$RUN/probe.body" -D "$RUN/probe.headers" -w '%{http_code}' -X POST \
+code="$(curl -sS -m 30 -o "$RUN/probe.body" -D "$RUN/probe.headers" -w '%{http_code}' -X POST \
   "$GATEWAY_URL/api/v1/sales/$ADMIT_SALE/orders" -H "Authorization: Bearer $probe_token" \
   -H 'Content-Type: application/json' -d '{"quantity":1}')"
 [[ "$code" == 202 ]] || die "probe purchase answered $code: $(cat "$RUN/probe.body")"
@@ -233,6 +342,55 @@ median_rate() { # label-prefix field
   for f in "$RUN"/"$1"-[0-9]*.out; do rate "$f" "$2"; echo; done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
+# ---------------------------------------------------------------- cost snapshots (StageCosts does the arithmetic)
+proc_ticks() { # pid -> utime + stime in clock ticks (fields 14 and 15 of /proc/<pid>/stat; comm may hold spaces)
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || true
+}
+cpu_pid() { # process name -> its pid now
+  case "$1" in
+    gateway) echo "$GATEWAY_PID" ;; stock_service) echo "$STOCK_PID" ;;
+    order_consumer) echo "$CONSUMER_PID" ;; kafka_broker) echo "$LAUNCHER_PID" ;;
+  esac
+}
+cpu_snapshot() { # phase before|after: CPU ticks of the services, the broker (the launcher's JVM), the database's
+                 # backends (per pid: StageCosts sums those present in both snapshots), every core
+  local name pid ticks
+  # /proc/stat "cpu" line: user nice system idle iowait irq softirq steal (guest is inside user)
+  read -r _ user nice system idle iowait irq softirq steal _ </proc/stat
+  fact "cpu.machine.$1.$2_ticks" $((user + nice + system + irq + softirq))
+  fact "cpu.machine_steal.$1.$2_ticks" "$steal"
+  fact "cpu.machine_total.$1.$2_ticks" $((user + nice + system + idle + iowait + irq + softirq + steal))
+  local backend backends
+  backends="$(psql "$SECKILL_PG_URL" -XAtqc "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" 2>/dev/null || true)"
+  [[ -n "$backends" ]] || fact cpu.postgres.unavailable "no backend of the bench's database in pg_stat_activity (or psql failed)"
+  for backend in $backends; do
+    ticks="$(proc_ticks "$backend")"
+    if [[ -n "$ticks" ]]; then fact "cpu.postgres.$1.$2.$backend" "$ticks"; fi
+  done
+  for name in gateway stock_service order_consumer kafka_broker; do
+    pid="$(cpu_pid "$name")"
+    if [[ -z "$pid" ]]; then
+      fact "cpu.$name.unavailable" "no pid found (BENCH_USE_RUNNING: nothing seen listening on its port with ss -ltnp)"
+      continue
+    fi
+    ticks="$(proc_ticks "$pid")"
+    if [[ -n "$ticks" ]]; then fact "cpu.$name.$1.$2_ticks" "$ticks"; else fact "cpu.$name.unavailable" "/proc/$pid/stat not readable"; fi
+  done
+}
+buyers_snapshot() { # label saleId: HLEN of the sale's buyers hash, to count the reservations made in a phase
+  local n
+  n="$(java -cp "$LOAD_JAR" io.seckill.loadtest.ReservationCount "$SECKILL_REDIS_URL" "$2" "$REDIS_MODE" 2>>"$RUN/logs/reservations.log" \
+    | grep -E '^[0-9]+$')" && fact "reserved.$1" "$n"
+}
+redis_snapshot() { # label: INFO commandstats + cpu of every Redis node, as facts redis.<label>.n<i>.*
+  local out
+  if out="$(java -cp "$LOAD_JAR" io.seckill.loadtest.RedisSnapshot "$1" "$SECKILL_REDIS_URL" 2>>"$RUN/logs/redis-snapshot.log")"; then
+    printf '%s\n' "$out" | grep -E '^redis\.' >>"$FACTS" || true
+  else
+    fact redis.unavailable "INFO failed at $1, see logs/redis-snapshot.log"
+  fi
+}
+
 log "ceiling: bare Vert.x server, $EVENT_LOOPS event loops, same answer size and wrk load ..."
 # shellcheck disable=SC2086
 java $JAVA_OPTS -cp "$LOAD_JAR" io.seckill.loadtest.CeilingServer --port "$CEILING_PORT" --event-loops "$EVENT_LOOPS" \
@@ -252,9 +410,13 @@ log "ceiling: $(median_rate ceiling status_202) answers/s (median of $REPEATS)"
 orders_in_db() { # saleId
   psql "$SECKILL_PG_URL" -XAtqc "SELECT count(*) FROM orders WHERE sale_id = $1" 2>/dev/null || echo -1
 }
-reserved_count() { # saleId: reservations Redis made (HLEN of the sale's buyers hash)
-  java -cp "$LOAD_JAR" io.seckill.loadtest.ReservationCount "$SECKILL_REDIS_URL" "$1" 2>>"$RUN/logs/reservations.log" \
-    | grep -E '^[0-9]+$' || die "cannot read the reservations of sale $1 from Redis, see $RUN/logs/reservations.log"
+reserved_count() { # saleId ids-prefix: reservations Redis made (HLEN of the sale's buyers hash)
+  local hlen acked
+  hlen="$(java -cp "$LOAD_JAR" io.seckill.loadtest.ReservationCount "$SECKILL_REDIS_URL" "$1" "$REDIS_MODE" 2>>"$RUN/logs/reservations.log" \
+    | grep -E '^[0-9]+$')" || die "cannot read the reservations of sale $1 from Redis, see $RUN/logs/reservations.log"
+  # Never below the 202s the shoppers got: a bucketed sale may keep its buyers under other keys than RedisKeys.buyers.
+  acked="$(cat "$ACKED/$2"*.ids 2>/dev/null | wc -l)"
+  echo $(( hlen > acked ? hlen : acked ))
 }
 wait_persisted() { # saleId target timeout-s -> prints "<seconds-since-epoch> <count>" when reached
   local sale="$1" target="$2" deadline=$(( $(date +%s) + $3 )) count
@@ -267,17 +429,24 @@ wait_persisted() { # saleId target timeout-s -> prints "<seconds-since-epoch> <c
 }
 
 ADMIT_URL="$GATEWAY_URL/api/v1/sales/$ADMIT_SALE/orders"
+log "cost: CPU sampled from /proc/<pid>/stat of gateway ${GATEWAY_PID:-?}, stock-service ${STOCK_PID:-?}, order-consumer ${CONSUMER_PID:-?}, broker (launcher) ${LAUNCHER_PID:-?}, the PostgreSQL backends of its database; Redis INFO of $SECKILL_REDIS_URL"
 log "admission: sale $ADMIT_SALE, $REPEATS x ${DURATION}s after ${WARMUP}s warm-up, distinct shoppers ..."
 admission_started="$(now)"
 wrk_run admit-warmup "$ADMIT_URL" "$WARMUP" "$TOKENS/warmup.tokens" "$ACKED/A-warmup-"
+redis_snapshot admit.before
+buyers_snapshot admit.before "$ADMIT_SALE"
+cpu_snapshot admit before
 for r in $(seq 1 "$REPEATS"); do
   wrk_run "admit-$r" "$ADMIT_URL" "$DURATION" "$TOKENS/admit-$r.tokens" "$ACKED/A-admit$r-"
 done
+cpu_snapshot admit after
+redis_snapshot admit.after
+buyers_snapshot admit.after "$ADMIT_SALE"
 ADMIT_RPS="$(median_rate admit status_202)"
 log "admission: $ADMIT_RPS admitted/s (median); waiting for the consumer to persist them ..."
 # The target is every reservation Redis made, not only the 202s wrk read: wrk stops at its deadline
 # with up to one request per connection unanswered, and those orders are admitted all the same.
-target="$(reserved_count "$ADMIT_SALE")"
+target="$(reserved_count "$ADMIT_SALE" A-)"
 read -r drained_at drained < <(wait_persisted "$ADMIT_SALE" "$target" "$DRAIN_TIMEOUT") || true
 fact drain_orders "$drained"; fact drain_seconds "$(elapsed "$admission_started" "$drained_at")"
 log "drain: $drained of $target reserved orders persisted $(elapsed "$admission_started" "$drained_at") s after the first admission"
@@ -287,7 +456,7 @@ if [[ "$BACKLOG" == true ]]; then
   stop_pid "$CONSUMER_PID"
   base="$(orders_in_db "$ADMIT_SALE")"
   wrk_run backlog "$ADMIT_URL" "$BACKLOG_DURATION" "$TOKENS/backlog.tokens" "$ACKED/A-backlog-"
-  target="$(reserved_count "$ADMIT_SALE")"
+  target="$(reserved_count "$ADMIT_SALE" A-)"
   # shellcheck disable=SC2086
   SECKILL_HTTP_PORT="$CONSUMER_PORT" java $JAVA_OPTS -jar order-consumer/target/seckill-order-consumer.jar \
     >"$RUN/logs/order-consumer-2.log" 2>&1 &
@@ -311,22 +480,46 @@ SOLDOUT_URL="$GATEWAY_URL/api/v1/sales/$SOLDOUT_SALE/orders"
 log "sold-out: selling out sale $SOLDOUT_SALE ($SOLDOUT_STOCK units), then $REPEATS x ${DURATION}s of distinct shoppers ..."
 wrk_run soldout-fill "$SOLDOUT_URL" 2 "$TOKENS/fill.tokens" "$ACKED/B-fill-"
 grep -q '"sold_out":[1-9]' "$RUN/soldout-fill.out" || die "sale $SOLDOUT_SALE did not sell out during the fill run"
+redis_snapshot soldout.before
+cpu_snapshot soldout before
 for r in $(seq 1 "$REPEATS"); do
   wrk_run "soldout-$r" "$SOLDOUT_URL" "$DURATION" "$TOKENS/soldout-$r.tokens" "$ACKED/B-soldout$r-"
 done
+cpu_snapshot soldout after
+redis_snapshot soldout.after
 log "sold-out: $(median_rate soldout sold_out) rejections/s (median)"
+
+# ---------------------------------------------------------------- Kafka bytes per order
+KAFKA_TOPIC="${SECKILL_ORDERS_TOPIC:-seckill.orders}"
+log "kafka: size of $KAFKA_TOPIC on the broker ($SECKILL_KAFKA_BOOTSTRAP), $KAFKA_SAMPLE records read back ..."
+if kafka_out="$(java -cp "$LOAD_JAR" io.seckill.loadtest.KafkaTopicSize "$SECKILL_KAFKA_BOOTSTRAP" "$KAFKA_TOPIC" "$KAFKA_SAMPLE" \
+    2>"$RUN/logs/kafka-size.log")"; then
+  printf '%s\n' "$kafka_out" | grep -E '^kafka\.[a-z_]+=' >>"$FACTS" || true
+else
+  fact kafka.unavailable "reading the topic failed, see logs/kafka-size.log"
+fi
 
 # ---------------------------------------------------------------- PostgreSQL ceiling
 SCRATCH_SERVER_URL="$SECKILL_PG_URL"
 SCRATCH_DB="seckill_bench_pg_$$"
-log "pg ceiling: pgbench, $PG_CLIENTS clients, batches of $PG_BATCH, scratch database $SCRATCH_DB ..."
+pg_batches=("$PG_BATCH")
+for b in $PG_BATCHES; do [[ " ${pg_batches[*]} " == *" $b "* ]] || pg_batches+=("$b"); done
+mapfile -t pg_batches < <(printf '%s\n' "${pg_batches[@]}" | sort -n)
+log "pg ceiling: pgbench, $PG_CLIENTS clients, batches of ${pg_batches[*]} (ceiling at $PG_BATCH), $REPEATS x ${PG_DURATION}s each, scratch database $SCRATCH_DB ..."
 scratch_url="$(java -cp "$LOAD_JAR" io.seckill.loadtest.ScratchDatabase create "$SCRATCH_SERVER_URL" "$SCRATCH_DB" 2>"$RUN/logs/scratch.log" | tail -1)"
 [[ "$scratch_url" == postgresql://* ]] || die "could not create the scratch database, see $RUN/logs/scratch.log"
 pg_sale="$(psql "$scratch_url" -XAtqc "INSERT INTO sale (item_name, price_cents, initial_stock, remaining, per_user_limit, starts_at, ends_at, payment_timeout_s) VALUES ('pgbench', 1000, 2000000000, 2000000000, 1, now(), now() + interval '1 hour', 3600) RETURNING sale_id")"
+# Rounds over the batch sizes rather than one size after another: the table grows during the sweep,
+# and each size then sees the same mix of table sizes.
 for r in $(seq 1 "$REPEATS"); do
-  pgbench -n -f scripts/bench/pg-batch-insert.sql -D sale="$pg_sale" -D batch="$PG_BATCH" -c "$PG_CLIENTS" -j "$PG_CLIENTS" \
-    -T "$PG_DURATION" "$scratch_url" >"$RUN/pgbench-$r.out" 2>&1 || { cat "$RUN/pgbench-$r.out" >&2; die "pgbench failed"; }
-  fact "pg_tps.$r" "$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' "$RUN/pgbench-$r.out" | head -1)"
+  for b in "${pg_batches[@]}"; do
+    if [[ "$b" == "$PG_BATCH" ]]; then out="$RUN/pgbench-$r.out"; else out="$RUN/pgbench-b$b-$r.out"; fi
+    pgbench -n -f scripts/bench/pg-batch-insert.sql -D sale="$pg_sale" -D batch="$b" -c "$PG_CLIENTS" -j "$PG_CLIENTS" \
+      -T "$PG_DURATION" "$scratch_url" >"$out" 2>&1 || { cat "$out" >&2; die "pgbench failed"; }
+    tps="$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' "$out" | head -1)"
+    fact "pg_sweep.$b.tps.$r" "$tps"
+    if [[ "$b" == "$PG_BATCH" ]]; then fact "pg_tps.$r" "$tps"; fi
+  done
 done
 java -cp "$LOAD_JAR" io.seckill.loadtest.ScratchDatabase drop "$SCRATCH_SERVER_URL" "$SCRATCH_DB" >/dev/null 2>&1 && SCRATCH_DB=""
 
@@ -337,11 +530,11 @@ fi
 
 # ---------------------------------------------------------------- invariants
 log "invariants: waiting for every acknowledged order, then reading PostgreSQL and Redis ..."
-wait_persisted "$ADMIT_SALE" "$(reserved_count "$ADMIT_SALE")" "$DRAIN_TIMEOUT" >/dev/null || true
-wait_persisted "$SOLDOUT_SALE" "$(reserved_count "$SOLDOUT_SALE")" "$DRAIN_TIMEOUT" >/dev/null || true
+wait_persisted "$ADMIT_SALE" "$(reserved_count "$ADMIT_SALE" A-)" "$DRAIN_TIMEOUT" >/dev/null || true
+wait_persisted "$SOLDOUT_SALE" "$(reserved_count "$SOLDOUT_SALE" B-)" "$DRAIN_TIMEOUT" >/dev/null || true
 check() { # saleId prefix label
   java -cp "$LOAD_JAR" io.seckill.loadtest.CheckInvariants --pg "$SECKILL_PG_URL" --redis "$SECKILL_REDIS_URL" \
-    --sale "$1" --acked-dir "$ACKED" --acked-prefix "$2" >"$RUN/invariants-$3.json" 2>"$RUN/logs/invariants-$3.log" || true
+    --redis-mode "$REDIS_MODE" --sale "$1" --acked-dir "$ACKED" --acked-prefix "$2" >"$RUN/invariants-$3.json" 2>"$RUN/logs/invariants-$3.log" || true
   [[ -s "$RUN/invariants-$3.json" ]] || { cat "$RUN/logs/invariants-$3.log" >&2; log "invariant check of sale $1 failed to run"; }
 }
 check "$ADMIT_SALE" A- admission
@@ -365,6 +558,10 @@ fact setting.soldout_sale "$SOLDOUT_SALE"; fact setting.soldout_stock "$SOLDOUT_
 fact setting.soldout_same_sale "false (a second sale with tiny stock, sold out first: the same code path)"
 fact setting.pg_clients "$PG_CLIENTS"; fact setting.pg_batch "$PG_BATCH"; fact setting.pg_duration_s "$PG_DURATION"
 fact setting.backlog "$BACKLOG"; fact setting.stack "$([[ "$USE_RUNNING" == true ]] && echo running || echo own)"
+fact setting.pg_batches "${pg_batches[*]}"
+fact setting.redis_mode "$REDIS_MODE"; fact setting.redis "$REDIS_DESCRIPTION"; fact setting.stock_buckets "$BUCKETS"
+fact setting.kafka_sample "$KAFKA_SAMPLE"
+fact cpu.clk_tck "$(getconf CLK_TCK)"
 fact setting.seconds_total "$(( $(date +%s) - STARTED_AT ))"
 log "sold-out figures come from a second sale ($SOLDOUT_SALE) sold out first; the code path is the admission sale's"
 set +e

@@ -60,6 +60,7 @@ public final class BenchFigures {
     out.put("invariants_checked", checked);
     out.put("invariants_hold", checked && oversold == 0 && duplicates == 0 && lost == 0 && drift == 0 && gap == 0);
     out.put("sales_checked", new JsonArray(invariants));
+    out.put("cost", StageCosts.compute(admit, soldOut, facts));
 
     JsonObject gatling = prefixed(facts, "gatling_");
     if (!gatling.isEmpty()) {

@@ -103,6 +103,70 @@ public final class BenchReport {
           + f.getJsonObject("settings").getValue("gatling_users_per_s") + " shoppers/s (target <= 10 ms, not asserted)");
     }
     out.printf(row, "invariants_hold", f.getValue("invariants_hold"), f.getValue("acknowledged_orders") + " acknowledged orders checked");
+    JsonObject cost = f.getJsonObject("cost");
+    if (cost != null) {
+      printCosts(cost, out);
+    }
     out.println();
+  }
+
+  /** The "cost per stage" block: per admitted order (admission repetitions) and per refused shopper (sold-out ones). */
+  static void printCosts(JsonObject cost, PrintStream out) {
+    String row = "%-34s %14s   %s%n";
+    out.println();
+    out.println("cost per stage (admission: " + cost.getValue("admitted") + " 202s; sold-out: " + cost.getValue("refused")
+        + " 409s; per-process CPU leaves wrk out, machine counts it)");
+    out.printf(row, "-".repeat(34), "-".repeat(14), "-".repeat(50));
+    out.printf(row, "reserved_per_admitted", cost.getValue("reserved_per_admitted"), cost.getValue("reserved")
+        + " reservations in the admission window / 202s (the rest: in flight when wrk stopped)");
+    JsonObject admitted = cost.getJsonObject("cpu_us_per_admitted");
+    JsonObject refused = cost.getJsonObject("cpu_us_per_refused");
+    JsonObject missing = cost.getJsonObject("cpu_not_measured", new JsonObject());
+    for (String process : StageCosts.PROCESSES) {
+      String why = missing.getString(process);
+      String what = switch (process) {
+        case "machine" -> "busy time of every core (every process on the machine)";
+        case "postgres" -> "utime+stime of the bench database's backends";
+        default -> "utime+stime of its JVM";
+      };
+      out.printf(row, process + " cpu_us/admitted", admitted.getValue(process), why != null ? "not measured: " + why : what + " / 202s");
+      out.printf(row, process + " cpu_us/refused", refused.getValue(process), why != null ? "" : what + " / 409s");
+    }
+    JsonObject busy = cost.getJsonObject("machine_cpu_busy_share", new JsonObject());
+    out.printf(row, "machine busy share admit/soldout", busy.getValue("admit") + "/" + busy.getValue("soldout"),
+        "busy / all ticks of every core over the phase (1 = saturated)");
+    JsonObject steal = cost.getJsonObject("machine_cpu_steal_share", new JsonObject());
+    out.printf(row, "machine steal share admit/soldout", steal.getValue("admit") + "/" + steal.getValue("soldout"),
+        "ticks the hypervisor gave to other guests / all ticks");
+    JsonObject redis = cost.getJsonObject("redis");
+    String shards = redis.getValue("shards") + " shard(s), " + redis.getValue("mode");
+    if (redis.containsKey("not_measured")) {
+      out.printf(row, "redis", "-", "not measured: " + redis.getValue("not_measured"));
+    } else {
+      JsonObject a = redis.getJsonObject("admit");
+      JsonObject s = redis.getJsonObject("soldout");
+      out.printf(row, "redis script_calls/order", a.getValue("script_calls_per_order"), "EVALSHA+EVAL calls / 202s (reserve + persisted), " + shards);
+      out.printf(row, "redis script_us/order", a.getValue("script_us_per_order"), "commandstats usec of the scripts / 202s");
+      out.printf(row, "redis cpu_us/order", a.getValue("cpu_us_per_order"), "used_cpu_user+sys of redis-server / 202s");
+      out.printf(row, "redis hottest shard share", a.getValue("hottest_shard_script_share"),
+          a.getValue("hottest_shard") + ": its part of the admission's script usec");
+      out.printf(row, "redis script_calls/refused", s.getValue("script_calls_per_refused"), "EVALSHA+EVAL calls / 409s");
+      out.printf(row, "redis script_us/refused", s.getValue("script_us_per_refused"), "script usec / 409s");
+      out.printf(row, "redis cpu_us/refused", s.getValue("cpu_us_per_refused"), "used_cpu_user+sys / 409s");
+    }
+    JsonObject kafka = cost.getJsonObject("kafka");
+    if (kafka.containsKey("not_measured")) {
+      out.printf(row, "kafka", "-", "not measured: " + kafka.getValue("not_measured"));
+    } else {
+      out.printf(row, "kafka bytes/record", kafka.getValue("bytes_per_record"), kafka.getValue("bytes_on_disk") + " bytes on disk / "
+          + kafka.getValue("records") + " records of " + kafka.getValue("topic"));
+      out.printf(row, "kafka avg key/value bytes", kafka.getValue("avg_key_bytes") + "/" + kafka.getValue("avg_value_bytes"),
+          "serialized sizes, " + kafka.getValue("sampled_records") + " records sampled");
+    }
+    for (Object point : cost.getJsonArray("pg_rows_per_s_by_batch")) {
+      JsonObject p = (JsonObject) point;
+      out.printf(row, "pg rows/s at batch " + p.getValue("batch"), p.getValue("rows_per_s"),
+          "pgbench, median tps " + p.getValue("tps") + " of " + p.getValue("runs") + " run(s) x batch");
+    }
   }
 }

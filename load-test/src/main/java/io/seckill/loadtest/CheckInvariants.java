@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -16,7 +17,9 @@ import java.util.stream.Stream;
  * so an order Redis forgot would still count as lost.
  *
  * <p>Usage: {@code java -cp seckill-load-test.jar io.seckill.loadtest.CheckInvariants --pg URL
- * --redis URL --sale 42 --acked-dir DIR [--acked-prefix admit-]}
+ * --redis URL --sale 42 --acked-dir DIR [--acked-prefix admit-] [--redis-mode cluster]}; in cluster mode
+ * --redis is the comma-separated node list of SECKILL_REDIS_URL and the sale's keys are read from the
+ * node holding their slot ({@link Invariants#checkCluster}).
  */
 public final class CheckInvariants {
   private CheckInvariants() {
@@ -26,7 +29,10 @@ public final class CheckInvariants {
     CliArgs cli = new CliArgs(args);
     long saleId = Long.parseLong(cli.required("--sale"));
     Set<String> acknowledged = readAcknowledged(Path.of(cli.required("--acked-dir")), cli.optional("--acked-prefix", ""));
-    Invariants.Report report = Invariants.check(cli.required("--pg"), cli.required("--redis"), saleId, acknowledged);
+    String redis = cli.required("--redis");
+    Invariants.Report report = cli.optional("--redis-mode", "standalone").equals("cluster")
+        ? Invariants.checkCluster(cli.required("--pg"), List.of(redis.split(",")), saleId, acknowledged)
+        : Invariants.check(cli.required("--pg"), redis, saleId, acknowledged);
     System.out.println(toJson(report, acknowledged.size()).encode());
     System.exit(report.holds() ? 0 : 1);
   }
