@@ -98,18 +98,24 @@ STARTED_PID=""
 MINT_PID=""
 SCRATCH_DB=""
 SCRATCH_SERVER_URL=""
+RUN_DB=""
+RUN_DB_SERVER_URL=""
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [[ -n "$SCRATCH_DB" ]]; then
-    java -cp "$LOAD_JAR" io.seckill.loadtest.ScratchDatabase drop "$SCRATCH_SERVER_URL" "$SCRATCH_DB" >/dev/null 2>&1 || true
-  fi
   for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill -TERM "${PIDS[i]}" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   done
   [[ ${#PIDS[@]} -gt 0 ]] && log "stopped the processes it started (logs in $RUN/logs)"
+  # The databases go last, once nothing is connected to them any more.
+  if [[ -n "$SCRATCH_DB" ]]; then
+    java -cp "$LOAD_JAR" io.seckill.loadtest.ScratchDatabase drop "$SCRATCH_SERVER_URL" "$SCRATCH_DB" >/dev/null 2>&1 || true
+  fi
+  if [[ -n "$RUN_DB" ]]; then
+    java -cp "$LOAD_JAR" io.seckill.loadtest.ScratchDatabase drop "$RUN_DB_SERVER_URL" "$RUN_DB" >/dev/null 2>&1 || true
+  fi
   exit "$rc"
 }
 trap cleanup EXIT
@@ -278,6 +284,14 @@ else
   done
   [[ -f "$RUN/infra.env" ]] || die "infrastructure not ready after 120 s"
   set -a; source "$RUN/infra.env"; set +a
+  # A database of the run's own, migrated, dropped on exit: the services' background work (the
+  # payment-timeout sweeper, reconciliation) then reads only this run's orders, and run-local's
+  # database is left alone.
+  RUN_DB_SERVER_URL="$SECKILL_PG_URL"
+  RUN_DB="seckill_bench_run_$$"
+  SECKILL_PG_URL="$(java -cp "$LOAD_JAR" io.seckill.loadtest.ScratchDatabase create "$RUN_DB_SERVER_URL" "$RUN_DB" \
+    2>"$RUN/logs/run-db.log" | tail -1)" || die "could not create the run's database (see $RUN/logs/run-db.log)"
+  export SECKILL_PG_URL
   if [[ "$REDIS_MODE" == cluster ]]; then
     SECKILL_REDIS_URL="$REDIS_CLUSTER_URLS"
     export SECKILL_REDIS_MODE=cluster
@@ -297,8 +311,8 @@ fi
 export SECKILL_JWT_SECRET
 
 wait "$MINT_PID" || die "minting the shoppers' JWTs failed"
-# The launcher keeps its database between runs; background work (the payment-timeout sweeper, the
-# reconciliation) reads the orders already there, so their number is part of the conditions.
+# Background work (the payment-timeout sweeper, the reconciliation) reads the orders already in the
+# database: 0 in the run's own database, whatever run-local's holds with BENCH_USE_RUNNING=true.
 fact setting.orders_in_db_at_start "$(psql "$SECKILL_PG_URL" -XAtqc "SELECT count(*) FROM orders" 2>/dev/null || echo unknown)"
 
 create_sale() { # name stock requireToken [buckets] -> saleId

@@ -1,5 +1,6 @@
 package io.seckill.loadtest;
 
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import java.net.URI;
 import java.util.HashSet;
@@ -7,9 +8,10 @@ import java.util.Set;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.commands.JedisCommands;
 
 /**
- * Prints how many shoppers Redis admitted in a sale (HLEN of its buyers hash): the number of orders
+ * Prints how many shoppers Redis admitted in a sale (HLEN of its buyers hash, summed over its stock buckets): the number of orders
  * the drain waits for. It counts reservations whose 202 wrk never read (wrk stops at its deadline
  * with requests in flight), which the client-side acknowledged set cannot.
  *
@@ -25,16 +27,27 @@ public final class ReservationCount {
       System.err.println("usage: ReservationCount <redis-url> <saleId> [standalone|cluster]");
       System.exit(2);
     }
-    String buyers = RedisKeys.buyers(Long.parseLong(args[1]));
+    long saleId = Long.parseLong(args[1]);
     if (args.length == 3 && args[2].equals("cluster")) {
       try (JedisCluster redis = new JedisCluster(nodes(args[0]))) {
-        System.out.println(redis.hlen(buyers));
+        System.out.println(count(redis, saleId));
       }
     } else {
       try (Jedis redis = new Jedis(URI.create(args[0]))) {
-        System.out.println(redis.hlen(buyers));
+        System.out.println(count(redis, saleId));
       }
     }
+  }
+
+  /** HLEN of the buyers hash of every stock bucket of the sale (one unless it was split; see Bucket). */
+  static long count(JedisCommands redis, long saleId) {
+    String field = redis.hget(RedisKeys.meta(saleId), "buckets");
+    int buckets = field == null ? 1 : Integer.parseInt(field);
+    long total = 0;
+    for (Bucket bucket : Bucket.all(saleId, buckets)) {
+      total += redis.hlen(bucket.buyers());
+    }
+    return total;
   }
 
   static Set<HostAndPort> nodes(String urls) {
