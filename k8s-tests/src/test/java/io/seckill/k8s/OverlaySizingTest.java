@@ -44,6 +44,48 @@ class OverlaySizingTest {
     assertThat(Workload.named(prod, "stock-service").replicas()).isGreaterThanOrEqualTo(2);
   }
 
+  /**
+   * docs/capacity.md ends its worked example with the settings it implies for prod-cluster; the
+   * overlay must render exactly those, so the document and the manifests cannot drift apart.
+   */
+  @Test
+  void prodClusterCarriesTheSettingsOfTheCapacityModelsWorkedExample() throws Exception {
+    String doc = java.nio.file.Files.readString(Manifests.repoRoot().resolve("docs/capacity.md"));
+    int gatewayFloor = row(doc, "gateway HPA `minReplicas` (2-core pods)");
+    int gatewayCeiling = row(doc, "gateway HPA `maxReplicas`");
+    String[] consumers = cell(doc, "order-consumer KEDA `minReplicaCount` / `maxReplicaCount`").split("/");
+    int partitions = row(doc, "`seckill.orders` partitions");
+
+    Manifests cluster = Manifests.of("prod-cluster");
+    HorizontalPodAutoscaler hpa = StrictKubernetesModels.read(cluster.one("HorizontalPodAutoscaler", "gateway"),
+        HorizontalPodAutoscaler.class);
+    assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(gatewayFloor);
+    assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(gatewayCeiling);
+    JsonNode scaled = cluster.one("ScaledObject", "order-consumer");
+    assertThat(Manifests.integer(scaled.at("/spec/minReplicaCount"))).isEqualTo(Integer.parseInt(consumers[0].trim()));
+    assertThat(Manifests.integer(scaled.at("/spec/maxReplicaCount"))).isEqualTo(Integer.parseInt(consumers[1].trim()));
+    int rendered = cluster.ofKind("KafkaTopic").stream()
+        .filter(t -> t.at("/spec/topicName").asString().equals("seckill.orders"))
+        .mapToInt(t -> Manifests.integer(t.at("/spec/partitions"))).findFirst().orElseThrow();
+    assertThat(rendered).isEqualTo(partitions);
+    // The larger sale it is sized for needs more than prod's floors, never less.
+    HorizontalPodAutoscaler prod = StrictKubernetesModels.read(Manifests.of("prod").one("HorizontalPodAutoscaler", "gateway"),
+        HorizontalPodAutoscaler.class);
+    assertThat(gatewayFloor).isGreaterThanOrEqualTo(prod.getSpec().getMinReplicas());
+  }
+
+  /** The value column of a settings-table row of docs/capacity.md, by its first column. */
+  private static String cell(String doc, String setting) {
+    String prefix = "| " + setting + " | ";
+    return doc.lines().filter(line -> line.startsWith(prefix)).findFirst()
+        .map(line -> line.substring(prefix.length()).split("\\|")[0].trim())
+        .orElseThrow(() -> new AssertionError("docs/capacity.md has no row " + setting));
+  }
+
+  private static int row(String doc, String setting) {
+    return Integer.parseInt(cell(doc, setting).replace(" ", ""));
+  }
+
   @Test
   void prodSpreadsEveryServiceAcrossNodesAndZones() {
     for (Workload w : Workload.all(Manifests.of("prod"))) {
