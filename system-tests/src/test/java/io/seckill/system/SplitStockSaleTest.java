@@ -220,6 +220,24 @@ class SplitStockSaleTest {
   }
 
   @Test
+  void aPurchaseTokenIsHonouredInWhicheverBucketServesTheShopper() throws Exception {
+    long saleId = system.createSale(2, 1, 300, true, 0, 2);
+    List<String> atHome0 = shoppersAtHome(saleId, 2, 0, 3);
+
+    String first = orderIdOf(buyWithToken(saleId, atHome0.get(0), token(saleId, atHome0.get(0))), 202);
+    // Home bucket 0 is empty now: the second shopper's token is checked, and spent, in bucket 1.
+    String second = orderIdOf(buyWithToken(saleId, atHome0.get(1), token(saleId, atHome0.get(1))), 202);
+    assertThat(Bucket.of(first).index()).isZero();
+    assertThat(Bucket.of(second).index()).isEqualTo(1);
+
+    HttpResponse<String> forged = buyWithToken(saleId, atHome0.get(2), "AAAAAAAAAAAAAAAAAAAAAA");
+    assertThat(forged.statusCode()).as(forged.body()).isEqualTo(403);
+    assertThat(new JsonObject(forged.body()).getString("code")).isEqualTo("INVALID_PURCHASE_TOKEN");
+    awaitRows(saleId, 2);
+    assertInvariants(saleId, List.of(first, second));
+  }
+
+  @Test
   void aBucketCountOutOfRangeIsRefusedAndCreatesNoSale() throws Exception {
     for (Object bad : List.of(0, 65, "four", 2.5)) {
       JsonObject sale = new JsonObject().put("itemName", "Bad split").put("priceCents", 100).put("stock", 10)
@@ -250,6 +268,23 @@ class SplitStockSaleTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  private static String token(long saleId, String user) throws Exception {
+    HttpResponse<String> issued = SeckillSystem.send(java.net.http.HttpRequest.newBuilder(
+            SeckillSystem.uri(system.gateway(), "/api/v1/sales/" + saleId + "/purchase-tokens"))
+        .header("Authorization", "Bearer " + system.jwt().mint(user, 600))
+        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+    return new JsonObject(issued.body()).getString("token");
+  }
+
+  private static HttpResponse<String> buyWithToken(long saleId, String user, String token) throws Exception {
+    return SeckillSystem.send(java.net.http.HttpRequest.newBuilder(
+            SeckillSystem.uri(system.gateway(), "/api/v1/sales/" + saleId + "/orders"))
+        .header("Authorization", "Bearer " + system.jwt().mint(user, 600)).header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            new JsonObject().put("quantity", 1).put("token", token).encode())));
   }
 
   /** {@code count} user ids whose home bucket (of {@code buckets}) is {@code home}. */
