@@ -64,13 +64,7 @@ public final class OrderRoutes {
             "only an order awaiting payment can be cancelled; this one is " + order.status()));
       }
       return stockService.cancel(orderId, userId, ctx.get(RequestIds.KEY));
-    }).onSuccess(reply -> {
-      ctx.response().setStatusCode(reply.status());
-      if (reply.contentType() != null) {
-        ctx.response().putHeader("Content-Type", reply.contentType());
-      }
-      ctx.response().end(reply.body());
-    }).onFailure(ctx::fail);
+    }).onSuccess(reply -> reply.sendTo(ctx)).onFailure(ctx::fail);
   }
 
   private Future<OrderView> ownedOrder(String orderId, String userId) {

@@ -23,6 +23,14 @@ public final class StockServiceClient {
 
   /** What stock-service answered: passed through to the shopper as is when it is a 2xx or 4xx. */
   public record Reply(int status, String contentType, Buffer body) {
+    /** Sends this reply to the shopper unchanged: status, content type and body. */
+    public void sendTo(io.vertx.ext.web.RoutingContext ctx) {
+      ctx.response().setStatusCode(status);
+      if (contentType != null) {
+        ctx.response().putHeader("Content-Type", contentType);
+      }
+      ctx.response().end(body);
+    }
   }
 
   private final HttpClientAgent client;

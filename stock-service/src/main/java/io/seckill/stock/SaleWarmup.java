@@ -102,8 +102,9 @@ final class SaleWarmup {
                   returned.forEach(row -> returnedIds.add(row.getString("order_id")));
                   List<String> persistedIds = new ArrayList<>();
                   persisted.forEach(row -> persistedIds.add(row.getString("order_id")));
+                  java.util.Set<String> rows = new java.util.HashSet<>(persistedIds);
                   List<Held> stillInFlight = pending.stream()
-                      .filter(p -> p.userId() != null && !persistedIds.contains(p.orderId())).toList();
+                      .filter(p -> p.userId() != null && !rows.contains(p.orderId())).toList();
                   return new Snapshot(fresh, held, returnedIds, persistedIds, stillInFlight);
                 })))));
   }

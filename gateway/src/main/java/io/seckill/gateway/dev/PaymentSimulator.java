@@ -6,6 +6,7 @@ import io.seckill.common.http.ProblemException;
 import io.seckill.common.http.RequestIds;
 import io.seckill.common.order.OrderStatus;
 import io.seckill.gateway.RequestGuards;
+import io.seckill.gateway.StockServiceClient.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -33,9 +34,6 @@ final class PaymentSimulator {
   private static final long TIMEOUT_MS = 5000;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private record Reply(int status, String contentType, Buffer body) {
-  }
-
   private final HttpClientAgent client;
   private final String selfUrl;
   private final DevModeConfig config;
@@ -59,13 +57,7 @@ final class PaymentSimulator {
       return priceCents(order.getLong("saleId"), requestId)
           .map(price -> callbackBody(orderId, order.getInteger("quantity") * price))
           .compose(body -> deliver(body, requestId));
-    }).onSuccess(reply -> {
-      ctx.response().setStatusCode(reply.status());
-      if (reply.contentType() != null) {
-        ctx.response().putHeader("Content-Type", reply.contentType());
-      }
-      ctx.response().end(reply.body());
-    }).onFailure(ctx::fail);
+    }).onSuccess(reply -> reply.sendTo(ctx)).onFailure(ctx::fail);
   }
 
   /** The payment provider's callback body; what stock-service's PaymentCallback parses. */
