@@ -25,7 +25,14 @@ public enum ErrorCode {
   RATE_LIMITED(429, "Rate limited"),
   HEADERS_TOO_LARGE(431, "Request header fields too large"),
   INTERNAL(500, "Internal error"),
-  UNAVAILABLE(503, "Service unavailable");
+  UNAVAILABLE(503, "Service unavailable"),
+  /** The sale exists in the database but its Redis state is missing (Redis lost its data): not warmed up yet. */
+  SALE_NOT_READY(503, "Sale not ready"),
+  /**
+   * A purchase whose outcome could not be settled in time (a dependency stalled with the request possibly
+   * applied): the answer names the order to check when it is known; retrying the purchase is always safe.
+   */
+  OUTCOME_UNKNOWN(504, "Outcome unknown");
 
   private final int status;
   private final String title;
