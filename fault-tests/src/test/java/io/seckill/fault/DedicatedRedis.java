@@ -46,6 +46,30 @@ final class DedicatedRedis implements AutoCloseable {
     startProcess();
   }
 
+  /** SIGSTOP: the server freezes with its connections open, as a long fork or a stalled VM would. */
+  void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT: the frozen server carries on and answers what queued up meanwhile. */
+  void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  /** FLUSHALL: every key of every sale gone at once (the loaded Lua scripts stay), as a failover to an empty replica. */
+  void flushAll() {
+    try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+      jedis.flushAll();
+    }
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " of redis-server " + process.pid() + " failed");
+    }
+  }
+
   long keyCount() {
     try (Jedis jedis = new Jedis("127.0.0.1", port)) {
       return jedis.dbSize();

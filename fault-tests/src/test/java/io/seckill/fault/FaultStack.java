@@ -141,11 +141,16 @@ final class FaultStack implements AutoCloseable {
 
   /** Creates an open sale through the admin API (warmed up in Redis) and returns its id. */
   long createOpenSale(int units) throws Exception {
+    return createOpenSale(units, 3600);
+  }
+
+  /** An open sale whose unpaid orders are cancelled after {@code paymentTimeoutSeconds} (at least 10). */
+  long createOpenSale(int units, int paymentTimeoutSeconds) throws Exception {
     Instant now = Instant.now();
     JsonObject sale = new JsonObject()
         .put("itemName", "Fault phone " + scenario).put("priceCents", 19900).put("stock", units)
         .put("startsAt", now.minusSeconds(5).toString()).put("endsAt", now.plusSeconds(3600).toString())
-        .put("perUserLimit", 1).put("paymentTimeoutSeconds", 3600).put("requirePurchaseToken", false);
+        .put("perUserLimit", 1).put("paymentTimeoutSeconds", paymentTimeoutSeconds).put("requirePurchaseToken", false);
     HttpResponse<String> created = admin("POST", "/admin/v1/sales", sale.encode());
     if (created.statusCode() != 201) {
       throw new IllegalStateException("sale not created: " + created.statusCode() + " " + created.body());
@@ -251,6 +256,16 @@ final class FaultStack implements AutoCloseable {
         return rs.getLong(1);
       }
     }
+  }
+
+  /** An address on the gateway (the same port across restarts). */
+  URI gatewayUri(String path) {
+    return URI.create("http://127.0.0.1:" + gatewayPort + path);
+  }
+
+  /** An address on stock-service (the payment provider's callback, the operators' calls). */
+  URI stockServiceUri(String path) {
+    return URI.create("http://127.0.0.1:" + stockPort + path);
   }
 
   /** The shoppers' sale view through the gateway (no auth). */

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -23,22 +24,9 @@ final class Verdict {
 
   static Invariants.Report settleReportAndAssert(FaultStack stack, long saleId, BuyerLoad load, String fault,
                                                  Instant startedAt) throws Exception {
-    AtomicReference<Invariants.Report> last = new AtomicReference<>();
-    AtomicReference<FaultStack.SaleFigures> lastFigures = new AtomicReference<>();
-    try {
-      await("quiescence of sale " + saleId).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-          .ignoreExceptions().until(() -> {
-            Invariants.Report report = stack.invariants(saleId, load.acknowledgedOrderIds());
-            FaultStack.SaleFigures figures = stack.figures(saleId, load.acknowledgedOrderIds());
-            last.set(report);
-            lastFigures.set(figures);
-            return quiet(report, figures);
-          });
-    } catch (ConditionTimeoutException stillMoving) {
-      // Reported and asserted below with the last figures read.
-    }
-    Invariants.Report report = last.get();
-    FaultStack.SaleFigures f = lastFigures.get();
+    Settled settled = awaitQuiet(stack, saleId, load.acknowledgedOrderIds(), Duration.ofSeconds(90));
+    Invariants.Report report = settled.report();
+    FaultStack.SaleFigures f = settled.figures();
     long seconds = Duration.between(startedAt, Instant.now()).toSeconds();
     String line = String.format("[%s] %s | requests=%d answers=%s acked=%d | initial=%s dbRemaining=%s redisStock=%s "
             + "pending=%s liveOrders=%s failedRows=%s liveWithout202=%s | oversold=%s accountingGap=%s duplicateShoppers=%s "
@@ -60,6 +48,35 @@ final class Verdict {
     assertThat(f.redisStock()).as("Redis stock == DB remaining").isEqualTo(f.dbRemaining());
     assertThat(f.liveOrders()).as("live orders + DB remaining == initial stock").isEqualTo(f.initial() - f.dbRemaining());
     return report;
+  }
+
+  /** The last figures read while waiting for quiescence, and whether they were quiet. */
+  record Settled(Invariants.Report report, FaultStack.SaleFigures figures, boolean quiet) {
+  }
+
+  /**
+   * Waits (at most {@code bound}) until nothing is in flight, Redis {@code pending} is empty, Redis stock equals
+   * the DB's remaining and the invariants hold; returns the last reading either way (null figures if none could
+   * be read).
+   */
+  static Settled awaitQuiet(FaultStack stack, long saleId, Collection<String> acknowledged, Duration bound) {
+    AtomicReference<Invariants.Report> last = new AtomicReference<>();
+    AtomicReference<FaultStack.SaleFigures> lastFigures = new AtomicReference<>();
+    try {
+      await("quiescence of sale " + saleId).atMost(bound).pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions().until(() -> {
+            Invariants.Report report = stack.invariants(saleId, acknowledged);
+            FaultStack.SaleFigures figures = stack.figures(saleId, acknowledged);
+            last.set(report);
+            lastFigures.set(figures);
+            return quiet(report, figures);
+          });
+    } catch (ConditionTimeoutException stillMoving) {
+      // The caller reports and asserts with the last figures read.
+    }
+    Invariants.Report report = last.get();
+    FaultStack.SaleFigures figures = lastFigures.get();
+    return new Settled(report, figures, report != null && figures != null && quiet(report, figures));
   }
 
   private static boolean quiet(Invariants.Report report, FaultStack.SaleFigures f) {
