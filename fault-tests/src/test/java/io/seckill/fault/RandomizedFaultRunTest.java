@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class RandomizedFaultRunTest {
   static final long DEFAULT_SEED = 16_2026L;
-  static final int DEFAULT_ROUNDS = 6;
+  static final int DEFAULT_ROUNDS = 10;
   private static final int STOCK = 80;
   private static final int PAYMENT_TIMEOUT_S = 10;
-  private static final int SHOPPERS_PER_S = 5;
+  private static final int SHOPPERS_PER_S = 6;
   private static final String SCENARIO = "randomized";
 
   @Test
