@@ -7,6 +7,10 @@
 #   scripts/chaos.sh                                  # all scenarios (~5-8 min on 2 cores)
 #   scripts/chaos.sh -Dtest=KafkaOutageTest           # one scenario
 #   scripts/chaos.sh -Dseckill.fault.pgRestart=drop   # drop PG connections instead of restarting the local cluster
+#   CHAOS_SEED=8812 CHAOS_ROUNDS=60 scripts/chaos.sh -Dtest=RandomizedFaultRunTest   # a longer randomized run
+#
+# The randomized run (RandomizedFaultRunTest) prints its seed: CHAOS_SEED repeats its faults, CHAOS_ROUNDS (default
+# 10) sets how many; see docs/guarantees.md, "The randomized fault run".
 #
 # The PostgreSQL scenario restarts the machine's cluster on 5432 when run as root (pg_ctlcluster), which briefly
 # interrupts every other user of that server. The Redis scenario uses its own redis-server, never 6379.
