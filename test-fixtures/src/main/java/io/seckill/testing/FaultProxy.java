@@ -44,6 +44,7 @@ public final class FaultProxy implements AutoCloseable {
   private final int targetPort;
   private final ServerSocket listener;
   private final ExecutorService threads;
+  private final Set<Thread> started = ConcurrentHashMap.newKeySet();
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -58,6 +59,7 @@ public final class FaultProxy implements AutoCloseable {
     this.threads = Executors.newCachedThreadPool(task -> {
       Thread thread = new Thread(task, "fault-proxy-" + name + "-" + threadCount.incrementAndGet());
       thread.setDaemon(true);
+      started.add(thread);
       return thread;
     });
   }
@@ -144,12 +146,18 @@ public final class FaultProxy implements AutoCloseable {
     closeQuietly(listener);
     connections.forEach(Connection::close);
     threads.shutdownNow();
+    // Joined, not just awaitTermination: a pool counts as terminated while its last threads still exit.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     try {
-      if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
-        LOG.warn("fault proxy {}: threads still running 5 s after close", name);
+      for (Thread thread : started) {
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    started.removeIf(thread -> !thread.isAlive());
+    if (!started.isEmpty()) {
+      LOG.warn("fault proxy {}: threads {} still running 5 s after close", name, started);
     }
     LOG.debug("fault proxy {} on {} closed after {} connections", name, hostAndPort(), accepted.get());
   }
