@@ -59,6 +59,7 @@ public final class FaultProxy implements AutoCloseable {
     this.threads = Executors.newCachedThreadPool(task -> {
       Thread thread = new Thread(task, "fault-proxy-" + name + "-" + threadCount.incrementAndGet());
       thread.setDaemon(true);
+      started.removeIf(done -> !done.isAlive());  // four threads a connection: keep only the live ones
       started.add(thread);
       return thread;
     });
@@ -160,11 +161,6 @@ public final class FaultProxy implements AutoCloseable {
       LOG.warn("fault proxy {}: threads {} still running 5 s after close", name, started);
     }
     LOG.debug("fault proxy {} on {} closed after {} connections", name, hostAndPort(), accepted.get());
-  }
-
-  @Override
-  public String toString() {
-    return "FaultProxy[" + name + " " + hostAndPort() + " -> " + targetHost + ":" + targetPort + ", " + mode() + "]";
   }
 
   private void switchTo(Mode next) {
@@ -383,23 +379,17 @@ public final class FaultProxy implements AutoCloseable {
       connections.remove(this);
       towardsTarget.close();
       towardsClient.close();
-      shut(client, reset);
-      Socket socket = target;
-      if (socket != null) {
-        shut(socket, reset);
-      }
-      LOG.debug("fault proxy {}: connection from {} {}", name, client.getRemoteSocketAddress(), reset ? "reset" : "closed");
-    }
-
-    private void shut(Socket socket, boolean reset) {
-      if (reset) {
-        try {
-          socket.setSoLinger(true, 0);
-        } catch (IOException alreadyClosed) {
-          // closing below is all that is left
+      for (Socket socket : new Socket[] {client, target}) {
+        if (socket != null) {
+          try {
+            socket.setSoLinger(reset, 0);
+          } catch (IOException alreadyClosed) {
+            // closing is all that is left
+          }
+          closeQuietly(socket);
         }
       }
-      closeQuietly(socket);
+      LOG.debug("fault proxy {}: connection from {} {}", name, client.getRemoteSocketAddress(), reset ? "reset" : "closed");
     }
   }
 }
