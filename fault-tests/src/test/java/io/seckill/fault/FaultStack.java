@@ -4,6 +4,7 @@ import io.seckill.common.auth.Jwt;
 import io.seckill.common.db.PgUrls;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.infra.Invariants;
+import io.seckill.infra.KafkaBroker;
 import io.seckill.infra.LocalInfra;
 import io.seckill.infra.Ports;
 import io.vertx.core.json.JsonObject;
@@ -60,13 +61,25 @@ final class FaultStack implements AutoCloseable {
 
   /** A fresh database (migrated, sale ids unique on this machine) and a 4-partition topic; nothing started yet. */
   static FaultStack create(String scenario, String redisUrl, int partitions) throws SQLException {
+    return create(scenario, redisUrl, partitions, null);
+  }
+
+  /** The same on a broker of the scenario's own ({@code null}: the shared one), e.g. one with a proxied listener. */
+  static FaultStack create(String scenario, String redisUrl, int partitions, KafkaBroker broker) throws SQLException {
     LocalInfra infra = LocalInfra.shared();
     String pgUrl = infra.createSeckillDatabase("fault_" + scenario);
-    String topic = infra.createTopic(LocalInfra.uniqueName("fault-" + scenario + "-orders"), partitions);
+    String topicName = LocalInfra.uniqueName("fault-" + scenario + "-orders");
+    String topic;
+    if (broker == null) {
+      topic = infra.createTopic(topicName, partitions);
+    } else {
+      broker.createTopic(topicName, partitions);
+      topic = topicName;
+    }
     FaultStack stack = new FaultStack(scenario, infra, pgUrl, redisUrl == null ? infra.redisUrl() : redisUrl, topic);
     stack.env.put("SECKILL_REDIS_URL", stack.redisUrl);
     stack.env.put("SECKILL_PG_URL", pgUrl);
-    stack.env.put("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
+    stack.env.put("SECKILL_KAFKA_BOOTSTRAP", broker == null ? infra.kafkaBootstrap() : broker.bootstrapServers());
     stack.env.put("SECKILL_ORDERS_TOPIC", topic);
     stack.env.put("SECKILL_ORDERS_DLQ_TOPIC", topic + ".dlq");
     stack.env.put("SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName("fault-" + scenario + "-group"));
@@ -90,6 +103,11 @@ final class FaultStack implements AutoCloseable {
     stack.env.put("SECKILL_KAFKA_REQUEST_TIMEOUT_MS", "1000");
     stack.env.put("SECKILL_KAFKA_MAX_BLOCK_MS", "500");
     return stack;
+  }
+
+  /** The value the services are started with. */
+  String env(String name) {
+    return env.get(name);
   }
 
   FaultStack with(String name, String value) {

@@ -52,6 +52,11 @@ final class History {
       return status >= 500 && !nothingReserved();
     }
 
+    /** A purchase answered "nothing reserved", or refused before the request could arrive. */
+    boolean toldNothingReserved() {
+      return kind == Kind.BUY && (nothingReserved() || (status == 0 && "refused".equals(failure)));
+    }
+
     /** 503 UNAVAILABLE / SALE_NOT_READY, any 4xx: the contract says nothing was reserved. */
     boolean nothingReserved() {
       return (status == 503 && ("UNAVAILABLE".equals(code) || "SALE_NOT_READY".equals(code)))
@@ -81,6 +86,11 @@ final class History {
   /** Milliseconds since the run started: every time in the history and the nemesis log is on this clock. */
   long now() {
     return System.currentTimeMillis() - startMs;
+  }
+
+  /** An epoch-millisecond instant (an order id's ULID time) on the history's clock. */
+  long runMs(long epochMs) {
+    return epochMs - startMs;
   }
 
   Op record(String shopper, Kind kind, String attempt, String key, long sentMs, int status, String code, String orderId,

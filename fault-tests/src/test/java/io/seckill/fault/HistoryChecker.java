@@ -42,6 +42,9 @@ final class HistoryChecker {
   }
 
   private static final Set<String> LIVE = Set.of("PENDING_PAYMENT", "PAID");
+  private static final String CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  /** The gateway and this JVM read the same machine clock; a few ms cover the order of the reads. */
+  private static final long CLOCK_SLACK_MS = 5;
 
   private final History history;
   private final DbSnapshot db;
@@ -115,11 +118,15 @@ final class HistoryChecker {
   }
 
   /**
-   * 2. A shopper's order that was ever live (PENDING_PAYMENT, PAID, or CANCELLED after being live) is named by an
-   * answer the shopper got, unless one of the shopper's purchases has an unknown outcome.
+   * 2. No order that was ever live (PENDING_PAYMENT, PAID, or CANCELLED after being live) came from a purchase answered
+   * "nothing reserved". The order id's ULID time says when the gateway reserved it: if every purchase of the shopper in
+   * flight at that moment was answered "nothing reserved", that answer was false, even if a later duplicate named the
+   * order. Otherwise the order must be named by an answer the shopper got (202, 200 duplicate, 504 with its id), unless
+   * one of the shopper's purchases had an unknown outcome.
    */
   private Result noOrderBehindNothingReserved() {
     Map<String, Set<String>> named = new HashMap<>();
+    Map<String, List<History.Op>> buys = new HashMap<>();
     Set<String> unknown = new HashSet<>();
     for (History.Op op : history.ops()) {
       if (op.namesOrder()) {
@@ -128,24 +135,64 @@ final class HistoryChecker {
       if (op.outcomeUnknown()) {
         unknown.add(op.shopper());
       }
+      if (op.kind() == History.Kind.BUY) {
+        buys.computeIfAbsent(op.shopper(), s -> new ArrayList<>()).add(op);
+      }
     }
     Set<String> offenders = new TreeSet<>();
-    List<String> orphans = new ArrayList<>();
+    List<String> violations = new ArrayList<>();
     int excused = 0;
     for (OrderRow order : db.orders().values()) {
-      if (!order.everLive() || named.getOrDefault(order.userId(), Set.of()).contains(order.orderId())) {
+      if (!order.everLive()) {
         continue;
       }
-      if (unknown.contains(order.userId())) {
-        excused++;
-      } else {
+      long reservedAt = history.runMs(reservedAtEpochMs(order.orderId()));
+      List<History.Op> inFlight = buys.getOrDefault(order.userId(), List.of()).stream()
+          .filter(op -> op.sentMs() - CLOCK_SLACK_MS <= reservedAt && reservedAt <= op.answeredMs() + CLOCK_SLACK_MS).toList();
+      if (!inFlight.isEmpty() && inFlight.stream().allMatch(History.Op::toldNothingReserved)) {
         offenders.add(order.userId());
-        orphans.add(order.orderId() + " " + order.status());
+        violations.add(order.orderId() + " " + order.status() + " reserved at " + reservedAt + " ms during "
+            + inFlight.stream().map(op -> "#" + op.index() + " " + op.status() + " " + op.code()).toList());
+      } else if (!named.getOrDefault(order.userId(), Set.of()).contains(order.orderId())) {
+        if (unknown.contains(order.userId())) {
+          excused++;
+        } else {
+          offenders.add(order.userId());
+          violations.add(order.orderId() + " " + order.status() + " named by no answer");
+        }
       }
     }
-    return new Result(2, "no shopper told \"nothing reserved\" holds an order from it", offenders.isEmpty(),
-        orphans.size() + " live/cancelled orders no answer named, of shoppers whose every purchase had a known outcome"
-            + sample(orphans) + "; " + excused + " more excused by an unknown outcome", offenders);
+    return new Result(2, "no shopper told \"nothing reserved\" holds an order from it", violations.isEmpty(),
+        violations.size() + " orders behind a \"nothing reserved\" answer or named by none" + sample(violations)
+            + "; " + excused + " unnamed ones excused by an unknown outcome", offenders);
+  }
+
+  /**
+   * The gateway's clock when it minted the order id: the id's ULID tail starts with 48 bits of epoch ms
+   * (Long.MIN_VALUE for an id of another shape, which no request window contains).
+   */
+  static long reservedAtEpochMs(String orderId) {
+    String ulid = orderId.substring(orderId.lastIndexOf('-') + 1);
+    if (ulid.length() != 26) {
+      return Long.MIN_VALUE / 2;
+    }
+    long ms = 0;
+    for (int i = 0; i < 10; i++) {
+      ms = ms * 32 + CROCKFORD.indexOf(ulid.charAt(i));
+    }
+    return ms;
+  }
+
+  /** An order id of sale 1 minted at {@code epochMs}, told apart by {@code serial} (for tests of the checker). */
+  static String orderIdAt(long epochMs, int serial) {
+    char[] ulid = new char[26];
+    for (int i = 0; i < 10; i++) {
+      ulid[i] = CROCKFORD.charAt((int) (epochMs >>> ((9 - i) * 5)) & 31);
+    }
+    for (int i = 10; i < 26; i++) {
+      ulid[i] = CROCKFORD.charAt(i < 20 ? 0 : (serial >>> ((25 - i) * 5)) & 31);
+    }
+    return "1-" + new String(ulid);
   }
 
   /** 3. No shopper holds two orders that are (or were) live. */

@@ -15,14 +15,17 @@ class HistoryCheckerTest {
       new FaultStack.SaleFigures(10, 9, 9L, 0, 1, 0, 0), true);
 
   private final History history = new History();
+  /** Minted as the test starts: inside the window of every request the test records (sent at 0, answered later). */
+  private final String idA = HistoryChecker.orderIdAt(System.currentTimeMillis(), 1);
+  private final String idB = HistoryChecker.orderIdAt(System.currentTimeMillis(), 2);
   private final Map<String, HistoryChecker.OrderRow> orders = new TreeMap<>();
   private final Map<String, Integer> returns = new TreeMap<>();
 
   @Test
   void aConsistentHistoryPassesEveryCheck() {
-    buy("alice", 202, null, "1-A", "QUEUED");
-    read("alice", "1-A", "PENDING_PAYMENT");
-    row("1-A", "alice", "PENDING_PAYMENT");
+    buy("alice", 202, null, idA, "QUEUED");
+    read("alice", idA, "PENDING_PAYMENT");
+    row(idA, "alice", "PENDING_PAYMENT");
     buy("bob", 409, "SOLD_OUT", null, null);
 
     assertThat(failed(check(9))).isEmpty();
@@ -30,7 +33,7 @@ class HistoryCheckerTest {
 
   @Test
   void anAcknowledgedOrderWithoutARowFailsCheckOne() {
-    buy("alice", 202, null, "1-A", "QUEUED");
+    buy("alice", 202, null, idA, "QUEUED");
 
     assertThat(failed(check(10))).containsEntry(1, "alice");
   }
@@ -38,7 +41,7 @@ class HistoryCheckerTest {
   @Test
   void aLiveOrderOfAShopperToldNothingWasReservedFailsCheckTwoUnlessAnotherAnswerWasUnknown() {
     buy("alice", 503, "UNAVAILABLE", null, null);
-    row("1-A", "alice", "PENDING_PAYMENT");
+    row(idA, "alice", "PENDING_PAYMENT");
     assertThat(failed(check(9))).containsEntry(2, "alice");
 
     history.record("alice", History.Kind.BUY, "retry no key", null, 0, 0, null, null, null, false, "timeout");
@@ -46,31 +49,50 @@ class HistoryCheckerTest {
   }
 
   @Test
+  void anOrderReservedWhileTheOnlyPurchaseInFlightWasAnswered503FailsCheckTwoEvenIfALaterDuplicateNamesIt() {
+    buy("alice", 503, "UNAVAILABLE", null, null);
+    long later = history.now() + 1000;
+    history.record("alice", History.Kind.BUY, "retry no key", null, later, 200, null, idA, "PENDING_PAYMENT", true, null);
+    row(idA, "alice", "PAID");
+
+    assertThat(failed(check(9))).containsEntry(2, "alice");
+  }
+
+  @Test
+  void anOrderReservedOutsideEveryRequestWindowIsJudgedByTheAnswersThatNameIt() {
+    String minted = HistoryChecker.orderIdAt(System.currentTimeMillis() + 60_000, 3);
+    buy("alice", 202, null, minted, "QUEUED");
+    row(minted, "alice", "PAID");
+
+    assertThat(failed(check(9))).isEmpty();
+  }
+
+  @Test
   void anOrderNamedByA504OutcomeUnknownIsTheShoppersOwn() {
-    buy("alice", 504, "OUTCOME_UNKNOWN", "1-A", null);
-    row("1-A", "alice", "PAID");
+    buy("alice", 504, "OUTCOME_UNKNOWN", idA, null);
+    row(idA, "alice", "PAID");
 
     assertThat(failed(check(9))).isEmpty();
   }
 
   @Test
   void twoLiveOrdersOfOneShopperFailCheckThree() {
-    buy("alice", 202, null, "1-A", "QUEUED");
-    buy("alice", 202, null, "1-B", "QUEUED");
-    row("1-A", "alice", "PENDING_PAYMENT");
-    row("1-B", "alice", "PAID");
+    buy("alice", 202, null, idA, "QUEUED");
+    buy("alice", 202, null, idB, "QUEUED");
+    row(idA, "alice", "PENDING_PAYMENT");
+    row(idB, "alice", "PAID");
 
     assertThat(failed(check(8))).containsEntry(3, "alice");
   }
 
   @Test
   void aStatusSeenAheadOfOrAgainstTheDatabaseFailsCheckFour() {
-    buy("alice", 202, null, "1-A", "QUEUED");
-    read("alice", "1-A", "FAILED");
-    row("1-A", "alice", "PENDING_PAYMENT");
-    buy("bob", 202, null, "1-B", "QUEUED");
-    read("bob", "1-B", "PAID");
-    row("1-B", "bob", "PENDING_PAYMENT");
+    buy("alice", 202, null, idA, "QUEUED");
+    read("alice", idA, "FAILED");
+    row(idA, "alice", "PENDING_PAYMENT");
+    buy("bob", 202, null, idB, "QUEUED");
+    read("bob", idB, "PAID");
+    row(idB, "bob", "PENDING_PAYMENT");
 
     assertThat(check(8).stream().filter(r -> r.number() == 4).findFirst().orElseThrow().shoppers())
         .containsExactly("alice", "bob");
@@ -78,22 +100,30 @@ class HistoryCheckerTest {
 
   @Test
   void stockThatDoesNotBalanceFailsCheckFive() {
-    buy("alice", 202, null, "1-A", "QUEUED");
-    row("1-A", "alice", "PENDING_PAYMENT");
+    buy("alice", 202, null, idA, "QUEUED");
+    row(idA, "alice", "PENDING_PAYMENT");
 
     assertThat(failed(check(8))).containsKey(5);
   }
 
   @Test
   void aCancelledOrderWithoutItsReturnOrAPaidOneWithAReturnFailsCheckSix() {
-    buy("alice", 202, null, "1-A", "QUEUED");
-    row("1-A", "alice", "CANCELLED");
-    buy("bob", 202, null, "1-B", "QUEUED");
-    row("1-B", "bob", "PAID");
-    returns.put("1-B", 1);
+    buy("alice", 202, null, idA, "QUEUED");
+    row(idA, "alice", "CANCELLED");
+    buy("bob", 202, null, idB, "QUEUED");
+    row(idB, "bob", "PAID");
+    returns.put(idB, 1);
 
     assertThat(check(9).stream().filter(r -> r.number() == 6).findFirst().orElseThrow().shoppers())
         .containsExactly("alice", "bob");
+  }
+
+  @Test
+  void theReservationTimeIsReadFromTheGatewaysOrderId() {
+    long before = System.currentTimeMillis();
+    String orderId = io.seckill.common.order.OrderIds.next(42L);
+
+    assertThat(HistoryChecker.reservedAtEpochMs(orderId)).isBetween(before, System.currentTimeMillis());
   }
 
   private void buy(String shopper, int status, String code, String orderId, String orderStatus) {

@@ -2,6 +2,7 @@ package io.seckill.fault;
 
 import static org.awaitility.Awaitility.await;
 
+import io.seckill.testing.FaultProxy;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,9 +46,14 @@ final class Nemesis {
   private long activeSince;
   private String activeDetail;
 
-  // TODO(#16, FaultProxy): once io.seckill.testing.FaultProxy is on main, hold the two proxies here (PostgreSQL for
-  // every service, the gateway's Kafka link with its delivery timeout) and enable PG_STALL and KAFKA_ACK_HELD.
-  record ProxiedLinks() {
+  /**
+   * The proxies the PostgreSQL and Kafka faults act on.
+   *
+   * @param postgres        between every service and PostgreSQL
+   * @param gatewayKafka    between the gateway and the broker's proxied listener
+   * @param deliveryTimeout the gateway's SECKILL_KAFKA_DELIVERY_TIMEOUT_MS: an ack is held longer than this
+   */
+  record ProxiedLinks(FaultProxy postgres, FaultProxy gatewayKafka, Duration deliveryTimeout) {
   }
 
   Nemesis(FaultStack stack, DedicatedRedis redis, long saleId, ServiceProcess consumer, Map<String, String> gatewayEnv,
@@ -117,10 +123,20 @@ final class Nemesis {
           }
         };
       }
-      case PG_STALL, KAFKA_ACK_HELD ->
-        // TODO(#16, FaultProxy): PostgreSQL black-holed through its proxy; the gateway's Kafka acks held past its
-        // delivery timeout through the proxied listener.
-        throw new UnsupportedOperationException(fault + " needs io.seckill.testing.FaultProxy, not merged yet");
+      case PG_STALL -> {
+        links.postgres().blackHole();
+        activeDetail = "PostgreSQL black-holed for every service (FaultProxy), then pass";
+        heal = () -> links.postgres().pass();
+      }
+      case KAFKA_ACK_HELD -> {
+        Duration hold = links.deliveryTimeout().plusMillis(1000 + random.nextInt(2000));
+        links.gatewayKafka().holdResponses(hold);
+        activeDetail = "gateway->Kafka responses held " + hold.toMillis() + " ms (delivery timeout "
+            + links.deliveryTimeout().toMillis() + " ms), then pass";
+        heal = () -> links.gatewayKafka().pass();
+        // The acks must come later than the gateway's deadline for this fault to mean anything.
+        pace((int) hold.toMillis(), (int) hold.toMillis() + 500);
+      }
       default -> throw new IllegalArgumentException("unknown fault " + fault);
     }
   }

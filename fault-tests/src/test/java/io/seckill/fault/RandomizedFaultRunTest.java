@@ -2,7 +2,13 @@ package io.seckill.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seckill.infra.KafkaBroker;
+import io.seckill.infra.LocalInfra;
 import io.seckill.infra.Ports;
+import io.seckill.testing.FaultProxy;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,19 +40,28 @@ class RandomizedFaultRunTest {
     System.out.printf("== randomized fault run: CHAOS_SEED=%d CHAOS_ROUNDS=%d (stock %d, payment timeout %d s)%n",
         seed, rounds, STOCK, PAYMENT_TIMEOUT_S);
     Instant startedAt = Instant.now();
-    // TODO(#16, FaultProxy): PG_STALL and KAFKA_ACK_HELD join this list once io.seckill.testing.FaultProxy is merged.
-    List<Nemesis.Fault> faults = List.of(Nemesis.Fault.CONSUMER_KILL, Nemesis.Fault.GATEWAY_KILL,
-        Nemesis.Fault.FORCED_WARMUP, Nemesis.Fault.REDIS_FLUSH, Nemesis.Fault.REDIS_STALL);
+    List<Nemesis.Fault> faults = List.of(Nemesis.Fault.values());
+    URI postgres = URI.create(LocalInfra.shared().postgresUrl());
+    int kafkaProxyPort = Ports.freePort();
+    // Closed in reverse: the services stop before the proxies and the broker they use.
     try (DedicatedRedis redis = DedicatedRedis.start(Ports.freePort(), FaultPaths.log(SCENARIO, "redis-server"));
-         FaultStack stack = FaultStack.create(SCENARIO, redis.url(), 4)) {
-      Map<String, String> gatewayEnv = Map.of();
+         KafkaBroker broker = KafkaBroker.startWithProxiedListener(kafkaProxyPort);
+         FaultProxy kafkaProxy = FaultProxy.start("gateway-kafka", kafkaProxyPort, "127.0.0.1", broker.proxiedListenerPort());
+         FaultProxy pgProxy = FaultProxy.start("postgres", postgres.getHost(), postgres.getPort() < 0 ? 5432 : postgres.getPort());
+         FaultStack stack = FaultStack.create(SCENARIO, redis.url(), 4, broker)) {
+      // Every service reaches PostgreSQL through the proxy; the checker reads it directly (stack.pgUrl).
+      stack.with("SECKILL_PG_URL", throughProxy(stack.pgUrl, pgProxy));
+      // Only the gateway produces through the proxied listener: its acks are what the nemesis holds back.
+      Map<String, String> gatewayEnv = Map.of("SECKILL_KAFKA_BOOTSTRAP", broker.proxiedBootstrap());
+      Nemesis.ProxiedLinks links = new Nemesis.ProxiedLinks(pgProxy, kafkaProxy,
+          Duration.ofMillis(Long.parseLong(stack.env("SECKILL_KAFKA_DELIVERY_TIMEOUT_MS"))));
       stack.startStock();
       ServiceProcess consumer = stack.startConsumer();
       stack.startGateway(gatewayEnv);
       long saleId = stack.createOpenSale(STOCK, PAYMENT_TIMEOUT_S);
 
       History history = new History();
-      Nemesis nemesis = new Nemesis(stack, redis, saleId, consumer, gatewayEnv, new Nemesis.ProxiedLinks(), faults, seed,
+      Nemesis nemesis = new Nemesis(stack, redis, saleId, consumer, gatewayEnv, links, faults, seed,
           history);
       try (ShopperClient client = new ShopperClient(stack, saleId, history)) {
         ChaosWorkload workload = new ChaosWorkload(client, seed, SHOPPERS_PER_S, 48);
@@ -75,6 +90,9 @@ class RandomizedFaultRunTest {
       history.counts().forEach((kind, count) -> out.append(String.format("  %-45s %d%n", kind, count)));
       out.append("== checks:\n").append(checker.report(results, 5, 40));
       System.out.print(out);
+      Path historyFile = FaultPaths.log(SCENARIO, "history");
+      Files.write(historyFile, history.ops().stream().map(op -> op.shopper() + " " + op).toList());
+      System.out.println("== the whole history: " + historyFile);
 
       long passed = results.stream().filter(HistoryChecker.Result::passed).count();
       List<Integer> failed = results.stream().filter(r -> !r.passed()).map(HistoryChecker.Result::number).toList();
@@ -85,6 +103,12 @@ class RandomizedFaultRunTest {
           failed.isEmpty() ? "" : " (checks " + failed + ")", Duration.between(startedAt, Instant.now()).toSeconds()));
       assertThat(failed).as("failed history checks (seed %d); the histories are printed above", seed).isEmpty();
     }
+  }
+
+  /** The same database URL with the proxy's address in place of the server's. */
+  private static String throughProxy(String pgUrl, FaultProxy proxy) {
+    URI uri = URI.create(pgUrl);
+    return "postgresql://" + (uri.getUserInfo() == null ? "" : uri.getUserInfo() + "@") + proxy.hostAndPort() + uri.getPath();
   }
 
   /** An environment variable, else a system property, else the default; printed, so a run can be repeated. */
