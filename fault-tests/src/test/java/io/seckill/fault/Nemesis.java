@@ -6,6 +6,7 @@ import io.seckill.testing.FaultProxy;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -14,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Breaks the randomized run's system one fault at a time, Jepsen style: every round it waits a calm spell,
- * picks a fault with its seeded {@link Random}, injects it, holds it a random short while, and heals it before
+ * draws a fault with its seeded {@link Random}, injects it, holds it a random short while, and heals it before
  * the next. Every fault is logged with the history's clock. Runs on the caller's thread; {@link #healAll()}
  * undoes whatever is still in force (the test calls it before the verdict, whatever happened).
  */
@@ -69,11 +70,19 @@ final class Nemesis {
     this.clock = clock;
   }
 
-  /** {@code rounds} calm spells, each followed by one fault held a while and healed. */
+  /**
+   * {@code rounds} calm spells, each followed by one fault held a while and healed. Faults are drawn from a
+   * seeded shuffle of every kind, refilled when empty, so a short run still meets each kind once.
+   */
   void run(int rounds) throws Exception {
+    List<Fault> bag = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       pace(1000, 3000);
-      Fault fault = faults.get(random.nextInt(faults.size()));
+      if (bag.isEmpty()) {
+        bag.addAll(faults);
+        Collections.shuffle(bag, random);
+      }
+      Fault fault = bag.remove(bag.size() - 1);
       inject(fault);
       if (heal != null) {
         pace(1000, 4000);
