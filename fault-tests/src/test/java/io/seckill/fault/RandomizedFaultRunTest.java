@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * {@link Nemesis} breaks one thing at a time; every request and answer goes into a {@link History}; once every
  * fault is healed and the system is quiet, the {@link HistoryChecker} holds the history against PostgreSQL and
  * Redis. {@code CHAOS_SEED} and {@code CHAOS_ROUNDS} (environment, or {@code -Dchaos.seed} / {@code -Dchaos.rounds})
- * make a run repeatable and longer; the defaults keep it around three minutes on two cores.
+ * make a run repeatable and longer; the defaults keep it under three minutes on two cores.
  */
 class RandomizedFaultRunTest {
   static final long DEFAULT_SEED = 16_2026L;
@@ -61,8 +61,7 @@ class RandomizedFaultRunTest {
       long saleId = stack.createOpenSale(STOCK, PAYMENT_TIMEOUT_S);
 
       History history = new History();
-      Nemesis nemesis = new Nemesis(stack, redis, saleId, consumer, gatewayEnv, links, faults, seed,
-          history);
+      Nemesis nemesis = new Nemesis(stack, redis, saleId, consumer, gatewayEnv, links, faults, seed, history);
       try (ShopperClient client = new ShopperClient(stack, saleId, history)) {
         ChaosWorkload workload = new ChaosWorkload(client, seed, SHOPPERS_PER_S, 48);
         CompletableFuture<Integer> shoppers = workload.start(Duration.ofSeconds(20L * rounds + 30));
@@ -70,7 +69,7 @@ class RandomizedFaultRunTest {
           nemesis.run(rounds);
         } finally {
           nemesis.healAll();
-          // A calm tail, so the last fault's aftermath meets traffic too; then no new shopper, and the rest finish.
+          // No new shopper from here; those running get 5 s more, so the last fault's aftermath still meets traffic.
           workload.stop(Duration.ofSeconds(5));
         }
         int started = shoppers.get(60, TimeUnit.SECONDS);
