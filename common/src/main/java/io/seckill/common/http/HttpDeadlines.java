@@ -50,7 +50,9 @@ public final class HttpDeadlines {
   public static HttpServer server(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> router,
                                   HttpTimeouts timeouts, List<UncertainRoute> uncertainRoutes) {
     HttpDeadlines deadlines = new HttpDeadlines(vertx, timeouts, uncertainRoutes);
-    HttpServerOptions bounded = new HttpServerOptions(options)
+    // h2c off: with it on, Vert.x calls the connection handler only once the first head is complete (it must see
+    // whether it asks to upgrade), so a slowloris would go unseen. Nothing of ours speaks cleartext HTTP/2.
+    HttpServerOptions bounded = new HttpServerOptions(options).setHttp2ClearTextEnabled(false)
         .setIdleTimeout(timeouts.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS);
     return vertx.createHttpServer(bounded)
         .connectionHandler(deadlines::connected)
