@@ -14,14 +14,16 @@ import java.util.List;
 /** Serves the router built in {@link Main}; the handlers are all non-blocking, so one instance is enough. */
 final class StockHttpVerticle extends VerticleBase {
   /**
-   * The routes a timed-out request may already have acted on: a payment callback's or a cancel's transaction may
-   * have committed. Their timeout answer is 504 OUTCOME_UNKNOWN, not a 503 that would promise nothing was recorded; the provider
-   * redelivers, the gateway relays the cancel's answer to the shopper, and both are idempotent. Admin calls stay 503 (warm-up and reconcile are idempotent too, and
-   * an operator reads the sale to see where it stands).
+   * The routes a timed-out request may already have acted on: a payment callback's, a new sale's or a cancel's
+   * transaction may have committed. Their timeout answer is 504 OUTCOME_UNKNOWN, not a 503 that would promise
+   * nothing happened: the provider redelivers callbacks and cancels are idempotent, but a sale must not be created
+   * twice, so the operator lists the sales first. Reads, warm-up and reconcile stay 503: repeating them is harmless.
    */
   static final List<UncertainRoute> OUTCOME_UNKNOWN_ROUTES = List.of(
       new UncertainRoute(HttpMethod.POST, PaymentRoutes.CALLBACK_PATH, "the payment may or may not have been recorded; "
           + "deliver the callback again: it is idempotent"),
+      new UncertainRoute(HttpMethod.POST, "/admin/v1/sales", "the sale may or may not have been created; list the "
+          + "sales (GET /admin/v1/sales) before creating it again"),
       new UncertainRoute(HttpMethod.POST, "/admin/v1/orders/{orderId}/cancel", "the cancellation may or may not have "
           + "been carried out; read the order to see its status, or retry the cancel"));
 
