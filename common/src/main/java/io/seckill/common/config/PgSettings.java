@@ -10,6 +10,13 @@ package io.seckill.common.config;
  *                       before the client closes it, which is what fails a query on a stalled server
  */
 public record PgSettings(String url, int poolSize, int queryTimeoutMs) {
+  /** The query bound of a service that serves requests: SECKILL_REQUEST_TIMEOUT_MS's default. */
+  public static final int DEFAULT_QUERY_TIMEOUT_MS = 2000;
+
+  public static PgSettings from(Env env, int defaultPoolSize) {
+    return from(env, defaultPoolSize, DEFAULT_QUERY_TIMEOUT_MS);
+  }
+
   public static PgSettings from(Env env, int defaultPoolSize, int defaultQueryTimeoutMs) {
     return new PgSettings(env.url("SECKILL_PG_URL", "postgresql", "postgres"),
         env.integer("SECKILL_PG_POOL_SIZE", defaultPoolSize, 1, 256),
