@@ -5,6 +5,7 @@ persisted.lua — after the order consumer committed an order to PostgreSQL: dro
 
 KEYS[1] seckill:{saleId}:pending
 KEYS[2] seckill:{saleId}:order:<orderId>
+KEYS[3] seckill:{saleId}:version   bumped when the order leaves pending (warmup.lua's optimistic check)
 
 ARGV[1] orderId
 ARGV[2] userId
@@ -14,7 +15,9 @@ ARGV[5] order status TTL in seconds
 
 Returns 1 if the cached status changed, 0 otherwise.
 ]]
-redis.call('ZREM', KEYS[1], ARGV[1])
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
+  redis.call('INCR', KEYS[3])
+end
 local current = redis.call('HGET', KEYS[2], 'status')
 if current and current ~= 'QUEUED' then
   return 0

@@ -30,10 +30,18 @@ Returns an array whose first element is the outcome:
   {'BAD_TOKEN'}
   {'LIMIT', perUserLimit}
   {'SOLD_OUT', stock}
+  {'RELEASED'}                     the order id was already released (a release that overtook this call, e.g.
+                                   after the gateway gave up waiting for it): nothing is reserved, ever
 ]]
 local meta = redis.call('HMGET', KEYS[2], 'startsAt', 'endsAt', 'perUserLimit', 'requireToken')
 if not meta[1] then
   return {'NO_SALE'}
+end
+
+-- The order id is new (generated for this call), so its status hash exists only if release.lua got
+-- here first and left its FAILED tombstone: a reserve that arrives after its own release must not hold stock.
+if redis.call('EXISTS', KEYS[6]) == 1 then
+  return {'RELEASED'}
 end
 
 local t = redis.call('TIME')

@@ -7,6 +7,7 @@ KEYS[1] seckill:{saleId}:stock
 KEYS[2] seckill:{saleId}:returned   set of order ids whose stock came back
 KEYS[3] seckill:{saleId}:pending
 KEYS[4] seckill:{saleId}:order:<orderId>
+KEYS[5] seckill:{saleId}:version   bumped when stock comes back (warmup.lua's optimistic check)
 
 ARGV[1] orderId
 ARGV[2] quantity
@@ -21,6 +22,7 @@ local applied = redis.call('SADD', KEYS[2], ARGV[1])
 local stock
 if applied == 1 then
   stock = redis.call('INCRBY', KEYS[1], tonumber(ARGV[2]))
+  redis.call('INCR', KEYS[5])
 else
   stock = tonumber(redis.call('GET', KEYS[1]) or '0')
 end

@@ -18,6 +18,7 @@ KEYS[3] seckill:{saleId}:buyers
 KEYS[4] seckill:{saleId}:pending
 KEYS[5] seckill:{saleId}:returned
 KEYS[6] seckill:{saleId}:spilled
+KEYS[7] seckill:{saleId}:version     bumped by persisted.lua, release.lua and return.lua
 
 ARGV[1]  force (0|1): overwrite even while the sale is live
 ARGV[2]  key prefix of the sale, seckill:{saleId}:  (order hashes are <prefix>order:<orderId>)
@@ -30,7 +31,10 @@ ARGV[8]  itemName
 ARGV[9]  paymentTimeoutS
 ARGV[10] DB remaining (this bucket's share of it)
 ARGV[11] buckets: how many stock buckets the sale has (1 = unsplit)
-ARGV[12] n = number of buyers, then n pairs userId, orderId (every non-FAILED order row of this bucket)
+ARGV[12] the version the caller read BEFORE its database snapshot: if an order left `pending` or stock came
+         back since, the snapshot may miss it (an order committed after the snapshot but no longer pending
+         would be counted neither as a row nor in flight), so the script refuses and the caller retries
+ARGV[13] n = number of buyers, then n pairs userId, orderId (every non-FAILED order row of this bucket)
 then     m = number of returned order ids, then m order ids (rows of stock_return)
 then     p = number of pending order ids the snapshot holds as rows, then p order ids
 then     s = number of spilled pointers, then s pairs userId, orderId (shoppers at home here whose
@@ -38,6 +42,7 @@ then     s = number of spilled pointers, then s pairs userId, orderId (shoppers 
 
 Returns
   {'LIVE', stock}                               refused: Redis has a stock and the sale is open, force = 0
+  {'MOVED', version}                            refused: the version moved since the caller's snapshot
   {'OK', previousStock (-1 if none), newStock, inFlightOrders, inFlightUnits}
 ]]
 local t = redis.call('TIME')
@@ -47,7 +52,12 @@ if ARGV[1] ~= '1' and previous and now >= tonumber(ARGV[3]) and now < tonumber(A
   return {'LIVE', tonumber(previous)}
 end
 
-local i = 12
+local version = redis.call('GET', KEYS[7]) or '0'
+if version ~= ARGV[12] then
+  return {'MOVED', version}
+end
+
+local i = 13
 local buyerCount = tonumber(ARGV[i])
 local buyersAt = i + 1
 i = i + 1 + 2 * buyerCount
@@ -64,10 +74,12 @@ local spilledCount = tonumber(ARGV[i])
 local spilledAt = i + 1
 
 -- In-flight reservations: quantity from their status hash; if that expired, assume the
--- per-user limit (taking too much out is safe, the reconciler gives it back later).
+-- per-user limit (taking too much out is safe, the reconciler gives it back later). The shopper
+-- comes from the status hash, else from the buyers entry that names the order.
 local inFlightOrders = 0
 local inFlightUnits = 0
 local inFlightBuyers = {}
+local buyerOf = nil
 for _, orderId in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
   if persisted[orderId] then
     redis.call('ZREM', KEYS[4], orderId)
@@ -75,8 +87,19 @@ for _, orderId in ipairs(redis.call('ZRANGE', KEYS[4], 0, -1)) do
     local order = redis.call('HMGET', ARGV[2] .. 'order:' .. orderId, 'userId', 'quantity')
     inFlightOrders = inFlightOrders + 1
     inFlightUnits = inFlightUnits + tonumber(order[2] or ARGV[5])
-    if order[1] then
-      inFlightBuyers[#inFlightBuyers + 1] = order[1]
+    local user = order[1]
+    if not user then
+      if not buyerOf then
+        buyerOf = {}
+        local all = redis.call('HGETALL', KEYS[3])
+        for j = 1, #all, 2 do
+          buyerOf[all[j + 1]] = all[j]
+        end
+      end
+      user = buyerOf[orderId]
+    end
+    if user then
+      inFlightBuyers[#inFlightBuyers + 1] = user
       inFlightBuyers[#inFlightBuyers + 1] = orderId
     end
   end
@@ -95,7 +118,9 @@ for j = 1, #inFlightBuyers, 2 do
   redis.call('HSET', KEYS[3], inFlightBuyers[j], inFlightBuyers[j + 1])
 end
 
-redis.call('DEL', KEYS[6])
+-- Pointers are merged, not replaced: one may name an order still in flight in another bucket, which this
+-- snapshot cannot see. A pointer to an order that failed is healed by the gateway (it forgets the pointer
+-- when the order it names turns out FAILED).
 for j = spilledAt, spilledAt + 2 * spilledCount - 1, 2 do
   redis.call('HSET', KEYS[6], ARGV[j], ARGV[j + 1])
 end

@@ -15,6 +15,8 @@ final class SaleMutations {
     raw(rows, valid, "priceCents 2^63", "priceCents", "9223372036854775808");
     raw(rows, valid, "priceCents 9999999999999999999", "priceCents", "9999999999999999999");
     raw(rows, valid, "priceCents -1", "priceCents", "-1");
+    // Over 10^12 cents: price x quantity could overflow the amount a payment is checked against.
+    raw(rows, valid, "priceCents 10^12 + 1", "priceCents", "1000000000001");
     raw(rows, valid, "priceCents decimal", "priceCents", "1.5");
     raw(rows, valid, "priceCents string", "priceCents", "\"100\"");
     raw(rows, valid, "stock -1", "stock", "-1");
@@ -23,6 +25,7 @@ final class SaleMutations {
     raw(rows, valid, "stock null", "stock", "null");
     raw(rows, valid, "perUserLimit 0", "perUserLimit", "0");
     raw(rows, valid, "perUserLimit -1", "perUserLimit", "-1");
+    raw(rows, valid, "perUserLimit 10^6 + 1", "perUserLimit", "1000001");
     raw(rows, valid, "paymentTimeoutSeconds 9", "paymentTimeoutSeconds", "9");
     raw(rows, valid, "paymentTimeoutSeconds 86401", "paymentTimeoutSeconds", "86401");
     raw(rows, valid, "paymentTimeoutSeconds 2^63", "paymentTimeoutSeconds", "9223372036854775808");

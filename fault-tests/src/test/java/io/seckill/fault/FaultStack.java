@@ -84,7 +84,8 @@ final class FaultStack implements AutoCloseable {
     // A SIGKILLed member leaves the group after 6 s (the broker's minimum), not the production 45 s.
     stack.env.put("SECKILL_CONSUMER_SESSION_TIMEOUT_MS", "6000");
     stack.env.put("SECKILL_RECONCILE_INTERVAL_MS", "1000");
-    stack.env.put("SECKILL_ORPHAN_AFTER_MS", "3000");
+    // Past a gateway's order record lifetime: 2 x max block (500) + delivery timeout (3000) = 4000 ms.
+    stack.env.put("SECKILL_ORPHAN_AFTER_MS", "4500");
     // An outage answers each shopper within ~3 s instead of the production 5 s.
     stack.env.put("SECKILL_KAFKA_DELIVERY_TIMEOUT_MS", "3000");
     stack.env.put("SECKILL_KAFKA_REQUEST_TIMEOUT_MS", "1000");

@@ -22,18 +22,21 @@ import org.slf4j.LoggerFactory;
 /**
  * One purchase attempt: answer from memory when possible (sold out, not started, ended, over the
  * limit), else reserve atomically in Redis, hand the order to Kafka, and answer 202 only once
- * Kafka acknowledged it. A failed hand-off gives the reservation back and answers 503.
+ * Kafka acknowledged it (or PostgreSQL holds the order, see {@link OrderHandOff}). A hand-off that
+ * certainly took nothing gives the reservation back and answers 503 "nothing was reserved"; one whose
+ * outcome nobody can tell yet answers 504 OUTCOME_UNKNOWN with the order id and keeps the reservation.
  */
 public final class AdmissionService {
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionService.class);
   private static final int KAFKA_RETRY_AFTER_S = 2;
+  static final int RELEASE_ATTEMPTS = 8;
 
   private final RedisAPI redis;
   private final RedisCalls calls;
   private final SaleMetaCache metaCache;
   private final SoldOutFlags soldOut;
   private final java.util.Set<Long> buyerLoads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final OrderPublisher publisher;
+  private final OrderHandOff handOff;
   private final OrderStatusReader orders;
   private final GatewayMetrics metrics;
   private final int orderStatusTtlS;
@@ -44,19 +47,19 @@ public final class AdmissionService {
   private final java.util.concurrent.atomic.AtomicLong admittedForHalt = new java.util.concurrent.atomic.AtomicLong();
 
   public AdmissionService(RedisAPI redis, RedisCalls calls, SaleMetaCache metaCache, SoldOutFlags soldOut,
-                          OrderPublisher publisher, OrderStatusReader orders, GatewayMetrics metrics, int orderStatusTtlS,
+                          OrderHandOff handOff, OrderStatusReader orders, GatewayMetrics metrics, int orderStatusTtlS,
                           LongSupplier clock) {
-    this(redis, calls, metaCache, soldOut, publisher, orders, metrics, orderStatusTtlS, clock, 0);
+    this(redis, calls, metaCache, soldOut, handOff, orders, metrics, orderStatusTtlS, clock, 0);
   }
 
   public AdmissionService(RedisAPI redis, RedisCalls calls, SaleMetaCache metaCache, SoldOutFlags soldOut,
-                          OrderPublisher publisher, OrderStatusReader orders, GatewayMetrics metrics, int orderStatusTtlS,
+                          OrderHandOff handOff, OrderStatusReader orders, GatewayMetrics metrics, int orderStatusTtlS,
                           LongSupplier clock, int haltAfterReserveEvery) {
     this.redis = redis;
     this.calls = calls;
     this.metaCache = metaCache;
     this.soldOut = soldOut;
-    this.publisher = publisher;
+    this.handOff = handOff;
     this.orders = orders;
     this.metrics = metrics;
     this.orderStatusTtlS = orderStatusTtlS;
@@ -65,11 +68,12 @@ public final class AdmissionService {
   }
 
   public Future<Answer> purchase(long saleId, String userId, PurchaseRequest request, String requestId) {
-    switch (soldOut.shopper(saleId, userId)) {
+    SoldOutFlags.Lookup known = soldOut.shopper(saleId, userId);
+    switch (known.knowledge()) {
       case LOSER:
         return Future.failedFuture(soldOutProblem());
       case BUYER:
-        return duplicate(saleId, soldOut.orderOf(saleId, userId).orElseThrow());
+        return duplicate(saleId, known.orderId());
       default:
         // Not sold out, or its buyers are still loading: Redis decides (and knows every buyer).
         break;
@@ -91,7 +95,17 @@ public final class AdmissionService {
 
   private Future<Answer> reserve(SaleMeta meta, String userId, PurchaseRequest request, String requestId) {
     Bucket home = Bucket.home(meta.saleId(), userId, meta.buckets());
-    return walk(meta, home, 0, true, userId, request, requestId);
+    return walk(meta, home, 0, true, userId, request, requestId).compose(answer -> {
+      if (!answer.failedDuplicate()) {
+        return Future.succeededFuture(answer);
+      }
+      // The shopper's entry names an order that failed (a release whose pointer clean-up was lost): drop the
+      // stale entry and pointer, which only ever go if they still name that order, and try once more.
+      String stale = answer.body().getString("orderId");
+      LOG.warn("shopper {} of sale {} was held by failed order {}; forgetting it", userId, meta.saleId(), stale);
+      return calls.callVital("forget failed order", () -> Reservations.forgetFailed(redis, home, userId, stale))
+          .compose(x -> walk(meta, home, 0, true, userId, request, requestId));
+    });
   }
 
   /**
@@ -125,7 +139,9 @@ public final class AdmissionService {
         .onComplete(done -> metrics.lua("reserve").record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
         .recover(failure -> {
           if (!(failure instanceof RedisCalls.Overloaded)) {
-            // The script may have run before the reply was lost: give back whatever it reserved.
+            // The script may have run before the reply was lost, or may still run (it can be queued on another
+            // connection than the release): release.lua gives back what it reserved, or leaves a tombstone that
+            // makes the late reserve refuse. Either way no order results, so "nothing was reserved" holds.
             release(orderId, userId, request.quantity(), requestId);
           }
           return Future.failedFuture(failure);
@@ -156,10 +172,12 @@ public final class AdmissionService {
     return switch (outcome.kind()) {
       case OK -> handOff(meta, bucket, userId, request.quantity(), requestId, outcome);
       case DUPLICATE -> duplicate(saleId, outcome.orderId());
-      case NO_SALE -> Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_FOUND, "sale " + saleId + " does not exist"));
+      case NO_SALE -> metaCache.missing(saleId);
       case NOT_STARTED -> Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_STARTED, "the sale has not started"));
       case ENDED -> Future.failedFuture(new ProblemException(ErrorCode.SALE_ENDED, "the sale has ended"));
       case BAD_TOKEN -> Future.failedFuture(badToken());
+      case RELEASED -> Future.failedFuture(ProblemException.unavailable("order store unavailable, nothing was reserved",
+          RedisCalls.RETRY_AFTER_S));
       case LIMIT -> Future.failedFuture(limitProblem(outcome.number()));
       case SOLD_OUT -> {
         if (outcome.number() <= 0) {
@@ -186,17 +204,19 @@ public final class AdmissionService {
       Runtime.getRuntime().halt(137);
     }
     OrderMessage message = new OrderMessage(orderId, saleId, userId, quantity, clock.getAsLong(), requestId);
-    return publisher.publish(message).transform(sent -> {
-      if (sent.succeeded()) {
-        JsonObject body = new JsonObject().put("orderId", orderId).put("saleId", saleId)
-            .put("status", OrderStatus.QUEUED.name());
-        return Future.succeededFuture(new Answer(202, body, "/api/v1/orders/" + orderId));
+    String location = "/api/v1/orders/" + orderId;
+    return handOff.handOff(message).compose(fate -> switch (fate) {
+      case QUEUED -> Future.succeededFuture(new Answer(202, new JsonObject().put("orderId", orderId).put("saleId", saleId)
+          .put("status", OrderStatus.QUEUED.name()), location));
+      case NOT_TAKEN -> {
+        release(orderId, userId, quantity, requestId);
+        yield Future.failedFuture(ProblemException.unavailable("orders cannot be accepted right now, nothing was reserved",
+            KAFKA_RETRY_AFTER_S));
       }
-      LOG.warn("order {} of sale {} not acknowledged by Kafka, releasing it (request {}): {}", orderId, saleId, requestId,
-          sent.cause().toString());
-      release(orderId, userId, quantity, requestId);
-      return Future.failedFuture(ProblemException.unavailable("orders cannot be accepted right now, nothing was reserved",
-          KAFKA_RETRY_AFTER_S));
+      case UNKNOWN -> Future.failedFuture(new ProblemException(ErrorCode.OUTCOME_UNKNOWN, "the order may or may not"
+          + " have been taken: check it at the order's URL, or retry the purchase (a retry returns the order if it"
+          + " exists)", new JsonObject().put("orderId", orderId).put("saleId", saleId).put("status", "UNKNOWN"),
+          java.util.Map.of("Location", location, "Retry-After", Integer.toString(KAFKA_RETRY_AFTER_S))));
     });
   }
 
@@ -209,13 +229,29 @@ public final class AdmissionService {
     });
   }
 
-  /** Gives a reservation back (idempotent, see Reservations), clears the local flags and tells every gateway. */
+  /**
+   * Gives a reservation back (idempotent, see Reservations), clears the local flags and tells every gateway.
+   * Retried with backoff while it fails — its second step, dropping a split sale's pointer, would otherwise
+   * leave the shopper held by a failed order — up to {@link #RELEASE_ATTEMPTS}; after that the reconciler
+   * releases the orphan and the gateway heals a stale pointer when a duplicate names a failed order.
+   */
   private void release(String orderId, String userId, int quantity, String requestId) {
+    release(orderId, userId, quantity, requestId, 1);
+  }
+
+  private void release(String orderId, String userId, int quantity, String requestId, int attempt) {
     long saleId = OrderIds.saleIdOf(orderId);
     long started = System.nanoTime();
     calls.callVital("release", () -> Reservations.release(redis, orderId, userId, quantity, OrderStatus.FAILED.name(),
             ErrorCode.UNAVAILABLE.name(), orderStatusTtlS))
         .onComplete(done -> metrics.lua("release").record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+        .onFailure(e -> {
+          io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+          if (attempt < RELEASE_ATTEMPTS && context != null) {
+            long delay = Math.min(2000L, 50L << Math.min(attempt, 6));
+            context.owner().setTimer(delay, t -> release(orderId, userId, quantity, requestId, attempt + 1));
+          }
+        })
         .onSuccess(result -> {
           if (result.get(0).toInteger() == 1) {
             metrics.releasedAfterKafkaFailure();
@@ -224,8 +260,8 @@ public final class AdmissionService {
             calls.callVital("PUBLISH restock", () -> redis.publish(RedisKeys.RESTOCK_CHANNEL, Long.toString(saleId)));
           }
         })
-        .onFailure(e -> LOG.error("could not release order {} of sale {} (request {}); the sweeper must return it: {}",
-            orderId, saleId, requestId, e.toString()));
+        .onFailure(e -> LOG.error("could not release order {} of sale {} (request {}, attempt {} of {}); the reconciler"
+            + " releases it if this was the last: {}", orderId, saleId, requestId, attempt, RELEASE_ATTEMPTS, e.toString()));
   }
 
   /**
@@ -235,6 +271,7 @@ public final class AdmissionService {
   private void soldOutNow(SaleMeta meta) {
     long saleId = meta.saleId();
     soldOut.markSoldOut(saleId);
+    long generation = soldOut.generation(saleId);
     if (soldOut.needsBuyers(saleId) && buyerLoads.add(saleId)) {
       // Fail-open: without the snapshot the fast path simply asks Redis, as before the sell-out.
       List<Future<Response>> reads = meta.allBuckets().stream()
@@ -248,7 +285,7 @@ public final class AdmissionService {
                 snapshot.put(user, response.get(user).toString());
               }
             }
-            soldOut.buyersLoaded(saleId, snapshot);
+            soldOut.buyersLoaded(saleId, generation, snapshot);
           })
           .onComplete(done -> buyerLoads.remove(saleId));
     }

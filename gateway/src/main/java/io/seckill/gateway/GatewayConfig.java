@@ -37,6 +37,8 @@ import java.net.URI;
  * @param testHaltAfterReserveEvery SECKILL_TEST_HALT_AFTER_RESERVE_EVERY (0 = off): exists only for the fault suite
  *                              (fault-tests); every Nth admitted reservation halts the process between Redis and Kafka
  * @param devMode               SECKILL_DEV_MODE (false) and the dev helpers' settings, see {@link DevModeConfig}
+ * @param orderFenceTimeoutMs   SECKILL_ORDER_FENCE_TIMEOUT_MS (1000): bound on settling an ambiguous Kafka send in
+ *                              PostgreSQL; past it the shopper hears 504 OUTCOME_UNKNOWN and the reconciler settles it
  * @param http                  SECKILL_REQUEST_TIMEOUT_MS (2000) every request is answered within this (503 UNAVAILABLE,
  *                              504 OUTCOME_UNKNOWN on purchase and cancel), SECKILL_HTTP_IDLE_TIMEOUT_S (60),
  *                              SECKILL_HTTP_READ_TIMEOUT_MS (10000), see {@link HttpTimeouts}; SECKILL_PG_QUERY_TIMEOUT_MS
@@ -48,11 +50,12 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
                             int redisMaxInFlight, int redisTimeoutMs, int soldOutTtlMs, int metaCacheTtlMs,
                             int purchaseTokenTtlS, int idempotencyTtlS, int idempotencyLockTtlS, int bodyLimitBytes,
                             int kafkaDeliveryTimeoutMs, int kafkaRequestTimeoutMs, int kafkaMaxBlockMs,
-                            int testHaltAfterReserveEvery, DevModeConfig devMode, HttpTimeouts http) {
+                            int testHaltAfterReserveEvery, DevModeConfig devMode, int orderFenceTimeoutMs,
+                            HttpTimeouts http) {
 
   public static GatewayConfig from(Env env) {
     int cores = Runtime.getRuntime().availableProcessors();
-    int deliveryTimeout = env.integer("SECKILL_KAFKA_DELIVERY_TIMEOUT_MS", 5000, 100, 120_000);
+    int deliveryTimeout = KafkaSettings.deliveryTimeoutMs(env);
     int requestTimeout = env.integer("SECKILL_KAFKA_REQUEST_TIMEOUT_MS", Math.min(3000, deliveryTimeout - 10), 50, 120_000);
     if (requestTimeout >= deliveryTimeout) {
       throw new ConfigException("SECKILL_KAFKA_REQUEST_TIMEOUT_MS", "must be below SECKILL_KAFKA_DELIVERY_TIMEOUT_MS ("
@@ -85,9 +88,10 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         env.integer("SECKILL_BODY_LIMIT_BYTES", 4096, 64, 1_048_576),
         deliveryTimeout,
         requestTimeout,
-        env.integer("SECKILL_KAFKA_MAX_BLOCK_MS", 1000, 0, 60_000),
+        KafkaSettings.maxBlockMs(env),
         env.integer("SECKILL_TEST_HALT_AFTER_RESERVE_EVERY", 0, 0, 1_000_000),
         DevModeConfig.from(env, stockServiceUrl),
+        env.integer("SECKILL_ORDER_FENCE_TIMEOUT_MS", 1000, 50, 60_000),
         http);
   }
 

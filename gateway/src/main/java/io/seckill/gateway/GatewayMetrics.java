@@ -17,11 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class GatewayMetrics {
   static final String REDIS_CALLS = "seckill.gateway.redis.calls";
   static final String REDIS_REJECTED = "seckill.gateway.redis.rejected";
+  static final String AMBIGUOUS_SENDS = "seckill.gateway.kafka.ambiguous";
 
   private final MeterRegistry registry;
   private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
   private final Map<String, Timer> lua = new ConcurrentHashMap<>();
+  private final Map<String, Counter> ambiguous = new ConcurrentHashMap<>();
   private final Timer kafkaOk;
   private final Timer kafkaFailed;
   private final Counter kafkaFailures;
@@ -55,7 +57,8 @@ public final class GatewayMetrics {
       case SALE_NOT_STARTED -> "not_started";
       case SALE_ENDED -> "ended";
       case RATE_LIMITED -> "rate_limited";
-      case UNAVAILABLE, INTERNAL -> "unavailable";
+      case UNAVAILABLE, SALE_NOT_READY, INTERNAL -> "unavailable";
+      case OUTCOME_UNKNOWN -> "unknown";
       case LIMIT_EXCEEDED -> "limit_exceeded";
       case INVALID_PURCHASE_TOKEN -> "bad_token";
       default -> "invalid";
@@ -81,6 +84,13 @@ public final class GatewayMetrics {
     if (!ok) {
       kafkaFailures.increment();
     }
+  }
+
+  /** A Kafka send that failed without certainty, by what PostgreSQL made of it (fenced, persisted, failed, unknown). */
+  public void ambiguousSend(String settled) {
+    ambiguous.computeIfAbsent(settled, s -> Counter.builder(AMBIGUOUS_SENDS)
+        .description("Order records whose Kafka send failed without certainty, by how PostgreSQL settled them")
+        .tag("settled", s).register(registry)).increment();
   }
 
   public void releasedAfterKafkaFailure() {

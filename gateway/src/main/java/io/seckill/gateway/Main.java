@@ -4,6 +4,7 @@ import io.seckill.common.RunningService;
 import io.seckill.common.auth.Jwt;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
+import io.seckill.common.db.OrderFence;
 import io.seckill.common.db.PgPools;
 import io.seckill.common.http.Health;
 import io.seckill.common.metrics.ServiceRuntime;
@@ -53,21 +54,29 @@ public final class Main {
     GatewayMetrics metrics = new GatewayMetrics(runtime.registry());
     Redis redisClient = RedisClients.create(vertx, config.redis());
     RedisAPI redis = RedisAPI.api(redisClient);
-    // Small and read-only: the gateway only reads orders that fell out of the Redis status cache.
+    // Small: the gateway reads orders that fell out of the Redis status cache, asks whether a sale missing from
+    // Redis exists, and settles a Kafka send that failed ambiguously (OrderFence) — none of it on the happy path.
     Pool pg = PgPools.create(vertx, config.pg(), "gateway-orders");
     OrderPublisher publisher = new OrderPublisher(config, metrics);
     StockServiceClient stockService = new StockServiceClient(vertx, config.stockServiceUrl(), config.adminToken());
 
     RedisCalls calls = new RedisCalls(config.redisMaxInFlight(), config.redisTimeoutMs(), metrics);
     SoldOutFlags soldOut = new SoldOutFlags(config.soldOutTtlMs(), clock);
-    SaleMetaCache metaCache = new SaleMetaCache(redis, calls, config.metaCacheTtlMs(), clock);
+    SaleMetaCache metaCache = new SaleMetaCache(redis, calls, pg, config.metaCacheTtlMs(), clock);
     OrderStatusReader orderReader = new OrderStatusReader(redis, calls, pg);
-    AdmissionService admission = new AdmissionService(redis, calls, metaCache, soldOut, publisher, orderReader, metrics,
+    OrderHandOff handOff = new OrderHandOff(publisher, new OrderFence(pg), config.orderFenceTimeoutMs(), metrics);
+    AdmissionService admission = new AdmissionService(redis, calls, metaCache, soldOut, handOff, orderReader, metrics,
         config.orderStatusTtlS(), clock, config.testHaltAfterReserveEvery());
     IdempotencyStore idempotency = new IdempotencyStore(redis, calls, config.idempotencyTtlS(), config.idempotencyLockTtlS());
     RateLimiter perUser = new RateLimiter(config.userRatePerS(), config.userBurst(), config.rateMaxKeys(), System::nanoTime);
     RateLimiter perIp = new RateLimiter(config.ipRatePerS(), config.ipBurst(), config.rateMaxKeys(), System::nanoTime);
-    RestockSubscriber restock = new RestockSubscriber(vertx, config.redis().url(), soldOut::clear, soldOut::clearAll);
+    RestockSubscriber restock = new RestockSubscriber(vertx, config.redis().url(), saleId -> {
+      soldOut.clear(saleId);
+      metaCache.evict(saleId);
+    }, () -> {
+      soldOut.clearAll();
+      metaCache.evictAll();
+    });
 
     // Readiness checks dependencies only; a sold-out sale never makes the gateway unready.
     Health health = new Health(2500)

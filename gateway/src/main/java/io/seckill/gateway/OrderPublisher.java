@@ -28,7 +28,13 @@ import org.slf4j.LoggerFactory;
  * Hands admitted orders to Kafka: idempotent producer, acks=all, keyed by order id. {@code send}
  * can block (metadata, full buffer) for up to max.block.ms, so it runs on one dedicated thread,
  * never on an event loop; the acknowledgement completes the request's promise back on its own
- * context. Every send is bounded by delivery.timeout.ms, after which the caller releases the stock.
+ * context. Every send is bounded by delivery.timeout.ms.
+ *
+ * <p>A failed send is one of two things, and the caller must tell them apart. {@link NotSent}: the record
+ * never reached the producer's buffer (the send queue was backed up, or {@code send} refused it before
+ * appending — metadata not available in time, producer closed), so it can never be appended: the stock
+ * may be released at once. Any other failure is ambiguous: the record was buffered and may have been
+ * appended by the broker although its acknowledgement never came back.
  */
 public final class OrderPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(OrderPublisher.class);
@@ -40,12 +46,22 @@ public final class OrderPublisher {
   private final GatewayMetrics metrics;
   private final long queueWaitNanos;
   private volatile Admin admin;
+  private volatile Thread sender;
+
+  /** The record was certainly never appended to the log (see the class javadoc). */
+  public static final class NotSent extends Exception {
+    NotSent(String message, Throwable cause) {
+      super(message, cause, false, false);
+    }
+  }
 
   public OrderPublisher(GatewayConfig config, GatewayMetrics metrics) {
     this.topic = config.kafka().ordersTopic();
     this.bootstrap = config.kafka().bootstrap();
     this.metrics = metrics;
-    this.queueWaitNanos = TimeUnit.MILLISECONDS.toNanos(config.kafkaDeliveryTimeoutMs());
+    // A record waits in the send queue at most max.block (the time one blocked send can take), so its whole
+    // life in the gateway stays within KafkaSettings.orderRecordLifetimeMs, which the reconciler relies on.
+    this.queueWaitNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(config.kafkaMaxBlockMs(), 10));
     Map<String, Object> props = Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -59,6 +75,7 @@ public final class OrderPublisher {
     this.sendThread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "seckill-kafka-send");
       t.setDaemon(true);
+      sender = t;
       return t;
     });
   }
@@ -81,18 +98,29 @@ public final class OrderPublisher {
       sendThread.execute(() -> {
         if (System.nanoTime() - sendBy > 0) {
           // While the broker is away each send may block for max.block.ms; records that waited in
-          // the queue past the delivery timeout are refused unsent so every shopper hears back in time.
-          onContext(context, () -> finish(promise, started, new TimeoutException("not sent: Kafka send queue backed up")));
+          // the queue longer than that are refused unsent so every shopper hears back in time.
+          onContext(context, () -> finish(promise, started, new NotSent("Kafka send queue backed up",
+              new TimeoutException("waited past the delivery timeout"))));
           return;
         }
+        // KafkaProducer completes a record it refused before appending (metadata timeout, closed producer)
+        // synchronously, inside send() on this thread; an appended record only ever completes on the
+        // producer's I/O thread. So a failure seen here while send() is still running is certain.
+        boolean[] inSend = {true};
         try {
-          producer.send(record, (metadata, error) -> onContext(context, () -> finish(promise, started, error)));
+          producer.send(record, (metadata, error) -> {
+            Throwable outcome = error != null && Thread.currentThread() == sender && inSend[0]
+                ? new NotSent("refused before it was buffered", error) : error;
+            onContext(context, () -> finish(promise, started, outcome));
+          });
         } catch (RuntimeException e) {
-          onContext(context, () -> finish(promise, started, e));
+          onContext(context, () -> finish(promise, started, new NotSent("refused by send()", e)));
+        } finally {
+          inSend[0] = false;
         }
       });
     } catch (RejectedExecutionException e) {
-      finish(promise, started, e);
+      finish(promise, started, new NotSent("send thread stopped", e));
     }
     return promise.future();
   }

@@ -16,6 +16,12 @@ import java.util.function.LongSupplier;
  * Sale meta kept in memory for a short time, so UPCOMING/ENDED answers and the per-user limit need
  * no Redis call. The cached value is the Future itself: a stampede of misses makes one HMGET.
  * Unknown sales are cached too (empty), so made-up sale ids cannot hammer Redis.
+ *
+ * <p>A sale Redis does not know is not necessarily unknown: Redis may have lost its data (restarted
+ * empty) while PostgreSQL holds the sale. PostgreSQL decides between 404 SALE_NOT_FOUND and 503
+ * SALE_NOT_READY (its answer cached like the meta); a sale the database knows is not cached as missing,
+ * and the restock broadcast that ends every warm-up evicts the sale, so an operator's warm-up takes effect
+ * on the next request.
  */
 public final class SaleMetaCache {
   private static final List<String> FIELDS = List.of("startsAt", "endsAt", "perUserLimit", "requireToken", "priceCents",
@@ -25,17 +31,75 @@ public final class SaleMetaCache {
   private record Entry(Future<Optional<SaleMeta>> meta, long expiresAt) {
   }
 
+  private record Known(Future<Boolean> inDatabase, long expiresAt) {
+  }
+
+  static final String SALE_EXISTS = "SELECT EXISTS (SELECT 1 FROM sale WHERE sale_id = $1) AS known";
+
   private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
+  private final Map<Long, Known> known = new ConcurrentHashMap<>();
   private final RedisAPI redis;
   private final RedisCalls calls;
+  private final io.vertx.sqlclient.Pool pg;
   private final long ttlMs;
   private final LongSupplier clock;
 
-  public SaleMetaCache(RedisAPI redis, RedisCalls calls, long ttlMs, LongSupplier clock) {
+  public SaleMetaCache(RedisAPI redis, RedisCalls calls, io.vertx.sqlclient.Pool pg, long ttlMs, LongSupplier clock) {
     this.redis = redis;
     this.calls = calls;
+    this.pg = pg;
     this.ttlMs = ttlMs;
     this.clock = clock;
+  }
+
+  /** After a warm-up or restock of the sale (the broadcast): its next request reads Redis again. */
+  public void evict(long saleId) {
+    entries.remove(saleId);
+    known.remove(saleId);
+  }
+
+  public void evictAll() {
+    entries.clear();
+    known.clear();
+  }
+
+  /**
+   * The answer for a sale Redis does not know: 404 SALE_NOT_FOUND when the database does not know it either,
+   * 503 SALE_NOT_READY when it does (Redis lost it; an operator's warm-up brings it back).
+   */
+  public <T> Future<T> missing(long saleId) {
+    return inDatabase(saleId).compose(inDb -> {
+      if (!inDb) {
+        return Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_FOUND, "sale " + saleId + " does not exist"));
+      }
+      Entry cached = entries.get(saleId);
+      if (cached != null && cached.meta().isComplete() && cached.meta().succeeded() && cached.meta().result().isEmpty()) {
+        entries.remove(saleId, cached);
+      }
+      return Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_READY, "sale " + saleId
+          + " exists but its stock is not loaded yet; retry shortly", new io.vertx.core.json.JsonObject(),
+          Map.of("Retry-After", Integer.toString(RedisCalls.RETRY_AFTER_S))));
+    });
+  }
+
+  private Future<Boolean> inDatabase(long saleId) {
+    long now = clock.getAsLong();
+    Known entry = known.get(saleId);
+    if (entry == null || entry.expiresAt() <= now) {
+      if (known.size() >= MAX_ENTRIES) {
+        known.clear();
+      }
+      // Fail closed to 503: without the database a sale missing from Redis cannot be called unknown.
+      Future<Boolean> loading = pg.preparedQuery(SALE_EXISTS).execute(io.vertx.sqlclient.Tuple.of(saleId))
+          .map(rows -> rows.iterator().next().getBoolean("known"))
+          .recover(e -> Future.failedFuture(ProblemException.unavailable("sale store unavailable, retry shortly",
+              RedisCalls.RETRY_AFTER_S)));
+      Known fresh = new Known(loading, now + ttlMs);
+      known.put(saleId, fresh);
+      loading.onFailure(e -> known.remove(saleId, fresh));
+      entry = fresh;
+    }
+    return entry.inDatabase();
   }
 
   /** The sale's meta; fails with SALE_NOT_FOUND when Redis does not know it, UNAVAILABLE when Redis is down. */
@@ -53,8 +117,7 @@ public final class SaleMetaCache {
       loading.onFailure(e -> entries.remove(saleId, fresh));
       entry = fresh;
     }
-    return entry.meta().compose(meta -> meta.isPresent() ? Future.succeededFuture(meta.get())
-        : Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_FOUND, "sale " + saleId + " does not exist")));
+    return entry.meta().compose(meta -> meta.isPresent() ? Future.succeededFuture(meta.get()) : missing(saleId));
   }
 
   private Future<Optional<SaleMeta>> load(long saleId) {

@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * A real single-node Kafka (broker and controller in one KRaft process) running inside this JVM,
  * on fixed free ports, in a temporary directory. It can be stopped and started again on the same
  * ports and log directory, which is what the fault tests need.
+ *
+ * <p>{@link #startWithProxiedListener(int)} adds a second listener, {@code PROXIED}, for clients that
+ * go through a fault proxy: Kafka clients connect to the address the broker advertises after
+ * bootstrap, so that listener advertises the proxy's port while binding a port of its own, the one
+ * the proxy forwards to. The {@code PLAINTEXT} listener stays for direct clients.
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
@@ -33,19 +38,39 @@ public final class KafkaBroker implements AutoCloseable {
   private final Path logDir;
   private final int brokerPort;
   private final int controllerPort;
+  private final int proxiedListenerPort;
+  private final int proxyPort;
   private KafkaRaftServer server;
 
-  private KafkaBroker(Path logDir, int brokerPort, int controllerPort) {
+  private KafkaBroker(Path logDir, int brokerPort, int controllerPort, int proxiedListenerPort, int proxyPort) {
     this.logDir = logDir;
     this.brokerPort = brokerPort;
     this.controllerPort = controllerPort;
+    this.proxiedListenerPort = proxiedListenerPort;
+    this.proxyPort = proxyPort;
   }
 
   /** Formats a fresh log directory with {@code kafka.tools.StorageTool} and starts the broker (about 2 s). */
   public static KafkaBroker start() {
+    return start(0, 0);
+  }
+
+  /**
+   * Starts a broker that also has the {@code PROXIED} listener, on a free port of its own, advertised
+   * as {@code 127.0.0.1:proxyPort}. Start the proxy on {@code proxyPort}, forwarding to
+   * {@link #proxiedListenerPort()}, and bootstrap proxied clients on {@link #proxiedBootstrap()}.
+   */
+  public static KafkaBroker startWithProxiedListener(int proxyPort) {
+    if (proxyPort < 1 || proxyPort > 65535) {
+      throw new IllegalArgumentException("proxyPort must be a TCP port (1-65535): " + proxyPort);
+    }
+    return start(Ports.freePort(), proxyPort);
+  }
+
+  private static KafkaBroker start(int proxiedListenerPort, int proxyPort) {
     try {
       Path dir = Files.createTempDirectory("seckill-kafka-");
-      KafkaBroker broker = new KafkaBroker(dir, Ports.freePort(), Ports.freePort());
+      KafkaBroker broker = new KafkaBroker(dir, Ports.freePort(), Ports.freePort(), proxiedListenerPort, proxyPort);
       broker.format();
       broker.startServer();
       return broker;
@@ -54,8 +79,27 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** The direct {@code PLAINTEXT} listener. */
   public String bootstrapServers() {
     return "127.0.0.1:" + brokerPort;
+  }
+
+  /** The port the {@code PROXIED} listener binds: where the fault proxy forwards to. */
+  public int proxiedListenerPort() {
+    requireProxiedListener();
+    return proxiedListenerPort;
+  }
+
+  /** The address the {@code PROXIED} listener advertises, the proxy's: bootstrap for proxied clients. */
+  public String proxiedBootstrap() {
+    requireProxiedListener();
+    return "127.0.0.1:" + proxyPort;
+  }
+
+  private void requireProxiedListener() {
+    if (proxiedListenerPort == 0) {
+      throw new IllegalStateException("this broker has no PROXIED listener: start it with startWithProxiedListener");
+    }
   }
 
   public synchronized boolean running() {
@@ -135,10 +179,19 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    String listeners = "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort;
+    String advertised = "PLAINTEXT://127.0.0.1:" + brokerPort;
+    String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+    if (proxiedListenerPort != 0) {
+      // Metadata answers name the listener a request came in on, so proxied clients stay on the proxy.
+      listeners += ",PROXIED://127.0.0.1:" + proxiedListenerPort;
+      advertised += ",PROXIED://127.0.0.1:" + proxyPort;
+      protocols += ",PROXIED:PLAINTEXT";
+    }
+    p.put("listeners", listeners);
+    p.put("advertised.listeners", advertised);
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("listener.security.protocol.map", protocols);
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("log.dirs", logDir.resolve("data").toString());
     p.put("num.partitions", "4");

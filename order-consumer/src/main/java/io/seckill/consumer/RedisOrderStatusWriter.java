@@ -118,7 +118,7 @@ final class RedisOrderStatusWriter {
       return Reservations.release(redis, order.orderId(), order.userId(), order.quantity(), "FAILED", outcome.reason(),
           ttlSeconds);
     }
-    return SeckillScripts.PERSISTED.run(redis, List.of(bucket.pending(), orderKey),
+    return SeckillScripts.PERSISTED.run(redis, List.of(bucket.pending(), orderKey, bucket.version()),
         List.of(order.orderId(), order.userId(), quantity, outcome.status(), ttl));
   }
 

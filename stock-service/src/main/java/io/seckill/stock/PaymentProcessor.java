@@ -68,9 +68,18 @@ final class PaymentProcessor {
         .map(ignored -> new Outcome(Outcome.UNKNOWN_ORDER, c.orderId(), null));
   }
 
+  /** Price x quantity; -1 (which no valid amount equals) if it overflows, for sales stored before the price cap. */
+  static long amountDue(long priceCents, int quantity) {
+    try {
+      return Math.multiplyExact(priceCents, (long) quantity);
+    } catch (ArithmeticException overflow) {
+      return -1;
+    }
+  }
+
   private Future<Outcome> apply(SqlConnection tx, PaymentCallback c, Row order) {
     String status = order.getString("status");
-    long due = order.getLong("price_cents") * order.getInteger("quantity");
+    long due = amountDue(order.getLong("price_cents"), order.getInteger("quantity"));
     String eventOutcome;
     String result;
     if (PaymentCallback.FAILED.equals(c.outcome())) {

@@ -1,5 +1,6 @@
 package io.seckill.stock;
 
+import io.seckill.common.db.OrderFence;
 import io.seckill.common.order.OrderStatus;
 import io.seckill.common.redis.LuaScript;
 import io.seckill.common.redis.Bucket;
@@ -20,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * drift. Healing, in order: pending entries that are rows already leave {@code pending} (their status
  * cached from the DB; a FAILED row's reservation is released); reservations orphaned by a gateway that
  * died between Redis and Kafka are released; then the stock itself is corrected.
+ *
+ * <p>An orphan is settled in PostgreSQL before Redis gives its stock back ({@link OrderFence}): a FAILED row
+ * under its id, unless a row exists. The record of an ambiguous Kafka send may still reach the log after
+ * the lag was read; with the fence in place it then conflicts on the primary key and changes nothing, so
+ * a unit is never both returned to Redis and held by a live order.
  */
 final class Reconciler {
   static final LuaScript SET_STOCK_IF_UNCHANGED = LuaScript.load("reconcile_stock");
@@ -33,6 +39,7 @@ final class Reconciler {
   private final RestockPublisher restock;
   private final StockGauges gauges;
   private final long orphanAfterMs;
+  private final OrderFence fence;
   private final int orderStatusTtlS;
 
   Reconciler(Pool pool, RedisAPI redis, KafkaLag kafkaLag, RestockPublisher restock, StockGauges gauges,
@@ -44,6 +51,7 @@ final class Reconciler {
     this.restock = restock;
     this.gauges = gauges;
     this.orphanAfterMs = config.orphanAfterMs();
+    this.fence = new OrderFence(pool);
     this.orderStatusTtlS = config.orderStatusTtlS();
   }
 
@@ -110,17 +118,36 @@ final class Reconciler {
     for (StockSnapshot.PendingEntry entry : snapshot.pending()) {
       if (entry.inDb()) {
         steps.add(settle(saleId, entry).onSuccess(x -> settled.add(entry.orderId())));
-      } else if (lagFree && now - entry.reservedAt() >= orphanAfterMs && entry.cachedQuantity() != null) {
-        steps.add(release(saleId, entry.orderId(), entry.cachedUserId(), entry.cachedQuantity(), ORPHANED)
-            .onSuccess(released -> {
-              if (released) {
-                orphans.add(entry.orderId());
-                LOG.warn("released reservation {} of sale {}: never reached Kafka or the DB", entry.orderId(), saleId);
-              }
-            }));
+      } else if (lagFree && now - entry.reservedAt() >= orphanAfterMs && entry.cachedQuantity() != null
+          && entry.cachedUserId() != null) {
+        steps.add(settleOrphan(saleId, entry, settled, orphans));
       }
     }
     return Future.all(steps).mapEmpty();
+  }
+
+  /**
+   * Fences the orphan in PostgreSQL, then releases it in Redis; if the consumer wrote the order first after
+   * all, it is settled like any pending entry that is a row.
+   */
+  private Future<?> settleOrphan(long saleId, StockSnapshot.PendingEntry entry, JsonArray settled, JsonArray orphans) {
+    String orderId = entry.orderId();
+    // Fail closed: without the fence nothing is released this pass.
+    return fence.settle(orderId, saleId, entry.cachedUserId(), entry.cachedQuantity(), ORPHANED, null).<Object>compose(fate -> {
+      if (!fate.fenced()) {
+        StockSnapshot.PendingEntry row = new StockSnapshot.PendingEntry(orderId, entry.reservedAt(), entry.cachedUserId(),
+            entry.cachedQuantity(), fate.status(), fate.reason(), entry.cachedQuantity(), entry.cachedUserId());
+        return settle(saleId, row).<Object>map(x -> settled.add(orderId));
+      }
+      return release(saleId, orderId, entry.cachedUserId(), entry.cachedQuantity(), ORPHANED).<Object>map(released -> {
+        if (released) {
+          orphans.add(orderId);
+          LOG.warn("released reservation {} of sale {}: never reached the DB, fenced as FAILED {}", orderId, saleId,
+              ORPHANED);
+        }
+        return released;
+      });
+    });
   }
 
   /** A pending entry whose order is a row: drop it from pending and cache the DB status. */
@@ -132,7 +159,7 @@ final class Reconciler {
       return release(saleId, entry.orderId(), entry.dbUserId(), entry.dbQuantity(),
           entry.dbReason() == null ? "REFUSED" : entry.dbReason());
     }
-    Future<?> persisted = SeckillScripts.PERSISTED.run(redis, List.of(bucket.pending(), key),
+    Future<?> persisted = SeckillScripts.PERSISTED.run(redis, List.of(bucket.pending(), key, bucket.version()),
         List.of(entry.orderId(), entry.dbUserId(), Integer.toString(entry.dbQuantity()), entry.dbStatus(),
             Integer.toString(orderStatusTtlS)));
     if (OrderStatus.PENDING_PAYMENT.name().equals(entry.dbStatus())) {

@@ -45,8 +45,9 @@ final class SaleQueries {
       SELECT order_id, user_id, quantity, status, reason FROM orders
       WHERE sale_id = $1 AND order_id = ANY($2)""";
 
+  /** Returns committed in the DB but not yet marked applied to Redis (return.lua may have run already). */
   static final String UNAPPLIED_RETURNS_OF_SALE = """
-      SELECT count(*) AS unapplied FROM stock_return WHERE sale_id = $1 AND NOT applied_to_redis""";
+      SELECT order_id, quantity FROM stock_return WHERE sale_id = $1 AND NOT applied_to_redis""";
 
   static final String GIVE_BACK_STOCK = "UPDATE sale SET remaining = remaining + $2 WHERE sale_id = $1";
 }

@@ -12,6 +12,9 @@ import java.util.Set;
 final class SaleValidator {
   static final int MIN_PAYMENT_TIMEOUT_S = 10;
   static final int MAX_PAYMENT_TIMEOUT_S = 86_400;
+  /** 10^12 cents: with at most {@link #MAX_PER_USER_LIMIT} units an order's amount (price x quantity) fits a long. */
+  static final long MAX_PRICE_CENTS = 1_000_000_000_000L;
+  static final int MAX_PER_USER_LIMIT = 1_000_000;
   private static final Set<String> FIELDS = Set.of("itemName", "priceCents", "stock", "startsAt", "endsAt",
       "perUserLimit", "paymentTimeoutSeconds", "requirePurchaseToken", "stockBuckets");
 
@@ -33,14 +36,14 @@ final class SaleValidator {
     if (itemName.isBlank() || itemName.length() > 200) {
       throw invalid("itemName", "must be 1 to 200 characters");
     }
-    long priceCents = integer(body, "priceCents", 0, Long.MAX_VALUE);
+    long priceCents = integer(body, "priceCents", 0, MAX_PRICE_CENTS);
     int stock = (int) integer(body, "stock", 0, Integer.MAX_VALUE);
     Instant startsAt = instant(body, "startsAt");
     Instant endsAt = instant(body, "endsAt");
     if (!endsAt.isAfter(startsAt)) {
       throw invalid("endsAt", "must be after startsAt");
     }
-    int perUserLimit = (int) integer(body, "perUserLimit", 1, Integer.MAX_VALUE);
+    int perUserLimit = (int) integer(body, "perUserLimit", 1, MAX_PER_USER_LIMIT);
     int timeout = (int) integer(body, "paymentTimeoutSeconds", MIN_PAYMENT_TIMEOUT_S, MAX_PAYMENT_TIMEOUT_S);
     Object token = body.getValue("requirePurchaseToken");
     if (token != null && !(token instanceof Boolean)) {

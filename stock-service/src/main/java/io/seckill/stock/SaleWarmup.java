@@ -26,9 +26,18 @@ import java.util.Map;
  * live orders taken in it, and the pointers of its home shoppers whose order sits in another bucket.
  * Bucket 0 goes first and alone decides whether a live sale is refused; once it is rebuilt the others
  * follow with force, so a warm-up never stops half way on purpose.
+ *
+ * <p>Live traffic and the snapshot: an order committed after the snapshot and taken out of {@code pending}
+ * before warmup.lua runs would be neither a row of the snapshot nor in flight, so its unit would be
+ * counted back into stock and its shopper forgotten. Every script that takes an order out of pending
+ * after its commit (or gives stock back) bumps the bucket's version; the versions are read before the
+ * snapshot and warmup.lua refuses when one moved. The whole warm-up is then retried from a fresh
+ * snapshot, a bounded number of times.
  */
 final class SaleWarmup {
   static final LuaScript WARMUP = LuaScript.load("warmup");
+  /** Attempts before a warm-up of a sale too busy to hold still answers 503 (each attempt takes milliseconds). */
+  static final int ATTEMPTS = 20;
 
   private final Pool pool;
   private final RedisAPI redis;
@@ -56,9 +65,50 @@ final class SaleWarmup {
 
   Future<JsonObject> warmup(long saleId, boolean force) {
     // Fail closed on Redis and PostgreSQL alike: a half-built state would admit wrongly.
-    return pool.withConnection(c -> StockProbe.loadSale(c, saleId))
-        .compose(sale -> inFlight(sale).compose(pending -> snapshot(sale, pending)))
-        .compose(snapshot -> run(snapshot, force));
+    return pool.withConnection(c -> StockProbe.loadSale(c, saleId)).compose(sale -> attempt(sale, force, 1));
+  }
+
+  /** Thrown by a bucket whose version moved since the snapshot: the warm-up starts over. */
+  private static final class SnapshotMoved extends RuntimeException {
+    /** Whether buckets before the one that moved were rebuilt already (then the retry must force). */
+    final boolean rebuiltSome;
+
+    SnapshotMoved(boolean rebuiltSome) {
+      super(null, null, false, false);
+      this.rebuiltSome = rebuiltSome;
+    }
+  }
+
+  private Future<JsonObject> attempt(Sale sale, boolean force, int attempt) {
+    return versions(sale)
+        .compose(versions -> inFlight(sale).compose(pending -> snapshot(sale, pending, versions)))
+        .compose(snapshot -> run(snapshot, force))
+        .recover(failure -> {
+          if (!(failure instanceof SnapshotMoved moved)) {
+            return Future.failedFuture(failure);
+          }
+          if (attempt >= ATTEMPTS) {
+            return Future.failedFuture(ProblemException.unavailable("sale " + sale.saleId() + " kept changing during "
+                + ATTEMPTS + " warm-up attempts; nothing was left half done, retry shortly", 1));
+          }
+          // Buckets already rebuilt in this attempt are rebuilt again from the fresh snapshot (force); if none
+          // was, the retry keeps the caller's choice, so a live sale is still refused without force.
+          return attempt(sale, force || moved.rebuiltSome, attempt + 1);
+        });
+  }
+
+  /** Each bucket's version, read before the pending orders and the database snapshot. */
+  private Future<Map<Bucket, String>> versions(Sale sale) {
+    List<Bucket> buckets = sale.buckets();
+    List<Future<Response>> reads = buckets.stream().map(b -> redis.get(b.version())).toList();
+    return Future.all(reads).map(all -> {
+      Map<Bucket, String> versions = new HashMap<>();
+      for (int i = 0; i < buckets.size(); i++) {
+        Response v = reads.get(i).result();
+        versions.put(buckets.get(i), v == null ? "0" : v.toString());
+      }
+      return versions;
+    });
   }
 
   /** An order of the sale as the snapshot knows it. */
@@ -66,7 +116,7 @@ final class SaleWarmup {
   }
 
   private record Snapshot(Sale sale, List<Held> buyers, List<String> returned, List<String> persistedPending,
-                          List<Held> inFlight) {
+                          List<Held> inFlight, Map<Bucket, String> versions) {
   }
 
   /** Every bucket's pending order ids with the shopper each belongs to (null when its status hash expired). */
@@ -86,7 +136,7 @@ final class SaleWarmup {
     return Future.all(perBucket).map(all -> perBucket.stream().flatMap(f -> f.result().stream()).toList());
   }
 
-  private Future<Snapshot> snapshot(Sale sale, List<Held> pending) {
+  private Future<Snapshot> snapshot(Sale sale, List<Held> pending, Map<Bucket, String> versions) {
     long saleId = sale.saleId();
     String[] pendingIds = pending.stream().map(Held::orderId).toArray(String[]::new);
     return pool.withTransaction(tx -> tx.query(SaleQueries.SNAPSHOT_READS).execute()
@@ -105,7 +155,7 @@ final class SaleWarmup {
                   java.util.Set<String> rows = new java.util.HashSet<>(persistedIds);
                   List<Held> stillInFlight = pending.stream()
                       .filter(p -> p.userId() != null && !rows.contains(p.orderId())).toList();
-                  return new Snapshot(fresh, held, returnedIds, persistedIds, stillInFlight);
+                  return new Snapshot(fresh, held, returnedIds, persistedIds, stillInFlight, versions);
                 })))));
   }
 
@@ -162,7 +212,8 @@ final class SaleWarmup {
     Future<Void> chain = Future.succeededFuture();
     for (Bucket b : buckets) {
       boolean forceThis = force || b.index() > 0;
-      chain = chain.compose(x -> runBucket(sale, b, parts.get(b), forceThis).map(report -> {
+      String version = s.versions().getOrDefault(b, "0");
+      chain = chain.compose(x -> runBucket(sale, b, parts.get(b), forceThis, version).map(report -> {
         perBucket.add(report);
         return null;
       }));
@@ -185,8 +236,8 @@ final class SaleWarmup {
     });
   }
 
-  private Future<JsonObject> runBucket(Sale sale, Bucket b, BucketPart part, boolean force) {
-    List<String> keys = List.of(b.stock(), b.meta(), b.buyers(), b.pending(), b.returned(), b.spilled());
+  private Future<JsonObject> runBucket(Sale sale, Bucket b, BucketPart part, boolean force, String version) {
+    List<String> keys = List.of(b.stock(), b.meta(), b.buyers(), b.pending(), b.returned(), b.spilled(), b.version());
     List<String> args = new ArrayList<>();
     args.add(force ? "1" : "0");
     args.add(b.tag());
@@ -199,6 +250,7 @@ final class SaleWarmup {
     args.add(Integer.toString(sale.paymentTimeoutS()));
     args.add(Integer.toString(share(sale.remaining(), sale.stockBuckets(), b.index())));
     args.add(Integer.toString(sale.stockBuckets()));
+    args.add(version);
     args.add(Integer.toString(part.buyerPairs.size() / 2));
     args.addAll(part.buyerPairs);
     args.add(Integer.toString(part.returned.size()));
@@ -208,6 +260,9 @@ final class SaleWarmup {
     args.add(Integer.toString(part.spilledPairs.size() / 2));
     args.addAll(part.spilledPairs);
     return WARMUP.run(redis, keys, args).compose(result -> {
+      if ("MOVED".equals(result.get(0).toString())) {
+        return Future.failedFuture(new SnapshotMoved(b.index() > 0));
+      }
       if ("LIVE".equals(result.get(0).toString())) {
         long saleId = sale.saleId();
         return Future.failedFuture(new ProblemException(ErrorCode.SALE_LIVE, "sale " + saleId

@@ -14,7 +14,10 @@ import io.seckill.common.kafka.KafkaSettings;
  * @param consumerGroup       the order consumer's group; its lag tells whether an order can still be on its way
  * @param sweepIntervalMs     how often timed-out orders are cancelled and unapplied returns retried
  * @param reconcileIntervalMs how often Redis is compared with PostgreSQL
- * @param orphanAfterMs       age after which an in-flight reservation with no DB row and no Kafka lag is an orphan
+ * @param orphanAfterMs       age after which an in-flight reservation with no DB row and no Kafka lag is an orphan;
+ *                            must exceed the gateways' order record lifetime (2 x SECKILL_KAFKA_MAX_BLOCK_MS +
+ *                            SECKILL_KAFKA_DELIVERY_TIMEOUT_MS, read here with the gateway's defaults), else an
+ *                            order still being acknowledged could be settled as an orphan
  * @param orderStatusTtlS     TTL of the Redis order status cache
  * @param redisTimeoutMs      SECKILL_REDIS_TIMEOUT_MS (1000): bound on a Redis call made while a request waits
  * @param http                SECKILL_REQUEST_TIMEOUT_MS (2000) every request is answered within this (503 UNAVAILABLE,
@@ -29,6 +32,13 @@ public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafk
 
   public static StockConfig from(Env env) {
     HttpTimeouts http = HttpTimeouts.from(env);
+    int orphanAfterMs = env.integer("SECKILL_ORPHAN_AFTER_MS", 30_000, 0, 86_400_000);
+    int recordLifetimeMs = KafkaSettings.orderRecordLifetimeMs(env);
+    if (orphanAfterMs <= recordLifetimeMs) {
+      throw new io.seckill.common.config.ConfigException("SECKILL_ORPHAN_AFTER_MS", "must exceed a gateway's order record"
+          + " lifetime, 2 x SECKILL_KAFKA_MAX_BLOCK_MS + SECKILL_KAFKA_DELIVERY_TIMEOUT_MS = " + recordLifetimeMs
+          + " ms, but was " + orphanAfterMs);
+    }
     return new StockConfig(
         RedisSettings.from(env),
         PgSettings.from(env, 16, http.requestTimeoutMs()),
@@ -39,7 +49,7 @@ public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafk
         env.optional("SECKILL_CONSUMER_GROUP", "seckill-order-consumer"),
         env.integer("SECKILL_SWEEP_INTERVAL_MS", 1000, 10, 3_600_000),
         env.integer("SECKILL_RECONCILE_INTERVAL_MS", 5000, 10, 3_600_000),
-        env.integer("SECKILL_ORPHAN_AFTER_MS", 30_000, 0, 86_400_000),
+        orphanAfterMs,
         env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000),
         env.integer("SECKILL_REDIS_TIMEOUT_MS", 1000, 10, 60_000),
         http);

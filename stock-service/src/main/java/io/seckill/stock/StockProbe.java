@@ -43,22 +43,35 @@ final class StockProbe {
       List<Long> stocks = new ArrayList<>();
       long buyers = parts.stream().mapToLong(part -> part.result().buyers()).sum();
       List<Cached> cached = new ArrayList<>();
+      java.util.Set<String> returned = new java.util.HashSet<>();
       for (Future<BucketPart> part : parts) {
         stocks.add(part.result().stock());
         cached.addAll(part.result().pending());
+        returned.addAll(part.result().returned());
       }
-      return readDb(saleId, cached).map(db -> new StockSnapshot(db.sale, stocks, buyers, db.pending, db.totals,
+      return readDb(saleId, cached, returned).map(db -> new StockSnapshot(db.sale, stocks, buyers, db.pending, db.totals,
           db.unapplied));
     });
   }
 
-  private record BucketPart(Long stock, long buyers, List<Cached> pending) {
+  /** One bucket's Redis view; {@code returned} is read right after the stock, so it is at least as new. */
+  private record BucketPart(Long stock, long buyers, List<Cached> pending, java.util.Set<String> returned) {
   }
 
   private Future<BucketPart> readBucket(Bucket b) {
-    return redis.get(b.stock()).compose(stock -> redis.hlen(b.buyers()).compose(buyers ->
-        redis.zrange(List.of(b.pending(), "0", "-1", "WITHSCORES")).compose(pending -> cachedOrders(b, pending)
-            .map(cached -> new BucketPart(stock == null ? null : stock.toLong(), buyers.toLong(), cached)))));
+    return redis.get(b.stock()).compose(stock -> redis.smembers(b.returned()).compose(returned ->
+        redis.hlen(b.buyers()).compose(buyers ->
+            redis.zrange(List.of(b.pending(), "0", "-1", "WITHSCORES")).compose(pending -> cachedOrders(b, pending)
+                .map(cached -> new BucketPart(stock == null ? null : stock.toLong(), buyers.toLong(), cached,
+                    members(returned)))))));
+  }
+
+  private static java.util.Set<String> members(Response set) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    if (set != null) {
+      set.forEach(id -> ids.add(id.toString()));
+    }
+    return ids;
   }
 
   private record Cached(String orderId, long reservedAt, String userId, Integer quantity) {
@@ -99,7 +112,12 @@ final class StockProbe {
     }
   }
 
-  private Future<DbPart> readDb(long saleId, List<Cached> cached) {
+  /**
+   * The DB half of the snapshot. Unapplied units are the returns the DB committed whose order id was not in
+   * Redis' {@code returned} set when the stock was read: return.lua adds the id and the units in one step, so
+   * a return already applied to Redis (but not yet marked applied in the DB) is not subtracted a second time.
+   */
+  private Future<DbPart> readDb(long saleId, List<Cached> cached, java.util.Set<String> returnedInRedis) {
     String[] ids = cached.stream().map(Cached::orderId).toArray(String[]::new);
     // Fail closed: the DB is the authority; nothing is reported or healed without it.
     return pool.withTransaction(tx -> tx.query(SaleQueries.SNAPSHOT_READS).execute()
@@ -110,7 +128,13 @@ final class StockProbe {
                   Map<String, Row> byId = new HashMap<>();
                   rows.forEach(row -> byId.put(row.getString("order_id"), row));
                   List<StockSnapshot.PendingEntry> entries = cached.stream().map(c -> entry(c, byId.get(c.orderId()))).toList();
-                  return new DbPart(sale, entries, totalsJson(totals), unapplied.iterator().next().getLong("unapplied"));
+                  long unappliedUnits = 0;
+                  for (Row row : unapplied) {
+                    if (!returnedInRedis.contains(row.getString("order_id"))) {
+                      unappliedUnits += row.getInteger("quantity");
+                    }
+                  }
+                  return new DbPart(sale, entries, totalsJson(totals), unappliedUnits);
                 })))));
   }
 

@@ -75,7 +75,8 @@ final class StockReturnApplier {
     long saleId = r.saleId();
     // The units go back to the bucket the order was taken from (its id names it), where its shoppers' peers look.
     Bucket bucket = Bucket.of(r.orderId());
-    List<String> keys = List.of(bucket.stock(), bucket.returned(), bucket.pending(), bucket.order(r.orderId()));
+    List<String> keys = List.of(bucket.stock(), bucket.returned(), bucket.pending(), bucket.order(r.orderId()),
+        bucket.version());
     List<String> args = List.of(r.orderId(), Integer.toString(r.quantity()), OrderStatus.CANCELLED.name(),
         Integer.toString(orderStatusTtlS));
     // Fail open, bounded (a shopper's cancel waits on it): the stock_return row stays unapplied and the retry loop

@@ -36,9 +36,12 @@ class ReconcilerTest {
   @BeforeAll
   void start() {
     periodic = new StockHarness();
-    periodicService = periodic.start(Map.of("SECKILL_RECONCILE_INTERVAL_MS", "100", "SECKILL_ORPHAN_AFTER_MS", "300"));
+    periodicService = periodic.start(Map.of("SECKILL_RECONCILE_INTERVAL_MS", "100", "SECKILL_ORPHAN_AFTER_MS", "300",
+        // The orphan window must exceed a gateway's record lifetime (2 x max block + delivery timeout).
+        "SECKILL_KAFKA_DELIVERY_TIMEOUT_MS", "200", "SECKILL_KAFKA_MAX_BLOCK_MS", "0"));
     onDemand = new StockHarness();
-    onDemandService = onDemand.start(Map.of("SECKILL_ORPHAN_AFTER_MS", "1000", "SECKILL_CONSUMER_GROUP", group));
+    onDemandService = onDemand.start(Map.of("SECKILL_ORPHAN_AFTER_MS", "1000", "SECKILL_CONSUMER_GROUP", group,
+        "SECKILL_KAFKA_DELIVERY_TIMEOUT_MS", "500", "SECKILL_KAFKA_MAX_BLOCK_MS", "100"));
   }
 
   @AfterAll

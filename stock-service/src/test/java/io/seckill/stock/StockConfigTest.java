@@ -67,4 +67,30 @@ class StockConfigTest {
       assertThatThrownBy(() -> StockConfig.from(Env.of(bad))).isInstanceOf(ConfigException.class).hasMessageContaining(name);
     }
   }
+
+  @Test
+  void anOrphanWindowNoLongerThanAGatewaysOrderRecordLifetimeStopsTheStart() {
+    Map<String, String> tooShort = valid();
+    tooShort.put("SECKILL_ORPHAN_AFTER_MS", "4000");
+    tooShort.put("SECKILL_KAFKA_DELIVERY_TIMEOUT_MS", "3000");
+    tooShort.put("SECKILL_KAFKA_MAX_BLOCK_MS", "500");
+    Map<String, String> enough = new HashMap<>(tooShort);
+    enough.put("SECKILL_ORPHAN_AFTER_MS", "4001");
+    Map<String, String> defaults = valid();
+    defaults.put("SECKILL_ORPHAN_AFTER_MS", "7000");
+
+    assertThatThrownBy(() -> StockConfig.from(Env.of(tooShort))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SECKILL_ORPHAN_AFTER_MS").hasMessageContaining("4000 ms");
+    assertThat(StockConfig.from(Env.of(enough)).orphanAfterMs()).isEqualTo(4001);
+    assertThatThrownBy(() -> StockConfig.from(Env.of(defaults))).as("5000 + 2 x 1000 by default")
+        .isInstanceOf(ConfigException.class).hasMessageContaining("7000 ms");
+  }
+
+  @Test
+  void anAmountDueThatWouldOverflowMatchesNoPayment() {
+    assertThat(PaymentProcessor.amountDue(1999, 3)).isEqualTo(5997);
+    assertThat(PaymentProcessor.amountDue(Long.MAX_VALUE / 2 + 1, 2)).isEqualTo(-1);
+    assertThat(SaleValidator.MAX_PRICE_CENTS * SaleValidator.MAX_PER_USER_LIMIT).as("the caps keep it in range")
+        .isPositive().isLessThan(Long.MAX_VALUE);
+  }
 }

@@ -143,7 +143,8 @@ final class StockHarness implements AutoCloseable {
   }
 
   void persisted(long saleId, String orderId, String userId, int quantity) {
-    SeckillScripts.PERSISTED.run(redis, List.of(RedisKeys.pending(saleId), RedisKeys.order(orderId)),
+    SeckillScripts.PERSISTED.run(redis, List.of(RedisKeys.pending(saleId), RedisKeys.order(orderId),
+        io.seckill.common.redis.Bucket.root(saleId).version()),
         List.of(orderId, userId, Integer.toString(quantity), "PENDING_PAYMENT", Integer.toString(TTL_S))).await();
   }
 

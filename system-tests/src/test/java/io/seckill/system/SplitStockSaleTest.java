@@ -253,6 +253,27 @@ class SplitStockSaleTest {
     }
   }
 
+  @Test
+  void aShopperHeldByAPointerToAFailedOrderIsFreedByTheirNextPurchase() throws Exception {
+    long saleId = system.createSale(8, 1, 300, false, 0, 4);
+    String shopper = shoppersAtHome(saleId, 4, 0, 1).get(0);
+    // A spilled order that failed, whose pointer clean-up (spill.lua FORGET after release.lua) was lost.
+    Bucket elsewhere = new Bucket(saleId, 2);
+    String failed = io.seckill.common.order.OrderIds.next(elsewhere);
+    redis.hset(elsewhere.order(failed), Map.of("userId", shopper, "quantity", "1", "status", "FAILED",
+        "reason", "UNAVAILABLE"));
+    redis.hset(Bucket.root(saleId).spilled(), shopper, failed);
+
+    HttpResponse<String> answer = system.buy(saleId, shopper);
+
+    String orderId = orderIdOf(answer, 202);
+    assertThat(orderId).isNotEqualTo(failed);
+    assertThat(redis.hget(Bucket.root(saleId).spilled(), shopper)).as("the stale pointer").isNotEqualTo(failed);
+    assertThat(orderIdOf(system.buy(saleId, shopper), 200)).as("a retry finds the new order").isEqualTo(orderId);
+    awaitRows(saleId, 1);
+    assertInvariants(saleId, List.of(orderId));
+  }
+
   private static Map<String, HttpResponse<String>> buyAll(long saleId, List<String> users) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(24);
     try {

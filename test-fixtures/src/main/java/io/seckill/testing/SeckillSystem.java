@@ -43,10 +43,13 @@ public final class SeckillSystem implements AutoCloseable {
 
   private SeckillSystem(String name, int partitions, Map<String, String> overrides) throws Exception {
     pgUrl = infra.createSeckillDatabase(name);
-    topic = infra.createTopic(LocalInfra.uniqueName(name + "-orders"), partitions);
+    // A test may bring its own broker (SECKILL_KAFKA_BOOTSTRAP in the overrides): the topic is created there.
+    String bootstrap = overrides.getOrDefault("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
+    topic = LocalInfra.uniqueName(name + "-orders");
+    io.seckill.infra.KafkaAdmin.createTopic(bootstrap, topic, partitions);
     env.put("SECKILL_REDIS_URL", infra.redisUrl());
     env.put("SECKILL_PG_URL", pgUrl);
-    env.put("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
+    env.put("SECKILL_KAFKA_BOOTSTRAP", bootstrap);
     env.put("SECKILL_ORDERS_TOPIC", topic);
     env.put("SECKILL_ORDERS_DLQ_TOPIC", topic + ".dlq");
     env.put("SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName(name + "-group"));
@@ -88,7 +91,14 @@ public final class SeckillSystem implements AutoCloseable {
   }
 
   public RunningService startGateway() {
-    RunningService gateway = io.seckill.gateway.Main.start(Env.of(env)).await();
+    return startGateway(Map.of());
+  }
+
+  /** A gateway whose environment differs from the system's in {@code extra} (e.g. Kafka or PostgreSQL through a proxy). */
+  public RunningService startGateway(Map<String, String> extra) {
+    Map<String, String> own = new HashMap<>(env);
+    own.putAll(extra);
+    RunningService gateway = io.seckill.gateway.Main.start(Env.of(own)).await();
     gateways.add(gateway);
     return gateway;
   }

@@ -104,6 +104,15 @@ public record Bucket(long saleId, int index) {
     return tag() + "returned";
   }
 
+  /**
+   * Counter bumped by every script that takes an order out of {@code pending} after its DB commit or
+   * gives stock back (persisted, release, return): a warm-up checks it did not move while it read its
+   * database snapshot.
+   */
+  public String version() {
+    return tag() + "version";
+  }
+
   public String token(String token) {
     return tag() + "token:" + token;
   }

@@ -22,7 +22,8 @@ public final class Reservations {
   public static Future<Response> release(RedisAPI redis, String orderId, String userId, int quantity, String status,
                                          String reason, int statusTtlS) {
     Bucket bucket = Bucket.of(orderId);
-    List<String> keys = List.of(bucket.stock(), bucket.buyers(), bucket.pending(), bucket.order(orderId));
+    List<String> keys = List.of(bucket.stock(), bucket.buyers(), bucket.pending(), bucket.order(orderId),
+        bucket.version());
     List<String> args = List.of(orderId, userId == null ? "" : userId, Integer.toString(quantity), status, reason,
         Integer.toString(statusTtlS));
     return SeckillScripts.RELEASE.run(redis, keys, args)
@@ -33,6 +34,17 @@ public final class Reservations {
   /** After a reservation in a bucket other than the shopper's home: the pointer home keeps to it. */
   public static Future<Response> recordSpill(RedisAPI redis, Bucket home, String userId, String orderId) {
     return SeckillScripts.SPILL.run(redis, List.of(home.spilled()), List.of("SET", userId, orderId));
+  }
+
+  /**
+   * Drops a shopper's buyers entry and spilled pointer in the home bucket, each only if it still names
+   * {@code orderId}: the order failed, so neither may hold the shopper any longer (spill.lua FORGET is a
+   * compare-and-delete on any hash of the slot).
+   */
+  public static Future<Void> forgetFailed(RedisAPI redis, Bucket home, String userId, String orderId) {
+    return SeckillScripts.SPILL.run(redis, List.of(home.buyers()), List.of("FORGET", userId, orderId))
+        .compose(x -> SeckillScripts.SPILL.run(redis, List.of(home.spilled()), List.of("FORGET", userId, orderId)))
+        .mapEmpty();
   }
 
   private static Future<Void> forgetSpill(RedisAPI redis, Bucket bucket, String userId, String orderId) {

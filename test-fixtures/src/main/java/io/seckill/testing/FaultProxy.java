@@ -1,0 +1,395 @@
+package io.seckill.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of one target, whose faults a test switches at run time: every
+ * mode applies to the connections already open as well as to new ones.
+ *
+ * <p>Threading: one daemon thread accepts; each connection has, per direction, a reader thread that
+ * queues chunks with their arrival time as they come, and a writer thread that delivers the head
+ * chunk once the mode in force says it is due (a timed wait, woken by new data and by every mode
+ * change). So order is kept per direction and one slow connection never holds up another. Queues are
+ * unbounded: a black-holed sender is never pushed back, which is fine for the little tests send.
+ */
+public final class FaultProxy implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FaultProxy.class);
+  private static final int CHUNK_BYTES = 16 * 1024;
+  private static final int CONNECT_TIMEOUT_MS = 5_000;
+
+  private final String name;
+  private final String targetHost;
+  private final int targetPort;
+  private final ServerSocket listener;
+  private final ExecutorService threads;
+  private final Set<Thread> started = ConcurrentHashMap.newKeySet();
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Mode mode = Mode.PASS;
+
+  private FaultProxy(String name, String targetHost, int targetPort, ServerSocket listener) {
+    this.name = name;
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
+    this.listener = listener;
+    AtomicInteger threadCount = new AtomicInteger();
+    this.threads = Executors.newCachedThreadPool(task -> {
+      Thread thread = new Thread(task, "fault-proxy-" + name + "-" + threadCount.incrementAndGet());
+      thread.setDaemon(true);
+      started.removeIf(done -> !done.isAlive());  // four threads a connection: keep only the live ones
+      started.add(thread);
+      return thread;
+    });
+  }
+
+  /** Listens on a free port of 127.0.0.1. */
+  public static FaultProxy start(String name, String targetHost, int targetPort) {
+    return start(name, 0, targetHost, targetPort);
+  }
+
+  /** Listens on 127.0.0.1:{@code listenPort} (0 for a free one), forwarding to {@code targetHost:targetPort}. */
+  public static FaultProxy start(String name, int listenPort, String targetHost, int targetPort) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(targetHost, "targetHost");
+    try {
+      ServerSocket listener = new ServerSocket();
+      // A broker advertises a fixed proxy port: a proxy started again on it must not wait out TIME_WAIT.
+      listener.setReuseAddress(true);
+      listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), listenPort));
+      FaultProxy proxy = new FaultProxy(name, targetHost, targetPort, listener);
+      proxy.threads.execute(proxy::acceptLoop);
+      LOG.debug("fault proxy {} listening on {}, forwarding to {}:{}", name, proxy.hostAndPort(), targetHost, targetPort);
+      return proxy;
+    } catch (IOException e) {
+      throw new UncheckedIOException("fault proxy " + name + " could not listen on 127.0.0.1:" + listenPort, e);
+    }
+  }
+
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  public String hostAndPort() {
+    return "127.0.0.1:" + port();
+  }
+
+  /** Normal forwarding, the default; releases at once, in order, whatever earlier modes held back. */
+  public void pass() {
+    switchTo(Mode.PASS);
+  }
+
+  /** Every chunk, both directions, is delivered {@code d} after it arrived, order kept. */
+  public void delay(Duration d) {
+    long nanos = nonNegative(d, "delay").toNanos();
+    switchTo(new Mode("delay " + d.toMillis() + "ms", nanos, nanos));
+  }
+
+  /**
+   * Client-to-server chunks are forwarded at once, server-to-client chunks {@code d} after they
+   * arrived: the request takes effect, the answer comes after the client's timeout.
+   */
+  public void holdResponses(Duration d) {
+    long nanos = nonNegative(d, "holdResponses").toNanos();
+    switchTo(new Mode("holdResponses " + d.toMillis() + "ms", 0, nanos));
+  }
+
+  /**
+   * Nothing is forwarded either way; connections stay open and silent, as behind a dropped route or a
+   * stopped process. What arrives meanwhile is delivered, in order, when {@link #pass()} is called.
+   */
+  public void blackHole() {
+    switchTo(Mode.BLACK_HOLE);
+  }
+
+  /** Every open connection, and each new one until another mode is set, is closed with a TCP RST. */
+  public void reset() {
+    switchTo(Mode.RESET);
+  }
+
+  /** The mode in force, for reports: {@code pass}, {@code delay 200ms}, {@code holdResponses 5000ms}, ... */
+  public String mode() {
+    return mode.label();
+  }
+
+  public long connectionsAccepted() {
+    return accepted.get();
+  }
+
+  /** Closes the listener and every connection and waits for the proxy's threads to end; idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    closeQuietly(listener);
+    connections.forEach(Connection::close);
+    threads.shutdownNow();
+    // Joined, not just awaitTermination: a pool counts as terminated while its last threads still exit.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    try {
+      for (Thread thread : started) {
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    started.removeIf(thread -> !thread.isAlive());
+    if (!started.isEmpty()) {
+      LOG.warn("fault proxy {}: threads {} still running 5 s after close", name, started);
+    }
+    LOG.debug("fault proxy {} on {} closed after {} connections", name, hostAndPort(), accepted.get());
+  }
+
+  private void switchTo(Mode next) {
+    mode = next;
+    LOG.debug("fault proxy {} ({} -> {}:{}): {}", name, hostAndPort(), targetHost, targetPort, next.label());
+    // Set before the sweep, read after registration in acceptLoop: no connection escapes a reset.
+    for (Connection connection : connections) {
+      if (next == Mode.RESET) {
+        connection.abort();
+      } else {
+        connection.wake();
+      }
+    }
+  }
+
+  private void acceptLoop() {
+    while (!closed.get()) {
+      Socket client;
+      try {
+        client = listener.accept();
+      } catch (IOException e) {
+        if (!closed.get()) {
+          LOG.debug("fault proxy {}: accept failed, no longer listening", name, e);
+        }
+        return;
+      }
+      accepted.incrementAndGet();
+      Connection connection = new Connection(client);
+      connections.add(connection);
+      if (mode == Mode.RESET || closed.get()) {
+        connection.abort();
+        continue;
+      }
+      try {
+        threads.execute(connection::open);
+      } catch (RejectedExecutionException closing) {
+        connection.abort();
+      }
+    }
+  }
+
+  private static Duration nonNegative(Duration d, String what) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(what + " must not be negative: " + d);
+    }
+    return d;
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception alreadyGone) {
+      // nothing left to release
+    }
+  }
+
+  /** How long after its arrival a chunk is due, per direction; {@link #NEVER} holds it until the mode changes. */
+  private record Mode(String label, long towardsTargetNanos, long towardsClientNanos) {
+    static final long NEVER = Long.MAX_VALUE;
+    static final Mode PASS = new Mode("pass", 0, 0);
+    static final Mode BLACK_HOLE = new Mode("blackHole", NEVER, NEVER);
+    static final Mode RESET = new Mode("reset", NEVER, NEVER);
+
+    long holdNanos(boolean towardsTarget) {
+      return towardsTarget ? towardsTargetNanos : towardsClientNanos;
+    }
+  }
+
+  /** Bytes as read, or end of stream when {@code bytes} is null. */
+  private record Chunk(byte[] bytes, long arrivedNanos) {
+  }
+
+  /** One direction's queue; its writer takes a chunk only when the mode in force makes it due. */
+  private final class Pipe {
+    private final boolean towardsTarget;
+    private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
+    private boolean closed;
+
+    Pipe(boolean towardsTarget) {
+      this.towardsTarget = towardsTarget;
+    }
+
+    synchronized void offer(byte[] bytes) {
+      chunks.add(new Chunk(bytes, System.nanoTime()));
+      notifyAll();
+    }
+
+    synchronized void wake() {
+      notifyAll();
+    }
+
+    synchronized void close() {
+      closed = true;
+      chunks.clear();
+      notifyAll();
+    }
+
+    /** The head chunk once it is due, or null once the pipe is closed. */
+    synchronized Chunk take() throws InterruptedException {
+      while (!closed) {
+        Chunk head = chunks.peek();
+        long hold = head == null ? Mode.NEVER : mode.holdNanos(towardsTarget);
+        if (hold == Mode.NEVER) {
+          wait();
+          continue;
+        }
+        long dueIn = head.arrivedNanos() + hold - System.nanoTime();
+        if (dueIn <= 0) {
+          return chunks.poll();
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, dueIn);
+      }
+      return null;
+    }
+  }
+
+  private final class Connection {
+    private final Socket client;
+    private final Pipe towardsTarget = new Pipe(true);
+    private final Pipe towardsClient = new Pipe(false);
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicInteger openDirections = new AtomicInteger(2);
+    private volatile Socket target;
+
+    Connection(Socket client) {
+      this.client = client;
+    }
+
+    /** Connects to the target, then this thread becomes the writer towards the client. */
+    void open() {
+      Socket socket = new Socket();
+      try {
+        socket.connect(new InetSocketAddress(targetHost, targetPort), CONNECT_TIMEOUT_MS);
+      } catch (IOException e) {
+        LOG.debug("fault proxy {}: cannot reach {}:{}, resetting the client", name, targetHost, targetPort, e);
+        closeQuietly(socket);
+        abort();
+        return;
+      }
+      target = socket;
+      if (finished.get()) {  // aborted while connecting, before the target socket was visible
+        closeQuietly(socket);
+        return;
+      }
+      LOG.debug("fault proxy {}: {} connected to {}", name, client.getRemoteSocketAddress(), socket.getLocalSocketAddress());
+      try {
+        threads.execute(() -> read(client, towardsTarget));
+        threads.execute(() -> write(towardsTarget, socket));
+        threads.execute(() -> read(socket, towardsClient));
+      } catch (RejectedExecutionException closing) {
+        close();
+        return;
+      }
+      write(towardsClient, client);
+    }
+
+    private void read(Socket from, Pipe pipe) {
+      byte[] buffer = new byte[CHUNK_BYTES];
+      try {
+        InputStream in = from.getInputStream();
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+          pipe.offer(Arrays.copyOf(buffer, n));
+        }
+        pipe.offer(null);
+      } catch (IOException e) {
+        if (!finished.get()) {  // the peer reset: pass the reset on
+          LOG.debug("fault proxy {}: read from {} failed, resetting the connection", name, from, e);
+          abort();
+        }
+      }
+    }
+
+    private void write(Pipe pipe, Socket to) {
+      try {
+        OutputStream out = to.getOutputStream();
+        for (Chunk chunk; (chunk = pipe.take()) != null; ) {
+          if (chunk.bytes() == null) {  // end of stream, after everything sent before it
+            to.shutdownOutput();
+            if (openDirections.decrementAndGet() == 0) {
+              close();
+            }
+            return;
+          }
+          out.write(chunk.bytes());
+          out.flush();
+        }
+      } catch (IOException e) {
+        if (!finished.get()) {
+          LOG.debug("fault proxy {}: write to {} failed, resetting the connection", name, to, e);
+          abort();
+        }
+      } catch (InterruptedException closing) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    void wake() {
+      towardsTarget.wake();
+      towardsClient.wake();
+    }
+
+    void close() {
+      finish(false);
+    }
+
+    /** Closes both sockets with SO_LINGER 0, so each peer gets a TCP RST. */
+    void abort() {
+      finish(true);
+    }
+
+    private void finish(boolean reset) {
+      if (!finished.compareAndSet(false, true)) {
+        return;
+      }
+      connections.remove(this);
+      towardsTarget.close();
+      towardsClient.close();
+      for (Socket socket : new Socket[] {client, target}) {
+        if (socket != null) {
+          try {
+            socket.setSoLinger(reset, 0);
+          } catch (IOException alreadyClosed) {
+            // closing is all that is left
+          }
+          closeQuietly(socket);
+        }
+      }
+      LOG.debug("fault proxy {}: connection from {} {}", name, client.getRemoteSocketAddress(), reset ? "reset" : "closed");
+    }
+  }
+}
