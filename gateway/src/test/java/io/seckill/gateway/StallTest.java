@@ -1,5 +1,7 @@
 package io.seckill.gateway;
 
+import io.seckill.infra.FaultProxy;
+import io.seckill.infra.StoppableRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 /**
- * Issue #16 "Stalls": while Redis (SIGSTOP) and PostgreSQL (a black-holed {@link StallProxy}) stop answering, the
+ * Issue #16 "Stalls": while Redis (SIGSTOP) and PostgreSQL (a black-holed {@link FaultProxy}) stop answering, the
  * gateway's order read, cancel and purchase each answer within the request deadline, with the code that tells the
  * truth (a cancel or purchase may already have happened: 504 OUTCOME_UNKNOWN); once both resume, they work again.
  */
@@ -28,7 +30,7 @@ class StallTest {
   private static final Duration BOUND = Duration.ofMillis(REQUEST_TIMEOUT_MS + 1500);
 
   private static StoppableRedis redis;
-  private static StallProxy postgres;
+  private static FaultProxy postgres;
   private static FakeStockService stockService;
   private static GatewayHarness gw;
 
@@ -36,7 +38,7 @@ class StallTest {
   static void start() throws Exception {
     redis = new StoppableRedis();
     URI pg = URI.create(LocalInfra.shared().createSeckillDatabase("gateway_stall"));
-    postgres = new StallProxy(pg.getHost(), pg.getPort());
+    postgres = FaultProxy.start("postgres", pg.getHost(), pg.getPort());
     String proxied = new URI(pg.getScheme(), pg.getUserInfo(), "127.0.0.1", postgres.port(), pg.getPath(), pg.getQuery(), null)
         .toString();
     stockService = new FakeStockService();

@@ -1,5 +1,7 @@
 package io.seckill.stock;
 
+import io.seckill.infra.FaultProxy;
+import io.seckill.infra.StoppableRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue #16 "Stalls": while PostgreSQL or Redis stops answering (no error, no refusal: a black-holed connection,
  * a SIGSTOPped process), every request still gets an answer within the request deadline, and the service works
- * again once the dependency resumes. PostgreSQL is stalled through a {@link StallProxy}, Redis by SIGSTOP.
+ * again once the dependency resumes. PostgreSQL is stalled through a {@link FaultProxy}, Redis by SIGSTOP.
  */
 class StallTest {
   private static final int REQUEST_TIMEOUT_MS = 2000;
@@ -27,7 +29,7 @@ class StallTest {
   private static final int READ_TIMEOUT_MS = 1000;
 
   private static StockHarness harness;
-  private static StallProxy postgres;
+  private static FaultProxy postgres;
   private static StoppableRedis redis;
   private static StockService service;
 
@@ -35,7 +37,7 @@ class StallTest {
   static void start() throws Exception {
     harness = new StockHarness();
     URI pg = URI.create(harness.pgUrl);
-    postgres = new StallProxy(pg.getHost(), pg.getPort());
+    postgres = FaultProxy.start("postgres", pg.getHost(), pg.getPort());
     String proxied = new URI(pg.getScheme(), pg.getUserInfo(), "127.0.0.1", postgres.port(), pg.getPath(), pg.getQuery(), null)
         .toString();
     redis = new StoppableRedis();
