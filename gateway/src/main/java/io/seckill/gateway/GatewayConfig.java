@@ -2,6 +2,7 @@ package io.seckill.gateway;
 
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
+import io.seckill.common.config.HttpTimeouts;
 import io.seckill.common.config.PgSettings;
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
@@ -38,6 +39,10 @@ import java.net.URI;
  * @param devMode               SECKILL_DEV_MODE (false) and the dev helpers' settings, see {@link DevModeConfig}
  * @param orderFenceTimeoutMs   SECKILL_ORDER_FENCE_TIMEOUT_MS (1000): bound on settling an ambiguous Kafka send in
  *                              PostgreSQL; past it the shopper hears 504 OUTCOME_UNKNOWN and the reconciler settles it
+ * @param http                  SECKILL_REQUEST_TIMEOUT_MS (2000) every request is answered within this (503 UNAVAILABLE,
+ *                              504 OUTCOME_UNKNOWN on purchase and cancel), SECKILL_HTTP_IDLE_TIMEOUT_S (60),
+ *                              SECKILL_HTTP_READ_TIMEOUT_MS (10000), see {@link HttpTimeouts}; SECKILL_PG_QUERY_TIMEOUT_MS
+ *                              defaults to the request timeout here
  */
 public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
                             String jwtSecret, String adminToken, String stockServiceUrl, int orderStatusTtlS,
@@ -45,7 +50,8 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
                             int redisMaxInFlight, int redisTimeoutMs, int soldOutTtlMs, int metaCacheTtlMs,
                             int purchaseTokenTtlS, int idempotencyTtlS, int idempotencyLockTtlS, int bodyLimitBytes,
                             int kafkaDeliveryTimeoutMs, int kafkaRequestTimeoutMs, int kafkaMaxBlockMs,
-                            int testHaltAfterReserveEvery, DevModeConfig devMode, int orderFenceTimeoutMs) {
+                            int testHaltAfterReserveEvery, DevModeConfig devMode, int orderFenceTimeoutMs,
+                            HttpTimeouts http) {
 
   public static GatewayConfig from(Env env) {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -56,11 +62,12 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
           + deliveryTimeout + ") but was " + requestTimeout);
     }
     String stockServiceUrl = httpUrl(env, "SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:8081");
+    HttpTimeouts http = HttpTimeouts.from(env);
     return new GatewayConfig(
         env.port("SECKILL_HTTP_PORT", 8080),
         env.integer("SECKILL_EVENT_LOOPS", cores, 1, 256),
         RedisSettings.from(env),
-        PgSettings.from(env, 4),
+        PgSettings.from(env, 4, http.requestTimeoutMs()),
         KafkaSettings.from(env),
         env.secret("SECKILL_JWT_SECRET", 32),
         env.secret("SECKILL_ADMIN_TOKEN", 32),
@@ -84,7 +91,8 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         KafkaSettings.maxBlockMs(env),
         env.integer("SECKILL_TEST_HALT_AFTER_RESERVE_EVERY", 0, 0, 1_000_000),
         DevModeConfig.from(env, stockServiceUrl),
-        env.integer("SECKILL_ORDER_FENCE_TIMEOUT_MS", 1000, 50, 60_000));
+        env.integer("SECKILL_ORDER_FENCE_TIMEOUT_MS", 1000, 50, 60_000),
+        http);
   }
 
   private static String httpUrl(Env env, String name, String fallback) {
@@ -104,7 +112,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
   @Override
   public String toString() {
     return "GatewayConfig[httpPort=" + httpPort + ", eventLoops=" + eventLoops + ", " + redis + ", " + pg + ", kafka="
-        + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + devMode
+        + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + devMode
         + (testHaltAfterReserveEvery > 0 ? ", TEST HOOK haltAfterReserveEvery=" + testHaltAfterReserveEvery : "") + "]";
   }
 }

@@ -1,15 +1,18 @@
 package io.seckill.gateway;
 
 import io.seckill.common.http.ErrorCode;
+import io.seckill.common.http.HttpDeadlines;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.http.Problems;
 import io.seckill.common.http.RequestIds;
+import io.seckill.common.http.UncertainRoute;
 import io.seckill.gateway.dev.DevRoutes;
 import io.seckill.gateway.dev.ShopperPage;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,11 +20,23 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /** Router wiring only: one instance per event loop, all sharing the {@link GatewayComponents}. */
 public final class GatewayVerticle extends VerticleBase {
   static final String ORDERS_PATH = "/api/v1/sales/:saleId/orders";
   private static final Buffer OPENAPI = loadOpenApi();
+  /**
+   * The routes a timed-out request may already have acted on: a purchase may hold a reservation (Lua ran) or be on
+   * Kafka, a cancel may have been carried out by stock-service. Their timeout answer is 504 OUTCOME_UNKNOWN, not a
+   * 503 that would promise nothing happened; both are safe to retry. Every other route only reads, or answers
+   * before it writes anything.
+   */
+  static final List<UncertainRoute> OUTCOME_UNKNOWN_ROUTES = List.of(
+      new UncertainRoute(HttpMethod.POST, "/api/v1/sales/{saleId}/orders", "the purchase may or may not have been "
+          + "taken; retrying the purchase is safe: it returns your order if one exists"),
+      new UncertainRoute(HttpMethod.POST, "/api/v1/orders/{orderId}/cancel", "the cancellation may or may not have "
+          + "been carried out; read the order to see its status, or retry the cancel"));
 
   private final GatewayComponents components;
   private final int port;
@@ -36,8 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     router = router();
     HttpServerOptions options = new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true);
-    return vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(Problems.invalidRequestHandler())
-        .listen(port);
+    return HttpDeadlines.server(vertx, options, router, components.config().http(), OUTCOME_UNKNOWN_ROUTES).listen(port);
   }
 
   Router router() {

@@ -57,7 +57,8 @@ public final class StockServiceClient {
         .compose(response -> response.body().map(b -> new Reply(response.statusCode(),
             response.getHeader("Content-Type"), b)))
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .compose(reply -> reply.status() >= 500
+        // 504 OUTCOME_UNKNOWN (stock-service ran out of time, the cancel may have committed) is relayed, not a 503.
+        .compose(reply -> reply.status() >= 500 && reply.status() != 504
             ? Future.failedFuture(new IllegalStateException("stock-service answered " + reply.status()))
             : Future.succeededFuture(reply))
         .recover(e -> {

@@ -33,6 +33,8 @@ class GatewayUnitsTest {
     assertThat(config.purchaseTokenTtlS()).isEqualTo(120);
     assertThat(config.bodyLimitBytes()).isEqualTo(4096);
     assertThat(config.redisMaxInFlight()).isEqualTo(2048);
+    assertThat(config.http()).isEqualTo(new io.seckill.common.config.HttpTimeouts(2000, 60, 10_000));
+    assertThat(config.pg().queryTimeoutMs()).isEqualTo(2000);
     assertThat(config.toString()).doesNotContain(GatewayHarness.SECRET).doesNotContain(GatewayHarness.ADMIN_TOKEN);
   }
 

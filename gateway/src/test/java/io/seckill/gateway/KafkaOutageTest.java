@@ -26,8 +26,10 @@ class KafkaOutageTest {
   @Test
   void kafkaOutageDuringABurstReleasesEveryUnacknowledgedReservationAndAnswers503() throws Exception {
     KafkaBroker broker = GatewayHarnessBroker.broker();
+    // The request deadline well above the delivery bound: this test is about the failed send's 503, not the 504.
     try (GatewayHarness gw = new GatewayHarness(Map.of("SECKILL_KAFKA_DELIVERY_TIMEOUT_MS", "2000",
-        "SECKILL_KAFKA_REQUEST_TIMEOUT_MS", "1000", "SECKILL_KAFKA_MAX_BLOCK_MS", "200"))) {
+        "SECKILL_KAFKA_REQUEST_TIMEOUT_MS", "1000", "SECKILL_KAFKA_MAX_BLOCK_MS", "200",
+        "SECKILL_REQUEST_TIMEOUT_MS", "10000"))) {
       int initial = 500;
       long saleId = gw.seedOpenSale(initial, 1);
       String path = "/api/v1/sales/" + saleId + "/orders";

@@ -2,6 +2,7 @@ package io.seckill.consumer;
 
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
+import io.seckill.common.config.HttpTimeouts;
 import io.seckill.common.config.PgSettings;
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
@@ -22,11 +23,15 @@ import java.time.Duration;
  * @param dbTimeout             bound on one batch transaction; past it the batch counts as failed and is retried
  * @param maxPollIntervalMs     max.poll.interval.ms (SECKILL_CONSUMER_MAX_POLL_INTERVAL_MS, 300000): a loop stuck longer leaves the group
  * @param sessionTimeoutMs      session.timeout.ms (SECKILL_CONSUMER_SESSION_TIMEOUT_MS, 45000): a silent process loses its partitions
+ * @param http                  SECKILL_REQUEST_TIMEOUT_MS (2000) bound on a /metrics or /health answer,
+ *                              SECKILL_HTTP_IDLE_TIMEOUT_S (60), SECKILL_HTTP_READ_TIMEOUT_MS (10000), see {@link HttpTimeouts}.
+ *                              SECKILL_PG_QUERY_TIMEOUT_MS defaults here to SECKILL_CONSUMER_DB_TIMEOUT_MS (10000), not to
+ *                              the request timeout: a batch's statements may legitimately take longer than a request
  */
 public record ConsumerConfig(int httpPort, RedisSettings redis, PgSettings pg, KafkaSettings kafka, String groupId,
                              int threads, int maxBatch, int fetchMinBytes, int fetchWaitMs, int orderStatusTtlSeconds,
                              Duration backoffMin, Duration backoffMax, Duration dbTimeout, int maxPollIntervalMs,
-                             int sessionTimeoutMs) {
+                             int sessionTimeoutMs, HttpTimeouts http) {
   public static final int DEFAULT_HTTP_PORT = 8082;
   public static final String DEFAULT_GROUP = "seckill-order-consumer";
 
@@ -38,11 +43,12 @@ public record ConsumerConfig(int httpPort, RedisSettings redis, PgSettings pg, K
       throw new ConfigException("SECKILL_CONSUMER_BACKOFF_MAX_MS",
           "must be at least SECKILL_CONSUMER_BACKOFF_MIN_MS (" + backoffMinMs + ") but was " + backoffMaxMs);
     }
+    int dbTimeoutMs = env.integer("SECKILL_CONSUMER_DB_TIMEOUT_MS", 10_000, 100, 300_000);
     return new ConsumerConfig(
         env.port("SECKILL_HTTP_PORT", DEFAULT_HTTP_PORT),
         RedisSettings.from(env),
         // Each loop holds one connection per batch; two spare for readiness probes.
-        PgSettings.from(env, threads + 2),
+        PgSettings.from(env, threads + 2, dbTimeoutMs),
         KafkaSettings.from(env),
         env.optional("SECKILL_CONSUMER_GROUP", DEFAULT_GROUP),
         threads,
@@ -52,9 +58,10 @@ public record ConsumerConfig(int httpPort, RedisSettings redis, PgSettings pg, K
         env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000),
         Duration.ofMillis(backoffMinMs),
         Duration.ofMillis(backoffMaxMs),
-        Duration.ofMillis(env.integer("SECKILL_CONSUMER_DB_TIMEOUT_MS", 10_000, 100, 300_000)),
+        Duration.ofMillis(dbTimeoutMs),
         env.integer("SECKILL_CONSUMER_MAX_POLL_INTERVAL_MS", 300_000, 1_000, 3_600_000),
         // The broker accepts 6 s to 30 min (group.min/max.session.timeout.ms defaults).
-        env.integer("SECKILL_CONSUMER_SESSION_TIMEOUT_MS", 45_000, 6_000, 1_800_000));
+        env.integer("SECKILL_CONSUMER_SESSION_TIMEOUT_MS", 45_000, 6_000, 1_800_000),
+        HttpTimeouts.from(env));
   }
 }

@@ -3,6 +3,7 @@ package io.seckill.consumer;
 import io.seckill.common.RunningService;
 import io.seckill.common.db.PgPools;
 import io.seckill.common.http.Health;
+import io.seckill.common.http.HttpDeadlines;
 import io.seckill.common.metrics.ServiceRuntime;
 import io.seckill.common.redis.RedisClients;
 import io.seckill.common.redis.SeckillScripts;
@@ -10,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
@@ -98,7 +100,7 @@ final class OrderConsumerService implements RunningService {
         .check("kafka", service::kafkaReady)
         .check("consumer", service::loopsReady)
         .mount(router, vertx);
-    return vertx.createHttpServer().requestHandler(router).listen(config.httpPort())
+    return HttpDeadlines.server(vertx, new HttpServerOptions(), router, config.http(), List.of()).listen(config.httpPort())
         .map(server -> {
           service.server = server;
           service.startLoops();

@@ -28,6 +28,16 @@ class ConsumerConfigTest {
     assertThat(config.kafka().dlqTopic()).isEqualTo("seckill.orders.dlq");
     assertThat(config.backoffMin()).isEqualTo(Duration.ofMillis(100));
     assertThat(config.backoffMax()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.http().requestTimeoutMs()).isEqualTo(2000);
+  }
+
+  @Test
+  void theQueryBoundFollowsTheBatchBoundNotTheRequestDeadline() {
+    assertThat(ConsumerConfig.from(Env.of(REQUIRED)).pg().queryTimeoutMs()).isEqualTo(10_000);
+    Map<String, String> env = new HashMap<>(REQUIRED);
+    env.put("SECKILL_CONSUMER_DB_TIMEOUT_MS", "30000");
+    env.put("SECKILL_REQUEST_TIMEOUT_MS", "500");
+    assertThat(ConsumerConfig.from(Env.of(env)).pg().queryTimeoutMs()).isEqualTo(30_000);
   }
 
   @Test

@@ -65,14 +65,15 @@ public final class Main {
     RedisAPI redis = RedisAPI.api(redisClient);
     KafkaLag kafkaLag = new KafkaLag(vertx, config.kafka().bootstrap(), config.kafka().ordersTopic(), config.consumerGroup());
 
-    RestockPublisher restock = new RestockPublisher(redis);
+    RestockPublisher restock = new RestockPublisher(redis, config.redisTimeoutMs());
     StockProbe probe = new StockProbe(pool, redis);
     SaleWarmup warmup = new SaleWarmup(pool, redis, restock);
-    StockReturnApplier applier = new StockReturnApplier(pool, redis, restock, config.orderStatusTtlS());
+    StockReturnApplier applier = new StockReturnApplier(pool, redis, restock, config.orderStatusTtlS(),
+        config.redisTimeoutMs());
     OrderCancellation cancellation = new OrderCancellation(pool, applier, runtime.registry());
     PaymentTimeoutSweeper sweeper = new PaymentTimeoutSweeper(pool, cancellation);
     Reconciler reconciler = new Reconciler(pool, redis, kafkaLag, restock, new StockGauges(runtime.registry()), config);
-    PaymentProcessor payments = new PaymentProcessor(pool, redis, config.orderStatusTtlS());
+    PaymentProcessor payments = new PaymentProcessor(pool, redis, config.orderStatusTtlS(), config.redisTimeoutMs());
 
     Router router = Router.router(vertx);
     router.route().handler(RequestIds.handler());
@@ -92,7 +93,7 @@ public final class Main {
     router.errorHandler(404, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.NOT_FOUND, "no such resource")));
     router.errorHandler(405, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.METHOD_NOT_ALLOWED, null)));
 
-    StockHttpVerticle http = new StockHttpVerticle(router, config.httpPort());
+    StockHttpVerticle http = new StockHttpVerticle(router, config.httpPort(), config.http());
     return vertx.deployVerticle(http)
         .compose(id -> vertx.deployVerticle(new BackgroundJobs(sweeper, applier, reconciler, config)))
         .map(id -> (RunningService) new StockService(runtime, http.actualPort(), router, pool, redisClient, kafkaLag))

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +42,13 @@ final class PaymentProcessor {
   private final Pool pool;
   private final RedisAPI redis;
   private final int orderStatusTtlS;
+  private final long redisTimeoutMs;
 
-  PaymentProcessor(Pool pool, RedisAPI redis, int orderStatusTtlS) {
+  PaymentProcessor(Pool pool, RedisAPI redis, int orderStatusTtlS, long redisTimeoutMs) {
     this.pool = pool;
     this.redis = redis;
     this.orderStatusTtlS = orderStatusTtlS;
+    this.redisTimeoutMs = redisTimeoutMs;
   }
 
   Future<Outcome> process(PaymentCallback callback) {
@@ -119,9 +122,10 @@ final class PaymentProcessor {
 
   private Future<Void> cachePaid(Outcome outcome) {
     String key = RedisKeys.order(outcome.orderId());
-    // Fail open: the DB is the record; the cache only lags until the next status write or read-through.
+    // Fail open, bounded: the DB is the record; a stalled Redis must not hold the provider's answer (cache lags only).
     return redis.hset(List.of(key, "status", OrderStatus.PAID.name()))
         .compose(ignored -> redis.expire(List.of(key, Integer.toString(orderStatusTtlS))))
+        .timeout(redisTimeoutMs, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
         .recover(failure -> {
           LOG.warn("order {} is PAID but its Redis status could not be updated: {}", outcome.orderId(), failure.getMessage());

@@ -13,6 +13,7 @@ import java.util.Map;
 /** The payment provider's signed callback. The signature is checked over the raw bytes before anything is parsed. */
 final class PaymentRoutes {
   static final String SIGNATURE_HEADER = "X-Signature";
+  static final String CALLBACK_PATH = "/api/v1/payments/callback";
 
   private final PaymentProcessor processor;
   private final String secret;
@@ -25,7 +26,7 @@ final class PaymentRoutes {
   }
 
   void mount(Router router) {
-    router.post("/api/v1/payments/callback").handler(HttpInput.requireJson()).handler(this::callback);
+    router.post(CALLBACK_PATH).handler(HttpInput.requireJson()).handler(this::callback);
   }
 
   private void callback(RoutingContext ctx) {

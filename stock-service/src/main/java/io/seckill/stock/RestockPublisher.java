@@ -3,6 +3,7 @@ package io.seckill.stock;
 import io.seckill.common.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,14 +11,17 @@ import org.slf4j.LoggerFactory;
 final class RestockPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(RestockPublisher.class);
   private final RedisAPI redis;
+  private final long timeoutMs;
 
-  RestockPublisher(RedisAPI redis) {
+  RestockPublisher(RedisAPI redis, long timeoutMs) {
     this.redis = redis;
+    this.timeoutMs = timeoutMs;
   }
 
   Future<Void> publish(long saleId) {
-    // Fail open: a lost broadcast only keeps a gateway answering SOLD_OUT until its flag expires.
-    return redis.publish(RedisKeys.RESTOCK_CHANNEL, Long.toString(saleId)).<Void>mapEmpty().recover(failure -> {
+    // Fail open, bounded: a lost broadcast only keeps a gateway answering SOLD_OUT until its flag expires.
+    return redis.publish(RedisKeys.RESTOCK_CHANNEL, Long.toString(saleId)).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty().recover(failure -> {
       LOG.warn("could not broadcast the restock of sale {}: {}", saleId, failure.getMessage());
       return Future.succeededFuture();
     });

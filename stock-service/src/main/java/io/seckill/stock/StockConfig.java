@@ -1,6 +1,7 @@
 package io.seckill.stock;
 
 import io.seckill.common.config.Env;
+import io.seckill.common.config.HttpTimeouts;
 import io.seckill.common.config.PgSettings;
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
@@ -18,13 +19,19 @@ import io.seckill.common.kafka.KafkaSettings;
  *                            SECKILL_KAFKA_DELIVERY_TIMEOUT_MS, read here with the gateway's defaults), else an
  *                            order still being acknowledged could be settled as an orphan
  * @param orderStatusTtlS     TTL of the Redis order status cache
+ * @param redisTimeoutMs      SECKILL_REDIS_TIMEOUT_MS (1000): bound on a Redis call made while a request waits
+ * @param http                SECKILL_REQUEST_TIMEOUT_MS (2000) every request is answered within this (503 UNAVAILABLE,
+ *                            504 OUTCOME_UNKNOWN on the payment callback), SECKILL_HTTP_IDLE_TIMEOUT_S (60),
+ *                            SECKILL_HTTP_READ_TIMEOUT_MS (10000), see {@link HttpTimeouts}; SECKILL_PG_QUERY_TIMEOUT_MS
+ *                            defaults to the request timeout here
  */
 public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafka, int httpPort, String adminToken,
                           String paymentSecret, String consumerGroup, int sweepIntervalMs, int reconcileIntervalMs,
-                          int orphanAfterMs, int orderStatusTtlS) {
+                          int orphanAfterMs, int orderStatusTtlS, int redisTimeoutMs, HttpTimeouts http) {
   public static final int SECRET_MIN_LENGTH = 32;
 
   public static StockConfig from(Env env) {
+    HttpTimeouts http = HttpTimeouts.from(env);
     int orphanAfterMs = env.integer("SECKILL_ORPHAN_AFTER_MS", 30_000, 0, 86_400_000);
     int recordLifetimeMs = KafkaSettings.orderRecordLifetimeMs(env);
     if (orphanAfterMs <= recordLifetimeMs) {
@@ -34,7 +41,7 @@ public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafk
     }
     return new StockConfig(
         RedisSettings.from(env),
-        PgSettings.from(env, 16),
+        PgSettings.from(env, 16, http.requestTimeoutMs()),
         KafkaSettings.from(env),
         env.port("SECKILL_HTTP_PORT", 8081),
         env.secret("SECKILL_ADMIN_TOKEN", SECRET_MIN_LENGTH),
@@ -43,13 +50,16 @@ public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafk
         env.integer("SECKILL_SWEEP_INTERVAL_MS", 1000, 10, 3_600_000),
         env.integer("SECKILL_RECONCILE_INTERVAL_MS", 5000, 10, 3_600_000),
         orphanAfterMs,
-        env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000));
+        env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000),
+        env.integer("SECKILL_REDIS_TIMEOUT_MS", 1000, 10, 60_000),
+        http);
   }
 
   @Override
   public String toString() {
     return "StockConfig[" + redis + ", " + pg + ", " + kafka + ", httpPort=" + httpPort + ", consumerGroup=" + consumerGroup
         + ", sweepIntervalMs=" + sweepIntervalMs + ", reconcileIntervalMs=" + reconcileIntervalMs
-        + ", orphanAfterMs=" + orphanAfterMs + ", orderStatusTtlS=" + orderStatusTtlS + ", secrets=***]";
+        + ", orphanAfterMs=" + orphanAfterMs + ", orderStatusTtlS=" + orderStatusTtlS + ", redisTimeoutMs=" + redisTimeoutMs
+        + ", " + http + ", secrets=***]";
   }
 }

@@ -1,28 +1,47 @@
 package io.seckill.stock;
 
-import io.seckill.common.http.Problems;
+import io.seckill.common.config.HttpTimeouts;
+import io.seckill.common.http.HttpDeadlines;
+import io.seckill.common.http.UncertainRoute;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.util.List;
 
 /** Serves the router built in {@link Main}; the handlers are all non-blocking, so one instance is enough. */
 final class StockHttpVerticle extends VerticleBase {
+  /**
+   * The routes a timed-out request may already have acted on: a payment callback's, a new sale's or a cancel's
+   * transaction may have committed. Their timeout answer is 504 OUTCOME_UNKNOWN, not a 503 that would promise
+   * nothing happened: the provider redelivers callbacks and cancels are idempotent, but a sale must not be created
+   * twice, so the operator lists the sales first. Reads, warm-up and reconcile stay 503: repeating them is harmless.
+   */
+  static final List<UncertainRoute> OUTCOME_UNKNOWN_ROUTES = List.of(
+      new UncertainRoute(HttpMethod.POST, PaymentRoutes.CALLBACK_PATH, "the payment may or may not have been recorded; "
+          + "deliver the callback again: it is idempotent"),
+      new UncertainRoute(HttpMethod.POST, "/admin/v1/sales", "the sale may or may not have been created; list the "
+          + "sales (GET /admin/v1/sales) before creating it again"),
+      new UncertainRoute(HttpMethod.POST, "/admin/v1/orders/{orderId}/cancel", "the cancellation may or may not have "
+          + "been carried out; read the order to see its status, or retry the cancel"));
+
   private final Router router;
   private final int port;
+  private final HttpTimeouts timeouts;
   private HttpServer server;
 
-  StockHttpVerticle(Router router, int port) {
+  StockHttpVerticle(Router router, int port, HttpTimeouts timeouts) {
     this.router = router;
     this.port = port;
+    this.timeouts = timeouts;
   }
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
-        .requestHandler(router)
-        .invalidRequestHandler(Problems.invalidRequestHandler()).listen(port).onSuccess(bound -> server = bound);
+    return HttpDeadlines.server(vertx, new HttpServerOptions().setCompressionSupported(true), router, timeouts,
+        OUTCOME_UNKNOWN_ROUTES).listen(port).onSuccess(bound -> server = bound);
   }
 
   int actualPort() {

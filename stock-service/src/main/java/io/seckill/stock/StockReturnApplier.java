@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +26,12 @@ final class StockReturnApplier {
 
   private final Pool pool;
   private final RedisAPI redis;
+  private final long redisTimeoutMs;
   private final RestockPublisher restock;
   private final int orderStatusTtlS;
 
-  StockReturnApplier(Pool pool, RedisAPI redis, RestockPublisher restock, int orderStatusTtlS) {
+  StockReturnApplier(Pool pool, RedisAPI redis, RestockPublisher restock, int orderStatusTtlS, long redisTimeoutMs) {
+    this.redisTimeoutMs = redisTimeoutMs;
     this.pool = pool;
     this.redis = redis;
     this.restock = restock;
@@ -76,8 +79,9 @@ final class StockReturnApplier {
         bucket.version());
     List<String> args = List.of(r.orderId(), Integer.toString(r.quantity()), OrderStatus.CANCELLED.name(),
         Integer.toString(orderStatusTtlS));
-    // Fail open: the stock_return row stays unapplied and the retry loop applies it once Redis answers.
-    return SeckillScripts.RETURN.run(redis, keys, args)
+    // Fail open, bounded (a shopper's cancel waits on it): the stock_return row stays unapplied and the retry loop
+    // applies it once Redis answers; return.lua is idempotent, so a late first run changes nothing twice.
+    return SeckillScripts.RETURN.run(redis, keys, args).timeout(redisTimeoutMs, TimeUnit.MILLISECONDS)
         .compose(result -> pool.preparedQuery(OrderQueries.MARK_RETURN_APPLIED).execute(Tuple.of(r.orderId()))
             .map(ignored -> result.get(0).toInteger() == 1))
         .onFailure(failure -> LOG.warn("stock return of order {} (sale {}) not applied to Redis yet: {}", r.orderId(),

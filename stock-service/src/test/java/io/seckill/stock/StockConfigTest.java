@@ -29,6 +29,9 @@ class StockConfigTest {
     assertThat(config.orphanAfterMs()).isEqualTo(30_000);
     assertThat(config.orderStatusTtlS()).isEqualTo(604_800);
     assertThat(config.consumerGroup()).isEqualTo("seckill-order-consumer");
+    assertThat(config.redisTimeoutMs()).isEqualTo(1000);
+    assertThat(config.http()).isEqualTo(new io.seckill.common.config.HttpTimeouts(2000, 60, 10_000));
+    assertThat(config.pg().queryTimeoutMs()).as("PostgreSQL bound follows the request deadline").isEqualTo(2000);
     assertThat(config.toString()).doesNotContain(StockHarness.ADMIN_TOKEN, StockHarness.PAYMENT_SECRET, "pw@");
   }
 
@@ -47,6 +50,22 @@ class StockConfigTest {
         .hasMessageContaining("SECKILL_PAYMENT_SECRET");
     assertThatThrownBy(() -> StockConfig.from(Env.of(badInterval))).isInstanceOf(ConfigException.class)
         .hasMessageContaining("SECKILL_SWEEP_INTERVAL_MS");
+  }
+
+  @Test
+  void requestAndQueryTimeoutsAreRangeCheckedAndTheQueryBoundFollowsTheRequestDeadline() {
+    Map<String, String> env = valid();
+    env.put("SECKILL_REQUEST_TIMEOUT_MS", "5000");
+    assertThat(StockConfig.from(Env.of(env)).pg().queryTimeoutMs()).isEqualTo(5000);
+    env.put("SECKILL_PG_QUERY_TIMEOUT_MS", "750");
+    assertThat(StockConfig.from(Env.of(env)).pg().queryTimeoutMs()).isEqualTo(750);
+
+    for (String name : java.util.List.of("SECKILL_REQUEST_TIMEOUT_MS", "SECKILL_PG_QUERY_TIMEOUT_MS",
+        "SECKILL_HTTP_IDLE_TIMEOUT_S", "SECKILL_HTTP_READ_TIMEOUT_MS", "SECKILL_REDIS_TIMEOUT_MS")) {
+      Map<String, String> bad = valid();
+      bad.put(name, "0");
+      assertThatThrownBy(() -> StockConfig.from(Env.of(bad))).isInstanceOf(ConfigException.class).hasMessageContaining(name);
+    }
   }
 
   @Test

@@ -9,7 +9,7 @@ import io.seckill.common.redis.RedisKeys;
 import io.seckill.infra.Invariants;
 import io.seckill.infra.KafkaBroker;
 import io.seckill.infra.Ports;
-import io.seckill.testing.FaultProxy;
+import io.seckill.infra.FaultProxy;
 import io.seckill.testing.SeckillSystem;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;

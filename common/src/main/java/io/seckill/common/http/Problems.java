@@ -21,7 +21,11 @@ public final class Problems {
   }
 
   public static void send(RoutingContext ctx, ProblemException problem) {
-    HttpServerResponse response = ctx.response();
+    send(ctx.response(), ctx.get(RequestIds.KEY), problem);
+  }
+
+  /** Answers {@code problem} unless an answer has already begun; {@code requestId} may be null. */
+  public static void send(HttpServerResponse response, String requestId, ProblemException problem) {
     if (response.headWritten()) {
       return;
     }
@@ -34,7 +38,6 @@ public final class Problems {
     if (problem.getMessage() != null) {
       body.put("detail", problem.getMessage());
     }
-    String requestId = ctx.get(RequestIds.KEY);
     if (requestId != null) {
       body.put("requestId", requestId);
     }

@@ -1,12 +1,9 @@
-package io.seckill.testing;
+package io.seckill.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.seckill.infra.KafkaBroker;
-import io.seckill.infra.LocalInfra;
-import io.seckill.infra.Ports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

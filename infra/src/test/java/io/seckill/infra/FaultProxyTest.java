@@ -1,4 +1,4 @@
-package io.seckill.testing;
+package io.seckill.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.seckill.testing;
+package io.seckill.infra;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,128 @@
+package io.seckill.common.http;
+
+import io.seckill.common.config.HttpTimeouts;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.http.HttpServerRequestInternal;
+import io.vertx.core.internal.http.HttpServerRequestWrapper;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every HTTP server of the project answers within bounds, whatever its dependencies do ({@link HttpTimeouts}):
+ * <ul>
+ *   <li>a request not answered within {@code requestTimeoutMs} gets problem+json — 503 UNAVAILABLE, or 504
+ *       OUTCOME_UNKNOWN on the service's {@link UncertainRoute}s — and whatever its handlers write later is dropped
+ *       ({@link DeadlineResponse}). It wraps the whole router, so it covers every route, 404s included;</li>
+ *   <li>a new connection whose first request head has not arrived within {@code readTimeoutMs} is closed
+ *       (slowloris: a client that sends part of a head, or trickles it, holds no connection for long);</li>
+ *   <li>a connection silent both ways for {@code idleTimeoutS} is closed (keep-alive connections between requests).
+ *       Not a read-idle timeout: that would also cut keep-alive connections a load balancer still holds.</li>
+ * </ul>
+ * One instance per server instance; its handlers run on that server's event loop.
+ */
+public final class HttpDeadlines {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpDeadlines.class);
+  static final int RETRY_AFTER_S = 1;
+
+  private final Vertx vertx;
+  private final HttpTimeouts timeouts;
+  private final List<UncertainRoute> uncertainRoutes;
+  private final Map<HttpConnection, Long> awaitingFirstHead = new ConcurrentHashMap<>();
+
+  private HttpDeadlines(Vertx vertx, HttpTimeouts timeouts, List<UncertainRoute> uncertainRoutes) {
+    this.vertx = vertx;
+    this.timeouts = timeouts;
+    this.uncertainRoutes = List.copyOf(uncertainRoutes);
+  }
+
+  /** An HTTP server (not yet listening) serving {@code router} within the deadlines. */
+  public static HttpServer server(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> router,
+                                  HttpTimeouts timeouts, List<UncertainRoute> uncertainRoutes) {
+    HttpDeadlines deadlines = new HttpDeadlines(vertx, timeouts, uncertainRoutes);
+    // h2c off: with it on, Vert.x calls the connection handler only once the first head is complete (it must see
+    // whether it asks to upgrade), so a slowloris would go unseen. Nothing of ours speaks cleartext HTTP/2.
+    HttpServerOptions bounded = new HttpServerOptions(options).setHttp2ClearTextEnabled(false)
+        .setIdleTimeout(timeouts.idleTimeoutS()).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    return vertx.createHttpServer(bounded)
+        .connectionHandler(deadlines::connected)
+        .requestHandler(deadlines.within(router))
+        .invalidRequestHandler(Problems.invalidRequestHandler());
+  }
+
+  private void connected(HttpConnection connection) {
+    long timer = vertx.setTimer(timeouts.readTimeoutMs(), id -> {
+      if (awaitingFirstHead.remove(connection) != null) {
+        LOG.debug("closing connection from {}: no complete request head within {} ms", connection.remoteAddress(),
+            timeouts.readTimeoutMs());
+        connection.close();
+      }
+    });
+    awaitingFirstHead.put(connection, timer);
+    connection.closeHandler(closed -> headArrived(connection));
+  }
+
+  private void headArrived(HttpConnection connection) {
+    Long timer = awaitingFirstHead.remove(connection);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  private Handler<HttpServerRequest> within(Handler<HttpServerRequest> router) {
+    return request -> {
+      headArrived(request.connection());
+      HttpServerResponse real = request.response();
+      long[] timer = new long[1];
+      DeadlineResponse guarded = new DeadlineResponse(real, disposed -> vertx.cancelTimer(timer[0]));
+      timer[0] = vertx.setTimer(timeouts.requestTimeoutMs(), id -> expire(request, real, guarded));
+      router.handle(new GuardedRequest((HttpServerRequestInternal) request, guarded));
+    };
+  }
+
+  private void expire(HttpServerRequest request, HttpServerResponse real, DeadlineResponse guarded) {
+    if (real.headWritten() || real.closed()) {
+      return; // answered (or answering), or nobody left to answer
+    }
+    guarded.expire();
+    ProblemException problem = uncertainRoutes.stream()
+        .filter(route -> route.matches(request.method(), request.path()))
+        .findFirst()
+        .map(route -> new ProblemException(ErrorCode.OUTCOME_UNKNOWN, route.detail(), new JsonObject(),
+            Map.of("Retry-After", Integer.toString(RETRY_AFTER_S))))
+        .orElseGet(() -> ProblemException.unavailable("no answer within " + timeouts.requestTimeoutMs()
+            + " ms, a dependency is slow; retry shortly", RETRY_AFTER_S));
+    if (!request.isEnded()) {
+      real.putHeader("Connection", "close"); // the unread rest of the body must not be parsed as a next request
+    }
+    String requestId = real.headers().get(RequestIds.HEADER);
+    LOG.warn("{} {} not answered within {} ms: answered {} (request id {})", request.method(), request.path(),
+        timeouts.requestTimeoutMs(), problem.code(), requestId);
+    Problems.send(real, requestId, problem);
+  }
+
+  /** The request the router sees: its response is the guarded one. */
+  private static final class GuardedRequest extends HttpServerRequestWrapper {
+    private final DeadlineResponse response;
+
+    GuardedRequest(HttpServerRequestInternal delegate, DeadlineResponse response) {
+      super(delegate);
+      this.response = response;
+    }
+
+    @Override
+    public HttpServerResponse response() {
+      return response;
+    }
+  }
+}
