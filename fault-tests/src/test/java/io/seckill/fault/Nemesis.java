@@ -2,7 +2,7 @@ package io.seckill.fault;
 
 import static org.awaitility.Awaitility.await;
 
-import io.seckill.testing.FaultProxy;
+import io.seckill.infra.FaultProxy;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;

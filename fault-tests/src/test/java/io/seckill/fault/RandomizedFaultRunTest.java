@@ -2,10 +2,10 @@ package io.seckill.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seckill.infra.FaultProxy;
 import io.seckill.infra.KafkaBroker;
 import io.seckill.infra.LocalInfra;
 import io.seckill.infra.Ports;
-import io.seckill.testing.FaultProxy;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
