@@ -13,11 +13,23 @@
 #              calls/time and CPU per order and per refusal (per shard in cluster mode), Kafka bytes per record
 #   invariants oversold, duplicate orders, lost orders, Redis/DB drift: each must be 0
 #   gatling    optional (BENCH_GATLING=true): the realistic shopper flow at half the admission rate
+#   cold open  fresh service JVMs, a sale that opens while wrk is already knocking: 202s/s and their p99
+#              over the first BENCH_COLD_WINDOW s after the opening, against the steady admission
+#   steady     each throughput phase warms up until two consecutive windows agree within 5 % (bounded by
+#              BENCH_WARMUP_MAX); the JIT time of every JVM is sampled around each measured window, and a
+#              phase where one JVM compiled for > 5 % of the window, or whose warm-up did not converge, is
+#              reported steady: false
 # Prints a table, writes bench-results.json in the current directory, exits 1 if an invariant broke.
 # docs/performance.md explains every figure and setting.
 #
 # Settings (environment, all optional):
-#   BENCH_THREADS (2) BENCH_CONNECTIONS (256) BENCH_DURATION (5 s) BENCH_REPEATS (3) BENCH_WARMUP (5 s)
+#   BENCH_THREADS (2) BENCH_CONNECTIONS (256) BENCH_DURATION (5 s) BENCH_REPEATS (3)
+#   BENCH_WARMUP (5 s): the least warm-up; windows of BENCH_WARMUP_WINDOW (5 s) until two consecutive ones are
+#              within 5 %, at most BENCH_WARMUP_MAX (90 s); BENCH_WARMUP_MAX <= BENCH_WARMUP: one warm-up run
+#              of BENCH_WARMUP s, as before (then reported not converged)
+#   BENCH_WARMUP_TOKENS (600000) fresh shoppers for the admission warm-up windows (90 s at 6 600/s); when they
+#              run out the warm-up stops there, reported "tokens ran out" (not converged)
+#   BENCH_COLD_OPEN (true) BENCH_COLD_LEAD (5 s of knocking before the opening) BENCH_COLD_WINDOW (5 s)
 #   BENCH_EVENT_LOOPS (nproc)  BENCH_JAVA_OPTS ("-Xms512m -Xmx512m"), for every JVM it starts
 #   BENCH_TOKENS_PER_RUN (120000) shoppers minted per admission / sold-out / backlog run
 #   BENCH_ADMIT_STOCK (2000000) BENCH_SOLDOUT_STOCK (100)
@@ -43,6 +55,14 @@ CONNECTIONS="${BENCH_CONNECTIONS:-256}"
 DURATION="${BENCH_DURATION:-5}"
 REPEATS="${BENCH_REPEATS:-3}"
 WARMUP="${BENCH_WARMUP:-5}"
+WARMUP_WINDOW="${BENCH_WARMUP_WINDOW:-5}"
+WARMUP_MAX="${BENCH_WARMUP_MAX:-90}"
+WARMUP_TOKENS="${BENCH_WARMUP_TOKENS:-600000}"
+# Two consecutive warm-up windows within this share of the larger: SteadyState.TOLERANCE, which reports it.
+WARMUP_TOLERANCE=0.05
+COLD_OPEN="${BENCH_COLD_OPEN:-true}"
+COLD_LEAD="${BENCH_COLD_LEAD:-5}"
+COLD_WINDOW="${BENCH_COLD_WINDOW:-5}"
 EVENT_LOOPS="${BENCH_EVENT_LOOPS:-$(nproc)}"
 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms512m -Xmx512m}"
 TOKENS_PER_RUN="${BENCH_TOKENS_PER_RUN:-120000}"
@@ -224,8 +244,9 @@ stop_pid() { # pid: SIGTERM, then up to 15 s for a graceful stop; forgets the pi
 }
 
 mint_all() { # every phase's shoppers, one JVM, in the background while the stack starts
-  local specs=(--file probe:bench-p-:1 --file ceiling:bench-c-:50000 --file warmup:bench-w-:60000
+  local specs=(--file probe:bench-p-:1 --file ceiling:bench-c-:50000 --file warmup:bench-w-:"$WARMUP_TOKENS"
                --file backlog:bench-b-:"$TOKENS_PER_RUN" --file fill:bench-f-:20000)
+  [[ "$COLD_OPEN" != true || "$USE_RUNNING" == true ]] || specs+=(--file cold:bench-o-:"$TOKENS_PER_RUN")
   for r in $(seq 1 "$REPEATS"); do
     specs+=(--file "admit-$r:bench-a$r-:$TOKENS_PER_RUN" --file "soldout-$r:bench-s$r-:$TOKENS_PER_RUN")
   done
@@ -315,9 +336,9 @@ wait "$MINT_PID" || die "minting the shoppers' JWTs failed"
 # database: 0 in the run's own database, whatever run-local's holds with BENCH_USE_RUNNING=true.
 fact setting.orders_in_db_at_start "$(psql "$SECKILL_PG_URL" -XAtqc "SELECT count(*) FROM orders" 2>/dev/null || echo unknown)"
 
-create_sale() { # name stock requireToken [buckets] -> saleId
+create_sale() { # name stock requireToken [buckets] [startsAt, ISO-8601; default a minute ago] -> saleId
   local starts ends body code buckets=""
-  starts="$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"; ends="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
+  starts="${5:-$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)}"; ends="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
   # Sent only for a split sale, so one bucket works with a stock-service that does not know the field.
   (( ${4:-1} > 1 )) && buckets=",\"stockBuckets\":$4"
   body="$(curl -sS -m 30 -w '\n%{http_code}' -X POST "$STOCK_URL/admin/v1/sales" -H "Authorization: Bearer $SECKILL_ADMIN_TOKEN" \
@@ -343,10 +364,10 @@ BODY_BYTES=$(wc -c <"$RUN/probe.body"); HEADER_BYTES=$(wc -c <"$RUN/probe.header
 log "the gateway's 202 is $HEADER_BYTES header + $BODY_BYTES body bytes"
 
 # ---------------------------------------------------------------- wrk phases
-wrk_run() { # label url seconds tokens-file ids-prefix -> output file $RUN/<label>.out
+wrk_run() { # label url seconds tokens-file ids-prefix [first-line] [timings-prefix] -> output file $RUN/<label>.out
   local label="$1" url="$2" seconds="$3" tokens="$4" ids="$5"
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s -s "$LUA" "$url" -- "$tokens" "$ids" "$label" "$THREADS" \
-    >"$RUN/$label.out" 2>&1 || { cat "$RUN/$label.out" >&2; die "wrk failed in $label"; }
+    "${6:-0}" "${7:-}" >"$RUN/$label.out" 2>&1 || { cat "$RUN/$label.out" >&2; die "wrk failed in $label"; }
   grep -q BENCH_RESULT "$RUN/$label.out" || { cat "$RUN/$label.out" >&2; die "wrk printed no result in $label"; }
 }
 rate() { # file status-field -> per second
@@ -354,6 +375,44 @@ rate() { # file status-field -> per second
 }
 median_rate() { # label-prefix field
   for f in "$RUN"/"$1"-[0-9]*.out; do rate "$f" "$2"; echo; done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+within_tolerance() { # previous current: both measured and apart by at most WARMUP_TOLERANCE of the larger
+  awk -v a="$1" -v b="$2" -v t="$WARMUP_TOLERANCE" 'BEGIN { m = a > b ? a : b; d = a > b ? a - b : b - a; exit !(a > 0 && b > 0 && d <= t * m) }'
+}
+warm_up() { # phase url tokens-file ids-prefix status-field fresh-shoppers(true|false)
+  # Windows of WARMUP_WINDOW s until the last two agree within WARMUP_TOLERANCE (and WARMUP s have passed),
+  # bounded by WARMUP_MAX. With fresh shoppers each window starts where the previous one stopped in the
+  # tokens file (a shopper who bought once would only get 200 duplicate); the others may reuse theirs.
+  local phase="$1" url="$2" tokens="$3" ids="$4" field="$5" fresh="$6"
+  local started k=0 prev="" cur offset=0 stopped="" spent used lines
+  started="$(now)"; lines="$(wc -l <"$tokens")"
+  if (( WARMUP_MAX <= WARMUP )); then
+    wrk_run "$phase-warmup-1" "$url" "$WARMUP" "$tokens" "${ids}1-"
+    fact "warmup.$phase.window.1" "$(rate "$RUN/$phase-warmup-1.out" "$field")"
+    stopped="single run"
+  else
+    while :; do
+      k=$((k + 1))
+      wrk_run "$phase-warmup-$k" "$url" "$WARMUP_WINDOW" "$tokens" "${ids}$k-" "$offset"
+      cur="$(rate "$RUN/$phase-warmup-$k.out" "$field")"
+      fact "warmup.$phase.window.$k" "$cur"
+      spent="$(elapsed "$started" "$(now)")"
+      if [[ -n "$prev" ]] && within_tolerance "$prev" "$cur" && awk -v s="$spent" -v w="$WARMUP" 'BEGIN { exit !(s >= w) }'; then
+        stopped=converged; break
+      fi
+      if awk -v s="$spent" -v w="$WARMUP_WINDOW" -v m="$WARMUP_MAX" 'BEGIN { exit !(s + w > m) }'; then
+        stopped="time bound"; break
+      fi
+      if [[ "$fresh" == true ]]; then
+        used="$(sed -nE 's/.*"tokens_used_max":([0-9]+).*/\1/p' "$RUN/$phase-warmup-$k.out")"
+        offset=$(( offset + ${used:-0} * THREADS ))
+        (( offset + ${used:-0} * THREADS <= lines )) || { stopped="tokens ran out"; break; }
+      fi
+      prev="$cur"
+    done
+  fi
+  fact "warmup.$phase.seconds" "$(elapsed "$started" "$(now)")"; fact "warmup.$phase.stopped" "$stopped"
+  log "$phase warm-up: $stopped after $(elapsed "$started" "$(now)") s, windows/s: $(sed -nE "s/^warmup\.$phase\.window\.[0-9]+=//p" "$FACTS" | tr '\n' ' ')"
 }
 
 # ---------------------------------------------------------------- cost snapshots (StageCosts does the arithmetic)
@@ -391,6 +450,20 @@ cpu_snapshot() { # phase before|after: CPU ticks of the services, the broker (th
     if [[ -n "$ticks" ]]; then fact "cpu.$name.$1.$2_ticks" "$ticks"; else fact "cpu.$name.unavailable" "/proc/$pid/stat not readable"; fi
   done
 }
+jit_jvms() { # [extra name=pid ...] -> the --jvm arguments of JitCounters for every JVM the bench knows
+  local name pid
+  for name in gateway stock_service order_consumer kafka_broker; do
+    pid="$(cpu_pid "$name")"
+    [[ -z "$pid" ]] || printf -- '--jvm %s=%s ' "$name" "$pid"
+  done
+  for extra in "$@"; do printf -- '--jvm %s ' "$extra"; done
+}
+jit_snapshot() { # label [extra name=pid ...]: cumulative JIT time of every JVM, as facts jit.<label>.*
+  local label="$1"; shift
+  # shellcheck disable=SC2046
+  java -Xmx64m -cp "$LOAD_JAR" io.seckill.loadtest.JitCounters $(jit_jvms "$@") --sample "$label" >>"$FACTS" 2>>"$RUN/logs/jit.log" \
+    || log "JIT sample $label failed, see $RUN/logs/jit.log"
+}
 buyers_snapshot() { # label saleId: HLEN of the sale's buyers hash, to count the reservations made in a phase
   local n
   n="$(java -cp "$LOAD_JAR" io.seckill.loadtest.ReservationCount "$SECKILL_REDIS_URL" "$2" "$REDIS_MODE" 2>>"$RUN/logs/reservations.log" \
@@ -414,10 +487,12 @@ PIDS+=("$CEILING_PID")
 for _ in $(seq 1 100); do grep -q listening "$RUN/logs/ceiling.log" && break; sleep 0.1; done
 grep -q listening "$RUN/logs/ceiling.log" || die "ceiling server did not start, see $RUN/logs/ceiling.log"
 CEILING_URL="http://127.0.0.1:$CEILING_PORT/api/v1/sales/$ADMIT_SALE/orders"
-wrk_run ceiling-warmup "$CEILING_URL" "$WARMUP" "$TOKENS/ceiling.tokens" "$RUN/ceiling-ids-"
+warm_up ceiling "$CEILING_URL" "$TOKENS/ceiling.tokens" "$RUN/ceiling-ids-warmup" status_202 false
+jit_snapshot ceiling.before "ceiling=$CEILING_PID"
 for r in $(seq 1 "$REPEATS"); do
   wrk_run "ceiling-$r" "$CEILING_URL" "$DURATION" "$TOKENS/ceiling.tokens" "$RUN/ceiling-ids-"
 done
+jit_snapshot ceiling.after "ceiling=$CEILING_PID"
 stop_pid "$CEILING_PID"
 log "ceiling: $(median_rate ceiling status_202) answers/s (median of $REPEATS)"
 
@@ -444,9 +519,12 @@ wait_persisted() { # saleId target timeout-s -> prints "<seconds-since-epoch> <c
 
 ADMIT_URL="$GATEWAY_URL/api/v1/sales/$ADMIT_SALE/orders"
 log "cost: CPU sampled from /proc/<pid>/stat of gateway ${GATEWAY_PID:-?}, stock-service ${STOCK_PID:-?}, order-consumer ${CONSUMER_PID:-?}, broker (launcher) ${LAUNCHER_PID:-?}, the PostgreSQL backends of its database; Redis INFO of $SECKILL_REDIS_URL"
-log "admission: sale $ADMIT_SALE, $REPEATS x ${DURATION}s after ${WARMUP}s warm-up, distinct shoppers ..."
+log "admission: sale $ADMIT_SALE, $REPEATS x ${DURATION}s after a warm-up until stable (${WARMUP_WINDOW}s windows, ${WARMUP}-${WARMUP_MAX}s), distinct shoppers ..."
 admission_started="$(now)"
-wrk_run admit-warmup "$ADMIT_URL" "$WARMUP" "$TOKENS/warmup.tokens" "$ACKED/A-warmup-"
+warm_up admit "$ADMIT_URL" "$TOKENS/warmup.tokens" "$ACKED/A-warmup" status_202 true
+# The JIT samples bracket the counters' snapshots: the window they measure is the repetitions plus about a
+# second of snapshot tools, which makes the compile share a little lower than over the repetitions alone.
+jit_snapshot admit.before
 redis_snapshot admit.before
 buyers_snapshot admit.before "$ADMIT_SALE"
 cpu_snapshot admit before
@@ -456,6 +534,7 @@ done
 cpu_snapshot admit after
 redis_snapshot admit.after
 buyers_snapshot admit.after "$ADMIT_SALE"
+jit_snapshot admit.after
 ADMIT_RPS="$(median_rate admit status_202)"
 log "admission: $ADMIT_RPS admitted/s (median); waiting for the consumer to persist them ..."
 # The target is every reservation Redis made, not only the 202s wrk read: wrk stops at its deadline
@@ -494,6 +573,9 @@ SOLDOUT_URL="$GATEWAY_URL/api/v1/sales/$SOLDOUT_SALE/orders"
 log "sold-out: selling out sale $SOLDOUT_SALE ($SOLDOUT_STOCK units), then $REPEATS x ${DURATION}s of distinct shoppers ..."
 wrk_run soldout-fill "$SOLDOUT_URL" 2 "$TOKENS/fill.tokens" "$ACKED/B-fill-"
 grep -q '"sold_out":[1-9]' "$RUN/soldout-fill.out" || die "sale $SOLDOUT_SALE did not sell out during the fill run"
+# The ceiling's shoppers never bought anything from the gateway: reused, they are still refused SOLD_OUT.
+warm_up soldout "$SOLDOUT_URL" "$TOKENS/ceiling.tokens" "$ACKED/B-warmup" sold_out false
+jit_snapshot soldout.before
 redis_snapshot soldout.before
 cpu_snapshot soldout before
 for r in $(seq 1 "$REPEATS"); do
@@ -501,6 +583,7 @@ for r in $(seq 1 "$REPEATS"); do
 done
 cpu_snapshot soldout after
 redis_snapshot soldout.after
+jit_snapshot soldout.after
 log "sold-out: $(median_rate soldout sold_out) rejections/s (median)"
 
 # ---------------------------------------------------------------- Kafka bytes per order
@@ -542,10 +625,14 @@ if [[ "$GATLING" == true ]]; then
   source "$ROOT/scripts/bench/gatling-phase.sh"
 fi
 
+# ---------------------------------------------------------------- cold open
+source "$ROOT/scripts/bench/cold-open-phase.sh"
+
 # ---------------------------------------------------------------- invariants
 log "invariants: waiting for every acknowledged order, then reading PostgreSQL and Redis ..."
 wait_persisted "$ADMIT_SALE" "$(reserved_count "$ADMIT_SALE" A-)" "$DRAIN_TIMEOUT" >/dev/null || true
 wait_persisted "$SOLDOUT_SALE" "$(reserved_count "$SOLDOUT_SALE" B-)" "$DRAIN_TIMEOUT" >/dev/null || true
+[[ -z "${COLD_SALE:-}" ]] || wait_persisted "$COLD_SALE" "$(reserved_count "$COLD_SALE" D-)" "$DRAIN_TIMEOUT" >/dev/null || true
 check() { # saleId prefix label
   java -cp "$LOAD_JAR" io.seckill.loadtest.CheckInvariants --pg "$SECKILL_PG_URL" --redis "$SECKILL_REDIS_URL" \
     --redis-mode "$REDIS_MODE" --sale "$1" --acked-dir "$ACKED" --acked-prefix "$2" >"$RUN/invariants-$3.json" 2>"$RUN/logs/invariants-$3.log" || true
@@ -555,6 +642,7 @@ check "$ADMIT_SALE" A- admission
 check "$SOLDOUT_SALE" B- soldout
 # Gatling's orders are not collected client-side: its sale is checked for oversell, duplicates and drift.
 [[ -n "${GATLING_SALE:-}" ]] && check "$GATLING_SALE" C- gatling
+[[ -n "${COLD_SALE:-}" ]] && check "$COLD_SALE" D- cold-open
 
 # ---------------------------------------------------------------- report
 fact machine.cores "$(nproc)"
@@ -565,6 +653,9 @@ fact machine.os "$(uname -sr)"
 fact machine.loadavg_at_start "$LOAD_AT_START"
 fact setting.wrk_threads "$THREADS"; fact setting.wrk_connections "$CONNECTIONS"
 fact setting.duration_s "$DURATION"; fact setting.repeats "$REPEATS"; fact setting.warmup_s "$WARMUP"
+fact setting.warmup_window_s "$WARMUP_WINDOW"; fact setting.warmup_max_s "$WARMUP_MAX"; fact setting.warmup_tokens "$WARMUP_TOKENS"
+fact setting.warmup_tolerance "$WARMUP_TOLERANCE"; fact setting.cold_open "$COLD_OPEN"
+fact setting.cold_lead_s "$COLD_LEAD"; fact setting.cold_window_s "$COLD_WINDOW"
 fact setting.event_loops "$EVENT_LOOPS"; fact setting.java_opts "$JAVA_OPTS"
 fact setting.answer_bytes "$((HEADER_BYTES + BODY_BYTES))"
 fact setting.admit_sale "$ADMIT_SALE"; fact setting.admit_stock "$ADMIT_STOCK"

@@ -23,6 +23,15 @@ public final class BenchFigures {
    */
   public static JsonObject compute(List<WrkResult> ceiling, List<WrkResult> admit, List<WrkResult> soldOut,
                                    Map<String, String> facts, List<JsonObject> invariants) {
+    return compute(ceiling, admit, soldOut, facts, invariants, List.of());
+  }
+
+  /**
+   * @param coldOpen the answers of the cold-open phase ({@link ColdOpen}); its figures are null when the
+   *                 phase did not run (facts {@code cold_open.open_ms}, {@code cold_open.window_s} missing)
+   */
+  public static JsonObject compute(List<WrkResult> ceiling, List<WrkResult> admit, List<WrkResult> soldOut,
+                                   Map<String, String> facts, List<JsonObject> invariants, List<ColdOpen.Answer> coldOpen) {
     JsonObject out = new JsonObject();
     double ceilingRps = median(ceiling, WrkResult::acceptedPerSecond);
     double admitRps = median(admit, WrkResult::acceptedPerSecond);
@@ -36,6 +45,12 @@ public final class BenchFigures {
     latencies(out, "soldout", soldOut);
     out.put("admit_ratio", ratio(admitRps, ceilingRps));
     out.put("soldout_ratio", ratio(soldOutRps, ceilingRps));
+    coldOpen(out, facts, coldOpen, admitRps);
+    JsonObject phases = SteadyState.phases(facts);
+    JsonObject steady = new JsonObject();
+    phases.forEach(e -> steady.put(e.getKey(), ((JsonObject) e.getValue()).getBoolean("steady")));
+    out.put("steady", steady);
+    out.put("phases", phases);
 
     double drain = perSecond(facts, "drain_orders", "drain_seconds");
     double backlog = perSecond(facts, "backlog_orders", "backlog_seconds");
@@ -70,6 +85,26 @@ public final class BenchFigures {
     out.put("settings", prefixed(facts, "setting."));
     out.put("runs", new JsonObject().put("ceiling", runs(ceiling)).put("admit", runs(admit)).put("soldout", runs(soldOut)));
     return out;
+  }
+
+  private static void coldOpen(JsonObject out, Map<String, String> facts, List<ColdOpen.Answer> answers, double admitRps) {
+    if (!facts.containsKey("cold_open.open_ms")) {
+      out.putNull("cold_open_admit_rps").putNull("cold_open_p99_ms").putNull("cold_open_ratio");
+      out.put("cold_open", new JsonObject().put("not_measured", facts.getOrDefault("cold_open.skipped", "the phase did not run")));
+      return;
+    }
+    JsonObject figures = ColdOpen.compute(answers, (long) number(facts, "cold_open.open_ms"),
+        (int) number(facts, "cold_open.window_s"), admitRps);
+    JsonObject details = figures.getJsonObject("details");
+    prefixed(facts, "cold_open.").forEach(e -> {
+      if (!details.containsKey(e.getKey())) {
+        details.put(e.getKey(), e.getValue());
+      }
+    });
+    out.put("cold_open_admit_rps", figures.getValue("cold_open_admit_rps"));
+    out.put("cold_open_p99_ms", figures.getValue("cold_open_p99_ms"));
+    out.put("cold_open_ratio", figures.getValue("cold_open_ratio"));
+    out.put("cold_open", details);
   }
 
   private static void latencies(JsonObject out, String phase, List<WrkResult> runs) {

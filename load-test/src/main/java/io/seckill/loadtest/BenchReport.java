@@ -1,5 +1,6 @@
 package io.seckill.loadtest;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,7 +33,7 @@ public final class BenchReport {
     }
     Path dir = Path.of(args[0]);
     JsonObject figures = BenchFigures.compute(wrkRuns(dir, "ceiling"), wrkRuns(dir, "admit"), wrkRuns(dir, "soldout"),
-        facts(dir.resolve("facts.properties")), invariants(dir));
+        facts(dir.resolve("facts.properties")), invariants(dir), coldOpenAnswers(dir));
     Files.writeString(Path.of(args[1]), figures.encodePrettily() + "\n", StandardCharsets.UTF_8);
     printTable(figures, System.out);
     System.exit(figures.getBoolean("invariants_hold") ? 0 : 1);
@@ -46,6 +47,17 @@ public final class BenchReport {
       }
     }
     return results;
+  }
+
+  /** Every line the cold-open wrk run's threads wrote ({@code cold-timings-<thread>.txt}); none when it did not run. */
+  static List<ColdOpen.Answer> coldOpenAnswers(Path dir) throws IOException {
+    List<String> lines = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().matches("cold-timings-\\d+\\.txt")).sorted().toList()) {
+        lines.addAll(Files.readAllLines(file));
+      }
+    }
+    return ColdOpen.parse(lines);
   }
 
   static Map<String, String> facts(Path file) throws IOException {
@@ -87,6 +99,16 @@ public final class BenchReport {
     out.printf(row, "soldout_p50/p90/p99/max_ms", f.getValue("soldout_p50_ms") + "/" + f.getValue("soldout_p90_ms") + "/"
         + f.getValue("soldout_p99_ms") + "/" + f.getValue("soldout_max_ms"), "sold-out latency");
     out.printf(row, "soldout_ratio", f.getValue("soldout_ratio"), "soldout_rps / ceiling_rps");
+    JsonObject cold = f.getJsonObject("cold_open", new JsonObject());
+    if (cold.containsKey("not_measured")) {
+      out.printf(row, "cold_open_admit_rps", "-", "not measured: " + cold.getValue("not_measured"));
+    } else {
+      out.printf(row, "cold_open_admit_rps", f.getValue("cold_open_admit_rps"), "202/s in the first " + cold.getValue("window_s")
+          + " s after the sale opened on fresh JVMs, by second " + cold.getValue("admitted_by_second"));
+      out.printf(row, "cold_open_p99_ms", f.getValue("cold_open_p99_ms"), "p99 of those 202s (p50 " + cold.getValue("p50_ms")
+          + ", first 202 " + cold.getValue("first_admit_after_open_ms") + " ms after opening)");
+      out.printf(row, "cold_open_ratio", f.getValue("cold_open_ratio"), "cold_open_admit_rps / admit_rps");
+    }
     out.printf(row, "drain_orders_per_s", f.getValue("drain_orders_per_s"),
         f.getValue("drain_orders") + " orders, first admission -> last row in PostgreSQL");
     out.printf(row, "consumer_backlog_orders_per_s", f.getValue("consumer_backlog_orders_per_s"),
@@ -103,11 +125,48 @@ public final class BenchReport {
           + f.getJsonObject("settings").getValue("gatling_users_per_s") + " shoppers/s (target <= 10 ms, not asserted)");
     }
     out.printf(row, "invariants_hold", f.getValue("invariants_hold"), f.getValue("acknowledged_orders") + " acknowledged orders checked");
+    printSteadiness(f.getJsonObject("phases", new JsonObject()), out);
     JsonObject cost = f.getJsonObject("cost");
     if (cost != null) {
       printCosts(cost, out);
     }
     out.println();
+  }
+
+  /** Per phase: steady or why not, the warm-up's windows, and each JVM's JIT time over the measured window. */
+  static void printSteadiness(JsonObject phases, PrintStream out) {
+    if (phases.isEmpty()) {
+      return;
+    }
+    String row = "%-34s %14s   %s%n";
+    out.println();
+    out.println("steady state (warm-up until two windows agree within " + Math.round(SteadyState.TOLERANCE * 100)
+        + " %; steady = converged and no JVM compiled > " + Math.round(SteadyState.MAX_COMPILE_SHARE * 100) + " % of the window)");
+    out.printf(row, "-".repeat(34), "-".repeat(14), "-".repeat(50));
+    phases.forEach(e -> {
+      JsonObject p = (JsonObject) e.getValue();
+      String phase = e.getKey();
+      JsonArray why = p.getJsonArray("not_steady_because");
+      out.printf(row, phase + " steady", p.getValue("steady"), why.isEmpty() ? "" : String.join("; ", why.stream().map(String::valueOf).toList()));
+      JsonObject warmup = p.getJsonObject("warmup");
+      if (warmup != null) {
+        out.printf(row, phase + " warm-up s", warmup.getValue("seconds"), warmup.getString("stopped") + ", windows/s "
+            + warmup.getJsonArray("windows_rps").encode());
+      }
+      JsonObject jit = p.getJsonObject("jit");
+      if (jit != null) {
+        jit.getJsonObject("jvms").forEach(j -> {
+          JsonObject v = (JsonObject) j.getValue();
+          out.printf(row, phase + " jit " + j.getKey(), v.getValue("compile_ms") + " ms", "compile share " + v.getValue("compile_share")
+              + " of " + jit.getValue("window_s") + " s, " + v.getValue("compiles") + " compiles, compiler threads' CPU "
+              + v.getValue("compiler_cpu_ms") + " ms");
+        });
+        JsonObject missing = jit.getJsonObject("not_measured");
+        if (missing != null) {
+          missing.forEach(m -> out.printf(row, phase + " jit " + m.getKey(), "-", "not measured: " + m.getValue()));
+        }
+      }
+    });
   }
 
   /** The "cost per stage" block: per admitted order (admission repetitions) and per refused shopper (sold-out ones). */

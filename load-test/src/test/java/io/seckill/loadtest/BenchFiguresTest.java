@@ -92,6 +92,46 @@ class BenchFiguresTest {
   }
 
   @Test
+  void theColdOpenIsComparedWithTheSteadyAdmissionOfTheSameRun() {
+    Map<String, String> facts = new java.util.HashMap<>(FACTS);
+    facts.put("cold_open.open_ms", "1800000000000");
+    facts.put("cold_open.window_s", "5");
+    facts.put("cold_open.lead_s", "5");
+    List<ColdOpen.Answer> answers = new java.util.ArrayList<>();
+    for (int i = 0; i < 4500; i++) { // 900/s over the 5 s after the opening, against a steady 9 000/s
+      answers.add(new ColdOpen.Answer(1_800_000_000_000_000L + i * 1000L, 40_000, 202));
+    }
+
+    JsonObject f = BenchFigures.compute(List.of(run("ceiling", 100_000, 0, 1, 5)), List.of(run("admit", 45_000, 0, 3, 9)),
+        List.of(run("soldout", 0, 85_000, 2, 6)), facts, List.of(holding(1)), answers);
+
+    assertThat(f.getDouble("cold_open_admit_rps")).isEqualTo(900.0);
+    assertThat(f.getDouble("cold_open_p99_ms")).isEqualTo(40.0);
+    assertThat(f.getDouble("cold_open_ratio")).isEqualTo(0.1);
+    assertThat(f.getJsonObject("cold_open").getLong("lead_s")).isEqualTo(5L);
+  }
+
+  @Test
+  void theNewFiguresLeaveEveryExistingKeyInPlace() {
+    Map<String, String> facts = new java.util.HashMap<>(FACTS);
+    facts.put("warmup.admit.window.1", "8000");
+    facts.put("warmup.admit.window.2", "8100");
+    facts.put("warmup.admit.stopped", "converged");
+    facts.put("cold_open.skipped", "BENCH_COLD_OPEN=false");
+
+    JsonObject f = BenchFigures.compute(List.of(run("ceiling", 100_000, 0, 1, 5)), List.of(run("admit", 45_000, 0, 3, 9)),
+        List.of(run("soldout", 0, 85_000, 2, 6)), facts, List.of(holding(1)));
+
+    assertThat(f.fieldNames()).contains("ceiling_rps", "admit_rps", "admit_p99_ms", "admit_ratio", "soldout_rps",
+        "soldout_ratio", "drain_orders_per_s", "consumer_backlog_orders_per_s", "pg_ceiling_rows_per_s", "drain_ratio",
+        "consumer_backlog_ratio", "oversold", "invariants_hold", "cost", "machine", "settings", "runs");
+    assertThat(f.getJsonObject("steady").getBoolean("admit")).as("converged, but no JIT time measured").isFalse();
+    assertThat(f.getJsonObject("steady").containsKey("cold_open")).isFalse();
+    assertThat(f.getValue("cold_open_ratio")).isNull();
+    assertThat(f.getJsonObject("cold_open").getString("not_measured")).isEqualTo("BENCH_COLD_OPEN=false");
+  }
+
+  @Test
   void medianOfAnEvenCountIsTheMeanOfTheMiddlePair() {
     assertThat(BenchFigures.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
     assertThat(BenchFigures.median(new double[] {})).isZero();

@@ -35,6 +35,28 @@ class BenchReportTest {
   }
 
   @Test
+  void theTablePrintsWhetherEachPhaseWasSteadyAndEachJvmsCompileTime() {
+    Map<String, String> facts = new java.util.HashMap<>();
+    facts.put("warmup.admit.window.1", "700");
+    facts.put("warmup.admit.window.2", "1000");
+    facts.put("warmup.admit.seconds", "10.1");
+    facts.put("warmup.admit.stopped", "time bound");
+    facts.put("jit.admit.before.at_us", "0");
+    facts.put("jit.admit.after.at_us", "10000000");
+    facts.put("jit.admit.before.gateway.compile_ticks", "0");
+    facts.put("jit.admit.after.gateway.compile_ticks", "1500000000");
+    facts.put("jit.admit.before.gateway.hrt_frequency", "1000000000");
+    facts.put("jit.admit.after.gateway.hrt_frequency", "1000000000");
+
+    String table = table(facts);
+
+    assertThat(table).containsPattern("admit steady +false +warm-up did not converge \\(time bound after 10.1 s\\); "
+        + "gateway compiled for 15.0 % of the window");
+    assertThat(table).containsPattern("admit jit gateway +1500.0 ms +compile share 0.15 of 10.0 s");
+    assertThat(table).contains("cold_open_admit_rps");
+  }
+
+  @Test
   void figuresThatWereNotMeasuredPrintTheReasonInsteadOfFailing() {
     String table = table(Map.of("cpu.gateway.unavailable", "no pid listens on the gateway port",
         "redis.unavailable", "Redis not reachable"));
