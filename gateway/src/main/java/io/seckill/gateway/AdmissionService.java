@@ -68,6 +68,15 @@ public final class AdmissionService {
   }
 
   public Future<Answer> purchase(long saleId, String userId, PurchaseRequest request, String requestId) {
+    return purchase(saleId, userId, request, requestId, orderId -> { });
+  }
+
+  /**
+   * @param orderIdAssigned told the id of each order this attempt may create, before the reservation is tried:
+   *                        if the request runs out of time, its 504 OUTCOME_UNKNOWN names that order
+   */
+  public Future<Answer> purchase(long saleId, String userId, PurchaseRequest request, String requestId,
+                                 java.util.function.Consumer<String> orderIdAssigned) {
     SoldOutFlags.Lookup known = soldOut.shopper(saleId, userId);
     switch (known.knowledge()) {
       case LOSER:
@@ -89,13 +98,15 @@ public final class AdmissionService {
       if (meta.requireToken() && !request.hasWellFormedToken()) {
         return Future.failedFuture(badToken());
       }
-      return reserve(meta, userId, request, requestId);
+      return reserve(meta, userId, request, requestId, orderIdAssigned);
     });
   }
 
-  private Future<Answer> reserve(SaleMeta meta, String userId, PurchaseRequest request, String requestId) {
+  private Future<Answer> reserve(SaleMeta meta, String userId, PurchaseRequest request, String requestId,
+                                 java.util.function.Consumer<String> orderIdAssigned) {
     Bucket home = Bucket.home(meta.saleId(), userId, meta.buckets());
-    return walk(meta, home, 0, true, userId, request, requestId).compose(answer -> {
+    Attempt attempt = new Attempt(meta, home, userId, request, requestId, orderIdAssigned);
+    return walk(attempt, 0, true).compose(answer -> {
       if (!answer.failedDuplicate()) {
         return Future.succeededFuture(answer);
       }
@@ -104,7 +115,7 @@ public final class AdmissionService {
       String stale = answer.body().getString("orderId");
       LOG.warn("shopper {} of sale {} was held by failed order {}; forgetting it", userId, meta.saleId(), stale);
       return calls.callVital("forget failed order", () -> Reservations.forgetFailed(redis, home, userId, stale))
-          .compose(x -> walk(meta, home, 0, true, userId, request, requestId));
+          .compose(x -> walk(attempt, 0, true));
     });
   }
 
@@ -115,8 +126,12 @@ public final class AdmissionService {
    * to it, so a retry always finds it there first. The sale is flagged sold out only when every bucket
    * was seen empty (a bucket with too few units for a multi-unit request is not empty).
    */
-  private Future<Answer> walk(SaleMeta meta, Bucket home, int step, boolean allEmpty, String userId,
-                              PurchaseRequest request, String requestId) {
+  private Future<Answer> walk(Attempt attempt, int step, boolean allEmpty) {
+    SaleMeta meta = attempt.meta();
+    Bucket home = attempt.home();
+    String userId = attempt.userId();
+    PurchaseRequest request = attempt.request();
+    String requestId = attempt.requestId();
     int buckets = meta.buckets();
     if (step >= buckets) {
       if (allEmpty) {
@@ -126,9 +141,10 @@ public final class AdmissionService {
     }
     Bucket bucket = home.next(step, buckets);
     if (step > 0 && soldOut.isBucketEmpty(bucket)) {
-      return walk(meta, home, step + 1, allEmpty, userId, request, requestId);
+      return walk(attempt, step + 1, allEmpty);
     }
     String orderId = OrderIds.next(bucket);
+    attempt.orderIdAssigned().accept(orderId);
     List<String> keys = List.of(bucket.stock(), bucket.meta(), bucket.buyers(), bucket.pending(),
         meta.requireToken() ? bucket.token(request.token()) : bucket.stock(), bucket.order(orderId), bucket.spilled());
     List<String> args = List.of(userId, orderId, Integer.toString(request.quantity()), Integer.toString(orderStatusTtlS),
@@ -153,7 +169,7 @@ public final class AdmissionService {
             if (empty) {
               soldOut.markBucketEmpty(bucket);
             }
-            return walk(meta, home, step + 1, allEmpty && empty, userId, request, requestId);
+            return walk(attempt, step + 1, allEmpty && empty);
           }
           if (outcome.kind() == ReserveOutcome.Kind.OK && !bucket.equals(home)) {
             // The home bucket points at the order, so its dedup check answers for the whole sale.
@@ -289,6 +305,11 @@ public final class AdmissionService {
           })
           .onComplete(done -> buyerLoads.remove(saleId));
     }
+  }
+
+  /** One purchase attempt's fixed inputs, as the bucket walk carries them. */
+  private record Attempt(SaleMeta meta, Bucket home, String userId, PurchaseRequest request, String requestId,
+                         java.util.function.Consumer<String> orderIdAssigned) {
   }
 
   private static ProblemException soldOutProblem() {

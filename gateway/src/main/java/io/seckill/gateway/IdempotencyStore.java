@@ -3,6 +3,7 @@ package io.seckill.gateway;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
@@ -20,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * (SECKILL_IDEMPOTENCY_TTL_S, default 24 h). Same key + same body replays; same key + another body
  * is 422 IDEMPOTENCY_KEY_REUSED; a second request while the first is running is 409
  * REQUEST_IN_PROGRESS. Transient failures (503, 429) are not stored, so the client may retry.
+ *
+ * <p>The marker carries the moment its request is answered at the latest (its HTTP deadline). A marker
+ * past it belongs to a request that already got its answer — typically a 503 whose {@code SET NX} timed
+ * out on the client and still ran once a stalled Redis resumed, so no one was left to drop it — and a
+ * retry takes it over (compare-and-delete, then claim) instead of answering 409 for the lock's TTL.
  */
 public final class IdempotencyStore {
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyStore.class);
@@ -29,13 +35,21 @@ public final class IdempotencyStore {
   private final RedisCalls calls;
   private final int ttlS;
   private final int lockTtlS;
+  private final long requestDeadlineMs;
+  private final java.util.function.LongSupplier clock;
 
-  public IdempotencyStore(RedisAPI redis, RedisCalls calls, int ttlS, int lockTtlS) {
+  public IdempotencyStore(RedisAPI redis, RedisCalls calls, int ttlS, int lockTtlS, long requestDeadlineMs,
+                          java.util.function.LongSupplier clock) {
     this.redis = redis;
     this.calls = calls;
     this.ttlS = ttlS;
     this.lockTtlS = lockTtlS;
+    this.requestDeadlineMs = requestDeadlineMs;
+    this.clock = clock;
   }
+
+  /** Clock skew between gateways tolerated before a marker past its request's deadline is taken over. */
+  static final long SKEW_MS = 1000;
 
   public static String validKey(String key) {
     if (key != null && !KEY.matcher(key).matches()) {
@@ -50,15 +64,41 @@ public final class IdempotencyStore {
    * the stored refusal.
    */
   public Future<Optional<Answer>> begin(long saleId, String userId, String key, String fingerprint) {
+    return begin(saleId, userId, key, fingerprint, 2);
+  }
+
+  private Future<Optional<Answer>> begin(long saleId, String userId, String key, String fingerprint, int claims) {
     String redisKey = RedisKeys.idempotency(saleId, userId, key);
-    String marker = new JsonObject().put("fp", fingerprint).put("state", "IN_PROGRESS").encode();
+    String marker = new JsonObject().put("fp", fingerprint).put("state", "IN_PROGRESS")
+        .put("answeredBy", clock.getAsLong() + requestDeadlineMs).encode();
     // Fail closed: without the record a retry could not be recognised.
     return calls.call("SET NX idempotency", () -> redis.set(List.of(redisKey, marker, "NX", "EX", Integer.toString(lockTtlS))))
         .compose(set -> set != null ? Future.succeededFuture(Optional.<Answer>empty())
-            : calls.call("GET idempotency", () -> redis.get(redisKey)).compose(existing -> existing == null
+            : calls.call("GET idempotency", () -> redis.get(redisKey)).compose(existing -> {
+              if (existing == null && claims > 0) {
                 // The record expired between the two calls: claim it again.
-                ? begin(saleId, userId, key, fingerprint)
-                : replay(existing, fingerprint)));
+                return begin(saleId, userId, key, fingerprint, claims - 1);
+              }
+              if (existing != null && claims > 0 && abandoned(existing.toString(), fingerprint)) {
+                // Fail closed: if the stale marker cannot be dropped, the retry is told to wait (409).
+                return calls.call("CAD idempotency", () -> SeckillScripts.COMPARE_AND_DELETE.run(redis,
+                    List.of(redisKey), List.of(existing.toString())))
+                    .compose(dropped -> begin(saleId, userId, key, fingerprint, claims - 1));
+              }
+              return existing == null ? Future.failedFuture(inProgress()) : replay(existing, fingerprint);
+            }));
+  }
+
+  /** An in-progress marker of this body whose request has certainly been answered already. */
+  private boolean abandoned(String raw, String fingerprint) {
+    JsonObject record = new JsonObject(raw);
+    Long answeredBy = record.getLong("answeredBy");
+    return "IN_PROGRESS".equals(record.getString("state")) && fingerprint.equals(record.getString("fp"))
+        && answeredBy != null && answeredBy + SKEW_MS < clock.getAsLong();
+  }
+
+  private static ProblemException inProgress() {
+    return new ProblemException(ErrorCode.REQUEST_IN_PROGRESS, "a request with this Idempotency-Key is still being processed");
   }
 
   private Future<Optional<Answer>> replay(Response existing, String fingerprint) {

@@ -67,7 +67,8 @@ public final class Main {
     OrderHandOff handOff = new OrderHandOff(publisher, new OrderFence(pg), config.orderFenceTimeoutMs(), metrics);
     AdmissionService admission = new AdmissionService(redis, calls, metaCache, soldOut, handOff, orderReader, metrics,
         config.orderStatusTtlS(), clock, config.testHaltAfterReserveEvery());
-    IdempotencyStore idempotency = new IdempotencyStore(redis, calls, config.idempotencyTtlS(), config.idempotencyLockTtlS());
+    IdempotencyStore idempotency = new IdempotencyStore(redis, calls, config.idempotencyTtlS(), config.idempotencyLockTtlS(),
+        config.http().requestTimeoutMs(), clock);
     RateLimiter perUser = new RateLimiter(config.userRatePerS(), config.userBurst(), config.rateMaxKeys(), System::nanoTime);
     RateLimiter perIp = new RateLimiter(config.ipRatePerS(), config.ipBurst(), config.rateMaxKeys(), System::nanoTime);
     RestockSubscriber restock = new RestockSubscriber(vertx, config.redis().url(), saleId -> {

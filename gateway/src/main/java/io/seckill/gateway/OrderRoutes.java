@@ -1,6 +1,7 @@
 package io.seckill.gateway;
 
 import io.seckill.common.http.ErrorCode;
+import io.seckill.common.http.HttpDeadlines;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.http.RequestIds;
 import io.seckill.common.order.OrderStatus;
@@ -30,16 +31,18 @@ public final class OrderRoutes {
     PurchaseRequest request = PurchaseRequest.parse(ctx.body().buffer());
     String userId = ShopperAuth.userId(ctx);
     String requestId = ctx.get(RequestIds.KEY);
+    java.util.function.Consumer<String> pending = orderId -> HttpDeadlines.namePendingOutcome(ctx.response(), orderId,
+        "/api/v1/orders/" + orderId);
     Future<Answer> answer;
     if (key == null) {
-      answer = admission.purchase(saleId, userId, request, requestId);
+      answer = admission.purchase(saleId, userId, request, requestId, pending);
     } else {
       String fingerprint = request.fingerprint();
       answer = idempotency.begin(saleId, userId, key, fingerprint).compose(replay -> {
         if (replay.isPresent()) {
           return Future.succeededFuture(replay.get());
         }
-        Future<Answer> attempt = admission.purchase(saleId, userId, request, requestId);
+        Future<Answer> attempt = admission.purchase(saleId, userId, request, requestId, pending);
         return attempt.transform(done -> idempotency.complete(saleId, userId, key, fingerprint,
             done.succeeded() ? done.result() : null, done.cause())).transform(stored -> attempt);
       });

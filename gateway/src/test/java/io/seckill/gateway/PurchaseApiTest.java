@@ -246,6 +246,30 @@ class PurchaseApiTest {
   }
 
   @Test
+  void aRetryTakesOverTheMarkerOfARequestAlreadyAnsweredButStillWaitsForOneInItsDeadline() {
+    long saleId = gw.seedOpenSale(10, 2);
+    String fingerprint = new PurchaseRequest(1, null).fingerprint();
+    long now = System.currentTimeMillis();
+    try (Jedis redis = gw.jedis()) {
+      // The marker of a request answered 503 whose SET NX timed out on the client and ran once Redis resumed.
+      redis.setex(RedisKeys.idempotency(saleId, "ned", "k-4"), 30, new JsonObject().put("fp", fingerprint)
+          .put("state", "IN_PROGRESS").put("answeredBy", now - 5_000).encode());
+      // A request still inside its deadline.
+      redis.setex(RedisKeys.idempotency(saleId, "ola", "k-5"), 30, new JsonObject().put("fp", fingerprint)
+          .put("state", "IN_PROGRESS").put("answeredBy", now + 60_000).encode());
+    }
+
+    HttpResponse<String> taken = gw.postJson(orders(saleId), "ned", "{\"quantity\":1}", "Idempotency-Key", "k-4");
+    HttpResponse<String> waiting = gw.postJson(orders(saleId), "ola", "{\"quantity\":1}", "Idempotency-Key", "k-5");
+
+    assertThat(taken.statusCode()).as(taken.body()).isEqualTo(202);
+    assertProblem(waiting, 409, "REQUEST_IN_PROGRESS");
+    HttpResponse<String> replay = gw.postJson(orders(saleId), "ned", "{\"quantity\":1}", "Idempotency-Key", "k-4");
+    assertThat(json(replay)).isEqualTo(json(taken));
+    assertThat(gw.redisStock(saleId)).isEqualTo(9);
+  }
+
+  @Test
   void malformedIdempotencyKeyIs400() {
     long saleId = gw.seedOpenSale(10, 2);
     assertProblem(gw.postJson(orders(saleId), "nia", "{\"quantity\":1}", "Idempotency-Key", "has space"), 400, "INVALID_REQUEST");

@@ -22,6 +22,8 @@ final class DeadlineResponse implements HttpServerResponse {
   private final HttpServerResponse delegate;
   private Handler<Void> endHandler;
   private boolean expired;
+  private String pendingId;
+  private String pendingLocation;
 
   /** {@code disposed} runs when the response ended or its connection closed, before any handler's own end handler. */
   DeadlineResponse(HttpServerResponse delegate, Handler<Void> disposed) {
@@ -35,6 +37,20 @@ final class DeadlineResponse implements HttpServerResponse {
   }
 
   /** The deadline answered: drop whatever the route's handlers still write. */
+  /** The resource whose outcome the route is waiting for (the order a purchase reserved), for the deadline's answer. */
+  void pending(String id, String location) {
+    this.pendingId = id;
+    this.pendingLocation = location;
+  }
+
+  String pendingId() {
+    return pendingId;
+  }
+
+  String pendingLocation() {
+    return pendingLocation;
+  }
+
   void expire() {
     expired = true;
   }

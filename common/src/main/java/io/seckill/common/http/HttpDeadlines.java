@@ -98,8 +98,7 @@ public final class HttpDeadlines {
     ProblemException problem = uncertainRoutes.stream()
         .filter(route -> route.matches(request.method(), request.path()))
         .findFirst()
-        .map(route -> new ProblemException(ErrorCode.OUTCOME_UNKNOWN, route.detail(), new JsonObject(),
-            Map.of("Retry-After", Integer.toString(RETRY_AFTER_S))))
+        .map(route -> unknownOutcome(route, guarded))
         .orElseGet(() -> ProblemException.unavailable("no answer within " + timeouts.requestTimeoutMs()
             + " ms, a dependency is slow; retry shortly", RETRY_AFTER_S));
     if (!request.isEnded()) {
@@ -109,6 +108,28 @@ public final class HttpDeadlines {
     LOG.warn("{} {} not answered within {} ms: answered {} (request id {})", request.method(), request.path(),
         timeouts.requestTimeoutMs(), problem.code(), requestId);
     Problems.send(real, requestId, problem);
+  }
+
+  /**
+   * Tells the deadline which resource a route's outcome concerns once it is known (the order a purchase just
+   * reserved), so a 504 OUTCOME_UNKNOWN names it ({@code orderId} and {@code Location}) instead of leaving the
+   * caller to find it. A response outside {@link HttpDeadlines} (a test's) ignores it.
+   */
+  public static void namePendingOutcome(HttpServerResponse response, String id, String location) {
+    if (response instanceof DeadlineResponse guarded) {
+      guarded.pending(id, location);
+    }
+  }
+
+  private static ProblemException unknownOutcome(UncertainRoute route, DeadlineResponse guarded) {
+    JsonObject named = new JsonObject();
+    Map<String, String> headers = new java.util.HashMap<>();
+    headers.put("Retry-After", Integer.toString(RETRY_AFTER_S));
+    if (guarded.pendingId() != null) {
+      named.put("orderId", guarded.pendingId()).put("status", "UNKNOWN");
+      headers.put("Location", guarded.pendingLocation());
+    }
+    return new ProblemException(ErrorCode.OUTCOME_UNKNOWN, route.detail(), named, headers);
   }
 
   /** The request the router sees: its response is the guarded one. */

@@ -11,12 +11,13 @@ public final class SeckillScripts {
   public static final LuaScript PERSISTED = LuaScript.load("persisted");
   public static final LuaScript RETURN = LuaScript.load("return");
   public static final LuaScript SPILL = LuaScript.load("spill");
+  public static final LuaScript COMPARE_AND_DELETE = LuaScript.load("compare_and_delete");
 
   private SeckillScripts() {
   }
 
   public static Future<Void> preloadAll(RedisAPI redis) {
     return Future.all(List.of(RESERVE.preload(redis), RELEASE.preload(redis), PERSISTED.preload(redis),
-        RETURN.preload(redis), SPILL.preload(redis))).mapEmpty();
+        RETURN.preload(redis), SPILL.preload(redis), COMPARE_AND_DELETE.preload(redis))).mapEmpty();
   }
 }

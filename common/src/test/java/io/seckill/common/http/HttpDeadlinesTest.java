@@ -45,6 +45,8 @@ class HttpDeadlinesTest {
     router.get("/fast").handler(ctx -> ctx.json(new JsonObject().put("ok", true)));
     router.get("/never").handler(ctx -> { });
     router.post("/buy/:id").handler(ctx -> { });
+    router.post("/buy/:id/named").handler(ctx -> HttpDeadlines.namePendingOutcome(ctx.response(), "7-ORDER",
+        "/orders/7-ORDER"));
     router.get("/late").handler(ctx -> vertx.setTimer(REQUEST_TIMEOUT_MS * 2L, id -> {
       try {
         ctx.response().setStatusCode(200).putHeader("X-Late", "yes");
@@ -56,7 +58,8 @@ class HttpDeadlinesTest {
       }
     }));
     router.route().failureHandler(Problems.failureHandler());
-    List<UncertainRoute> uncertain = List.of(new UncertainRoute(HttpMethod.POST, "/buy/{id}", "may or may not; retry"));
+    List<UncertainRoute> uncertain = List.of(new UncertainRoute(HttpMethod.POST, "/buy/{id}", "may or may not; retry"),
+        new UncertainRoute(HttpMethod.POST, "/buy/{id}/named", "may or may not; check the order"));
     port = HttpDeadlines.server(vertx, new HttpServerOptions(), router,
         new HttpTimeouts(REQUEST_TIMEOUT_MS, 60, READ_TIMEOUT_MS), uncertain).listen(0).await().actualPort();
     // The JVM's first request pays for class loading; the timed ones below should not.
@@ -150,5 +153,16 @@ class HttpDeadlinesTest {
       });
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(READ_TIMEOUT_MS - 100));
     }
+  }
+
+  @Test
+  void anUnknownOutcomeNamesTheResourceTheRouteWasWaitingFor() throws Exception {
+    HttpResponse<String> response = send("POST", "/buy/7/named");
+
+    assertThat(response.statusCode()).isEqualTo(504);
+    JsonObject body = new JsonObject(response.body());
+    assertThat(body.getString("code")).isEqualTo("OUTCOME_UNKNOWN");
+    assertThat(body.getString("orderId")).isEqualTo("7-ORDER");
+    assertThat(response.headers().firstValue("Location")).hasValue("/orders/7-ORDER");
   }
 }
