@@ -50,7 +50,7 @@ class RandomizedFaultRunTest {
          FaultProxy pgProxy = FaultProxy.start("postgres", postgres.getHost(), postgres.getPort() < 0 ? 5432 : postgres.getPort());
          FaultStack stack = FaultStack.create(SCENARIO, redis.url(), 4, broker)) {
       // Every service reaches PostgreSQL through the proxy; the checker reads it directly (stack.pgUrl).
-      stack.with("SECKILL_PG_URL", throughProxy(stack.pgUrl, pgProxy));
+      stack.with("SECKILL_PG_URL", pgProxy.route(stack.pgUrl));
       // Only the gateway produces through the proxied listener: its acks are what the nemesis holds back.
       Map<String, String> gatewayEnv = Map.of("SECKILL_KAFKA_BOOTSTRAP", broker.proxiedBootstrap());
       Nemesis.ProxiedLinks links = new Nemesis.ProxiedLinks(pgProxy, kafkaProxy,
@@ -102,12 +102,6 @@ class RandomizedFaultRunTest {
           failed.isEmpty() ? "" : " (checks " + failed + ")", Duration.between(startedAt, Instant.now()).toSeconds()));
       assertThat(failed).as("failed history checks (seed %d); the histories are printed above", seed).isEmpty();
     }
-  }
-
-  /** The same database URL with the proxy's address in place of the server's. */
-  private static String throughProxy(String pgUrl, FaultProxy proxy) {
-    URI uri = URI.create(pgUrl);
-    return "postgresql://" + (uri.getUserInfo() == null ? "" : uri.getUserInfo() + "@") + proxy.hostAndPort() + uri.getPath();
   }
 
   /** An environment variable, else a system property, else the default; printed, so a run can be repeated. */

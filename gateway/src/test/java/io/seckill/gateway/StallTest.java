@@ -37,10 +37,9 @@ class StallTest {
   @BeforeAll
   static void start() throws Exception {
     redis = new StoppableRedis();
-    URI pg = URI.create(LocalInfra.shared().createSeckillDatabase("gateway_stall"));
-    postgres = FaultProxy.start("postgres", pg.getHost(), pg.getPort());
-    String proxied = new URI(pg.getScheme(), pg.getUserInfo(), "127.0.0.1", postgres.port(), pg.getPath(), pg.getQuery(), null)
-        .toString();
+    String pg = LocalInfra.shared().createSeckillDatabase("gateway_stall");
+    postgres = FaultProxy.inFrontOf("postgres", pg);
+    String proxied = postgres.route(pg);
     stockService = new FakeStockService();
     gw = new GatewayHarness(Map.of("SECKILL_REDIS_URL", redis.url(), "SECKILL_PG_URL", proxied,
         "SECKILL_STOCK_SERVICE_URL", stockService.url(), "SECKILL_REQUEST_TIMEOUT_MS", Integer.toString(REQUEST_TIMEOUT_MS),

@@ -65,6 +65,23 @@ public final class FaultProxy implements AutoCloseable {
     });
   }
 
+  /** A proxy in front of the server a URL names ({@code scheme://[user@]host:port/...}). */
+  public static FaultProxy inFrontOf(String name, String url) {
+    java.net.URI uri = java.net.URI.create(url);
+    return start(name, uri.getHost(), uri.getPort());
+  }
+
+  /** {@code url} (which names this proxy's target) pointed at this proxy instead: what a client behind it uses. */
+  public String route(String url) {
+    java.net.URI uri = java.net.URI.create(url);
+    try {
+      return new java.net.URI(uri.getScheme(), uri.getUserInfo(), "127.0.0.1", port(), uri.getPath(), uri.getQuery(),
+          uri.getFragment()).toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("cannot route " + url + " through " + hostAndPort(), e);
+    }
+  }
+
   /** Listens on a free port of 127.0.0.1. */
   public static FaultProxy start(String name, String targetHost, int targetPort) {
     return start(name, 0, targetHost, targetPort);

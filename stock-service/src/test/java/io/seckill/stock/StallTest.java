@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.seckill.common.order.OrderIds;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -36,10 +35,8 @@ class StallTest {
   @BeforeAll
   static void start() throws Exception {
     harness = new StockHarness();
-    URI pg = URI.create(harness.pgUrl);
-    postgres = FaultProxy.start("postgres", pg.getHost(), pg.getPort());
-    String proxied = new URI(pg.getScheme(), pg.getUserInfo(), "127.0.0.1", postgres.port(), pg.getPath(), pg.getQuery(), null)
-        .toString();
+    postgres = FaultProxy.inFrontOf("postgres", harness.pgUrl);
+    String proxied = postgres.route(harness.pgUrl);
     redis = new StoppableRedis();
     service = harness.start(Map.of("SECKILL_PG_URL", proxied, "SECKILL_REDIS_URL", redis.url(),
         "SECKILL_REQUEST_TIMEOUT_MS", Integer.toString(REQUEST_TIMEOUT_MS), "SECKILL_REDIS_TIMEOUT_MS", "500",

@@ -62,11 +62,10 @@ class AmbiguousKafkaSendTest {
     Map<String, String> env = new java.util.HashMap<>(TIMEOUTS);
     env.put("SECKILL_KAFKA_BOOTSTRAP", broker.bootstrapServers());
     system = SeckillSystem.start("ambiguous", env, 2, 0, 1);
-    URI pg = URI.create(system.pgUrl());
-    pgProxy = FaultProxy.start("postgres", pg.getHost(), pg.getPort());
+    pgProxy = FaultProxy.inFrontOf("postgres", system.pgUrl());
     // Only the gateway talks to Kafka and PostgreSQL through the proxies; stock-service and the consumer go direct.
     gateway = system.startGateway(Map.of("SECKILL_KAFKA_BOOTSTRAP", broker.proxiedBootstrap(),
-        "SECKILL_PG_URL", system.pgUrl().replace(pg.getHost() + ":" + pg.getPort(), pgProxy.hostAndPort())));
+        "SECKILL_PG_URL", pgProxy.route(system.pgUrl())));
     redis = new Jedis(URI.create(system.redisUrl()));
   }
 
