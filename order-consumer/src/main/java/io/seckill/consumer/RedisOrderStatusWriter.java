@@ -3,7 +3,6 @@ package io.seckill.consumer;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.Reservations;
-import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -59,19 +58,42 @@ final class RedisOrderStatusWriter {
    */
   void write(List<OrderOutcome> outcomes, Duration waitBound) {
     List<Future<Void>> firstAttempts = new ArrayList<>();
-    for (OrderOutcome outcome : outcomes) {
-      if (outcome.result() != OrderOutcome.Result.UNKNOWN_SALE) {
-        outstanding.incrementAndGet();
-        Promise<Void> first = Promise.promise();
-        attempt(outcome, null, first);
-        firstAttempts.add(first.future());
-      }
+    for (StatusWrite write : group(outcomes)) {
+      outstanding.incrementAndGet();
+      Promise<Void> first = Promise.promise();
+      attempt(write, null, first);
+      firstAttempts.add(first.future());
     }
     try {
       Future.join(firstAttempts).await(waitBound.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | RuntimeException notYet) {
       LOG.warn("Redis status writes of a batch still in progress after {} ms; they keep retrying", waitBound.toMillis());
     }
+  }
+
+  /**
+   * One script call per stock bucket for the orders the database holds (persisted.lua takes the lot), and one
+   * release per refused order (rare: each gives its own stock back and may drop a spilled pointer elsewhere).
+   */
+  private record StatusWrite(Bucket bucket, List<OrderOutcome> outcomes, boolean release) {
+  }
+
+  private static List<StatusWrite> group(List<OrderOutcome> outcomes) {
+    java.util.Map<Bucket, List<OrderOutcome>> persisted = new java.util.LinkedHashMap<>();
+    List<StatusWrite> writes = new ArrayList<>();
+    for (OrderOutcome outcome : outcomes) {
+      if (outcome.result() == OrderOutcome.Result.UNKNOWN_SALE) {
+        continue;
+      }
+      Bucket bucket = Bucket.of(outcome.order().orderId());
+      if (outcome.releasesReservation()) {
+        writes.add(new StatusWrite(bucket, List.of(outcome), true));
+      } else {
+        persisted.computeIfAbsent(bucket, b -> new ArrayList<>()).add(outcome);
+      }
+    }
+    persisted.forEach((bucket, list) -> writes.add(new StatusWrite(bucket, list, false)));
+    return writes;
   }
 
   /** Writes still retrying (for shutdown and tests). */
@@ -87,49 +109,53 @@ final class RedisOrderStatusWriter {
     }
   }
 
-  private void attempt(OrderOutcome outcome, Backoff backoff, Promise<Void> first) {
-    // Fail open for the consumer (the row is committed), retried: Redis converges to the database.
-    script(outcome).onComplete(done -> {
+  private void attempt(StatusWrite write, Backoff backoff, Promise<Void> first) {
+    // Fail open for the consumer (the rows are committed), retried: Redis converges to the database.
+    script(write).onComplete(done -> {
       first.tryComplete();
       if (done.succeeded()) {
         outstanding.decrementAndGet();
-        onWritten(outcome, done.result());
+        onWritten(write, done.result());
       } else if (stopped) {
         outstanding.decrementAndGet();
       } else {
         Backoff retry = backoff == null ? new Backoff(backoffMin, backoffMax) : backoff;
         long delay = retry.nextDelayMs();
-        OrderMessage order = outcome.order();
-        LOG.warn("Redis status write for order {} (request {}) failed: {}; retry {} in {} ms", order.orderId(),
-            order.requestId(), done.cause().getMessage(), retry.attempts(), delay);
-        vertx.setTimer(delay, t -> attempt(outcome, retry, first));
+        OrderMessage order = write.outcomes().get(0).order();
+        LOG.warn("Redis status write for {} order(s) from {} (request {}) failed: {}; retry {} in {} ms",
+            write.outcomes().size(), order.orderId(), order.requestId(), done.cause().getMessage(), retry.attempts(), delay);
+        vertx.setTimer(delay, t -> attempt(write, retry, first));
       }
     });
   }
 
-  private Future<Response> script(OrderOutcome outcome) {
-    OrderMessage order = outcome.order();
-    // The order's keys live in the stock bucket its id names (bucket 0, the sale's own tag, unless split).
-    Bucket bucket = Bucket.of(order.orderId());
-    String orderKey = bucket.order(order.orderId());
-    String quantity = Integer.toString(order.quantity());
-    String ttl = Integer.toString(ttlSeconds);
-    if (outcome.releasesReservation()) {
+  private Future<Response> script(StatusWrite write) {
+    if (write.release()) {
+      OrderOutcome outcome = write.outcomes().get(0);
+      OrderMessage order = outcome.order();
       return Reservations.release(redis, order.orderId(), order.userId(), order.quantity(), "FAILED", outcome.reason(),
           ttlSeconds);
     }
-    return SeckillScripts.PERSISTED.run(redis, List.of(bucket.pending(), orderKey, bucket.version()),
-        List.of(order.orderId(), order.userId(), quantity, outcome.status(), ttl));
+    List<Reservations.Persisted> orders = new ArrayList<>(write.outcomes().size());
+    for (OrderOutcome outcome : write.outcomes()) {
+      OrderMessage order = outcome.order();
+      orders.add(new Reservations.Persisted(order.orderId(), order.userId(), order.quantity(), outcome.status()));
+    }
+    return Reservations.persisted(redis, write.bucket(), orders, ttlSeconds);
   }
 
-  private void onWritten(OrderOutcome outcome, Response response) {
-    OrderMessage order = outcome.order();
-    if (outcome.releasesReservation() && response.get(0).toInteger() == 1) {
-      meters.released(outcome.reason().toLowerCase(Locale.ROOT));
-      LOG.info("order {} (request {}) FAILED {}: reservation of {} released, Redis stock now {}", order.orderId(),
-          order.requestId(), outcome.reason(), order.quantity(), response.get(1).toLong());
-    } else {
-      LOG.debug("order {} (request {}) status {} written to Redis", order.orderId(), order.requestId(), outcome.status());
+  private void onWritten(StatusWrite write, Response response) {
+    if (write.release()) {
+      OrderOutcome outcome = write.outcomes().get(0);
+      OrderMessage order = outcome.order();
+      if (response.get(0).toInteger() == 1) {
+        meters.released(outcome.reason().toLowerCase(Locale.ROOT));
+        LOG.info("order {} (request {}) FAILED {}: reservation of {} released, Redis stock now {}", order.orderId(),
+            order.requestId(), outcome.reason(), order.quantity(), response.get(1).toLong());
+      }
+    } else if (LOG.isDebugEnabled()) {
+      LOG.debug("{} order status(es) of bucket {} written to Redis, {} changed", write.outcomes().size(),
+          write.bucket().tag(), response.toInteger());
     }
   }
 }

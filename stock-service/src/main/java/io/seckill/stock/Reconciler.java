@@ -5,7 +5,6 @@ import io.seckill.common.order.OrderStatus;
 import io.seckill.common.redis.LuaScript;
 import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.Reservations;
-import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -142,8 +141,8 @@ final class Reconciler {
       return release(saleId, orderId, entry.cachedUserId(), entry.cachedQuantity(), ORPHANED).<Object>map(released -> {
         if (released) {
           orphans.add(orderId);
-          LOG.warn("released reservation {} of sale {}: never reached the DB, fenced as FAILED {}", orderId, saleId,
-              ORPHANED);
+          LOG.warn("released reservation {} of sale {}: never reached Kafka or the DB (fenced as FAILED {})", orderId,
+              saleId, ORPHANED);
         }
         return released;
       });
@@ -159,9 +158,8 @@ final class Reconciler {
       return release(saleId, entry.orderId(), entry.dbUserId(), entry.dbQuantity(),
           entry.dbReason() == null ? "REFUSED" : entry.dbReason());
     }
-    Future<?> persisted = SeckillScripts.PERSISTED.run(redis, List.of(bucket.pending(), key, bucket.version()),
-        List.of(entry.orderId(), entry.dbUserId(), Integer.toString(entry.dbQuantity()), entry.dbStatus(),
-            Integer.toString(orderStatusTtlS)));
+    Future<?> persisted = Reservations.persisted(redis, bucket, List.of(new Reservations.Persisted(entry.orderId(),
+        entry.dbUserId(), entry.dbQuantity(), entry.dbStatus())), orderStatusTtlS);
     if (OrderStatus.PENDING_PAYMENT.name().equals(entry.dbStatus())) {
       return persisted;
     }

@@ -143,9 +143,8 @@ final class StockHarness implements AutoCloseable {
   }
 
   void persisted(long saleId, String orderId, String userId, int quantity) {
-    SeckillScripts.PERSISTED.run(redis, List.of(RedisKeys.pending(saleId), RedisKeys.order(orderId),
-        io.seckill.common.redis.Bucket.root(saleId).version()),
-        List.of(orderId, userId, Integer.toString(quantity), "PENDING_PAYMENT", Integer.toString(TTL_S))).await();
+    io.seckill.common.redis.Reservations.persisted(redis, io.seckill.common.redis.Bucket.root(saleId),
+        List.of(new io.seckill.common.redis.Reservations.Persisted(orderId, userId, quantity, "PENDING_PAYMENT")), TTL_S).await();
   }
 
   /** Admitted by the gateway and persisted by the consumer: a PENDING_PAYMENT order. */

@@ -31,6 +31,32 @@ public final class Reservations {
             : forgetSpill(redis, bucket, userId, orderId).map(result));
   }
 
+  /** An order PostgreSQL holds, as persisted.lua takes it. */
+  public record Persisted(String orderId, String userId, int quantity, String status) {
+  }
+
+  /**
+   * persisted.lua for orders of one stock bucket: out of {@code pending}, cached status moved forward from
+   * QUEUED only. Idempotent; one script call for the whole list.
+   *
+   * @return how many cached statuses changed
+   */
+  public static Future<Response> persisted(RedisAPI redis, Bucket bucket, List<Persisted> orders, int statusTtlS) {
+    List<String> keys = new java.util.ArrayList<>(orders.size() + 2);
+    List<String> args = new java.util.ArrayList<>(orders.size() * 4 + 1);
+    keys.add(bucket.pending());
+    keys.add(bucket.version());
+    args.add(Integer.toString(statusTtlS));
+    for (Persisted order : orders) {
+      keys.add(bucket.order(order.orderId()));
+      args.add(order.orderId());
+      args.add(order.userId());
+      args.add(Integer.toString(order.quantity()));
+      args.add(order.status());
+    }
+    return SeckillScripts.PERSISTED.run(redis, keys, args);
+  }
+
   /** After a reservation in a bucket other than the shopper's home: the pointer home keeps to it. */
   public static Future<Response> recordSpill(RedisAPI redis, Bucket home, String userId, String orderId) {
     return SeckillScripts.SPILL.run(redis, List.of(home.spilled()), List.of("SET", userId, orderId));
