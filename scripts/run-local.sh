@@ -9,6 +9,7 @@
 #   SECKILL_REDIS_URL / SECKILL_PG_URL / SECKILL_KAFKA_BOOTSTRAP         use these servers instead
 #   SECKILL_DEMO=false           do not create the demo sale
 #   SECKILL_REBUILD=true         rebuild the jars even if they exist
+#   SECKILL_WARMUP_MAX_MS (10000) bound on the gateway's and consumer's start-up warm-up (SECKILL_WARMUP_REQUESTS=0: off)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,6 +43,8 @@ if [[ -z "${SECKILL_JWT_SECRET:-}" ]]; then SECKILL_JWT_SECRET="$(secret)"; gene
 if [[ -z "${SECKILL_ADMIN_TOKEN:-}" ]]; then SECKILL_ADMIN_TOKEN="$(secret)"; generated+=(SECKILL_ADMIN_TOKEN); fi
 if [[ -z "${SECKILL_PAYMENT_SECRET:-}" ]]; then SECKILL_PAYMENT_SECRET="$(secret)"; generated+=(SECKILL_PAYMENT_SECRET); fi
 export SECKILL_JWT_SECRET SECKILL_ADMIN_TOKEN SECKILL_PAYMENT_SECRET
+# The start-up warm-up stays on (this is how people try the system), with a short bound so a start stays quick.
+export SECKILL_WARMUP_MAX_MS="${SECKILL_WARMUP_MAX_MS:-10000}"
 
 PIDS=()
 stopping=false

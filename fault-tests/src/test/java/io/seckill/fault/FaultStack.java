@@ -84,6 +84,8 @@ final class FaultStack implements AutoCloseable {
     stack.env.put("SECKILL_ORDERS_DLQ_TOPIC", topic + ".dlq");
     stack.env.put("SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName("fault-" + scenario + "-group"));
     stack.env.put("SECKILL_JWT_SECRET", JWT_SECRET);
+    // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
+    stack.env.put("SECKILL_WARMUP_REQUESTS", "0");
     stack.env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
     stack.env.put("SECKILL_PAYMENT_SECRET", PAYMENT_SECRET);
     stack.env.put("SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:" + stack.stockPort);

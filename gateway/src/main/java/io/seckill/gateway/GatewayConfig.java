@@ -6,6 +6,7 @@ import io.seckill.common.config.HttpTimeouts;
 import io.seckill.common.config.PgSettings;
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
+import io.seckill.common.warmup.WarmUpSettings;
 import io.seckill.gateway.dev.DevModeConfig;
 import java.net.URI;
 
@@ -43,6 +44,8 @@ import java.net.URI;
  *                              504 OUTCOME_UNKNOWN on purchase and cancel), SECKILL_HTTP_IDLE_TIMEOUT_S (60),
  *                              SECKILL_HTTP_READ_TIMEOUT_MS (10000), see {@link HttpTimeouts}; SECKILL_PG_QUERY_TIMEOUT_MS
  *                              defaults to the request timeout here
+ * @param warmUp                SECKILL_WARMUP_REQUESTS (20000; 0 = off), SECKILL_WARMUP_MAX_MS (30000),
+ *                              SECKILL_WARMUP_TOPIC (seckill.orders.warmup): the start-up warm-up, see {@link WarmUpTraffic}
  */
 public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
                             String jwtSecret, String adminToken, String stockServiceUrl, int orderStatusTtlS,
@@ -51,7 +54,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
                             int purchaseTokenTtlS, int idempotencyTtlS, int idempotencyLockTtlS, int bodyLimitBytes,
                             int kafkaDeliveryTimeoutMs, int kafkaRequestTimeoutMs, int kafkaMaxBlockMs,
                             int testHaltAfterReserveEvery, DevModeConfig devMode, int orderFenceTimeoutMs,
-                            HttpTimeouts http) {
+                            HttpTimeouts http, WarmUpSettings warmUp) {
 
   public static GatewayConfig from(Env env) {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -92,7 +95,8 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         env.integer("SECKILL_TEST_HALT_AFTER_RESERVE_EVERY", 0, 0, 1_000_000),
         DevModeConfig.from(env, stockServiceUrl),
         env.integer("SECKILL_ORDER_FENCE_TIMEOUT_MS", 1000, 50, 60_000),
-        http);
+        http,
+        WarmUpSettings.from(env));
   }
 
   private static String httpUrl(Env env, String name, String fallback) {
@@ -112,7 +116,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
   @Override
   public String toString() {
     return "GatewayConfig[httpPort=" + httpPort + ", eventLoops=" + eventLoops + ", " + redis + ", " + pg + ", kafka="
-        + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + devMode
+        + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + warmUp + ", " + devMode
         + (testHaltAfterReserveEvery > 0 ? ", TEST HOOK haltAfterReserveEvery=" + testHaltAfterReserveEvery : "") + "]";
   }
 }

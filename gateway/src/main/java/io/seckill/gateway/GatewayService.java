@@ -27,6 +27,7 @@ public final class GatewayService implements RunningService {
   private final GatewayMetrics metrics;
   private final List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
   private int port;
+  private WarmUpTraffic warmUp;
   private Future<Void> stopping;
 
   GatewayService(Vertx vertx, Redis redis, Pool pg, OrderPublisher publisher, StockServiceClient stockService,
@@ -65,6 +66,20 @@ public final class GatewayService implements RunningService {
     return this;
   }
 
+  /** Starts the warm-up (null: off) now that the server listens; start() does not wait for it, readiness does. */
+  GatewayService warmingUp(WarmUpTraffic traffic, int port) {
+    this.warmUp = traffic;
+    if (traffic != null) {
+      traffic.start(port);
+    }
+    return this;
+  }
+
+  /** The start-up warm-up's report once it is over (at once and empty when it is off). */
+  Future<WarmUpTraffic.Report> warmUp() {
+    return warmUp == null ? Future.succeededFuture(null) : warmUp.done();
+  }
+
   @Override
   public int httpPort() {
     return port;
@@ -78,9 +93,15 @@ public final class GatewayService implements RunningService {
   @Override
   public synchronized Future<Void> stop() {
     if (stopping == null) {
+      if (warmUp != null) {
+        warmUp.cancel();
+      }
       // Undeploying closes the HTTP servers first, so no new request arrives while clients close.
       Future<Void> undeployed = Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty();
+      // A warm-up still running cleans up its Redis keys before the Redis client closes (bounded).
       stopping = undeployed.recover(e -> Future.succeededFuture())
+          .compose(v -> warmUp().timeout(10, java.util.concurrent.TimeUnit.SECONDS).<Void>mapEmpty()
+              .recover(e -> Future.succeededFuture()))
           .compose(v -> restock.stop().recover(e -> Future.succeededFuture()))
           .compose(v -> vertx.executeBlocking(() -> {
             publisher.close();

@@ -71,6 +71,8 @@ public final class Main {
         config.http().requestTimeoutMs(), clock);
     RateLimiter perUser = new RateLimiter(config.userRatePerS(), config.userBurst(), config.rateMaxKeys(), System::nanoTime);
     RateLimiter perIp = new RateLimiter(config.ipRatePerS(), config.ipBurst(), config.rateMaxKeys(), System::nanoTime);
+    WarmUpPass warmUpPass = new WarmUpPass();
+    RequestGuards guards = new RequestGuards(perUser, perIp, metrics, warmUpPass);
     RestockSubscriber restock = new RestockSubscriber(vertx, config.redis().url(), saleId -> {
       soldOut.clear(saleId);
       metaCache.evict(saleId);
@@ -79,13 +81,21 @@ public final class Main {
       metaCache.evictAll();
     });
 
-    // Readiness checks dependencies only; a sold-out sale never makes the gateway unready.
+    WarmUpTraffic warmUp = config.warmUp().enabled() ? new WarmUpTraffic(vertx, redis, config.redis().mode(), publisher,
+        config.warmUp(), new Jwt(config.jwtSecret()), warmUpPass, saleId -> {
+          soldOut.clear(saleId);
+          metaCache.evict(saleId);
+        }, guards::forgetWarmUp) : null;
+
+    // Readiness checks dependencies, and the warm-up until it is over; a sold-out sale never makes the gateway unready.
     Health health = new Health(2500)
         .check("redis", () -> redis.ping(List.of()))
         .check("kafka", () -> publisher.probe(vertx))
-        .check("postgres", () -> pg.query("SELECT 1").execute());
+        .check("postgres", () -> pg.query("SELECT 1").execute())
+        .check("warm-up", () -> warmUp == null || warmUp.done().isComplete() ? Future.succeededFuture()
+            : Future.failedFuture(warmUp.progress()));
     GatewayComponents components = new GatewayComponents(config, runtime, health, metrics,
-        new RequestGuards(perUser, perIp, metrics), new ShopperAuth(new Jwt(config.jwtSecret())),
+        guards, new ShopperAuth(new Jwt(config.jwtSecret())),
         new SaleRoutes(redis, calls, metaCache, soldOut, config.purchaseTokenTtlS(), clock),
         new OrderRoutes(admission, idempotency, orderReader, stockService), new PurchaseMetrics(metrics));
 
@@ -98,7 +108,7 @@ public final class Main {
     return Future.all(preload, publisher.warmUp(vertx), restock.start())
         .compose(ready -> vertx.deployVerticle(() -> service.track(new GatewayVerticle(components, port)),
             new DeploymentOptions().setInstances(config.eventLoops())))
-        .map(id -> (RunningService) service.listeningOn(port))
+        .map(id -> (RunningService) service.listeningOn(port).warmingUp(warmUp, port))
         .recover(e -> service.stop().transform(stopped -> Future.failedFuture(e)));
   }
 

@@ -2,12 +2,15 @@ package io.seckill.gateway;
 
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.kafka.OrderMessageCodec;
+import io.seckill.common.warmup.WarmUpSales;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -16,6 +19,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,6 +47,7 @@ public final class OrderPublisher {
   private final KafkaProducer<String, byte[]> producer;
   private final ExecutorService sendThread;
   private final String topic;
+  private final String warmUpTopic;
   private final String bootstrap;
   private final GatewayMetrics metrics;
   private final long queueWaitNanos;
@@ -57,6 +63,7 @@ public final class OrderPublisher {
 
   public OrderPublisher(GatewayConfig config, GatewayMetrics metrics) {
     this.topic = config.kafka().ordersTopic();
+    this.warmUpTopic = config.warmUp().topic();
     this.bootstrap = config.kafka().bootstrap();
     this.metrics = metrics;
     // A record waits in the send queue at most max.block (the time one blocked send can take), so its whole
@@ -87,12 +94,33 @@ public final class OrderPublisher {
         .<Void>mapEmpty().recover(e -> Future.succeededFuture());
   }
 
+  /**
+   * Creates the warm-up topic if it is missing and fetches its metadata, so warm-up sends do not wait for either.
+   * Fails when Kafka does not answer; the warm-up then goes on without Kafka (its orders get 503).
+   */
+  public Future<Void> prepareWarmUpTopic(Vertx vertx) {
+    return vertx.executeBlocking(() -> {
+      try {
+        admin().createTopics(List.of(new NewTopic(warmUpTopic, Optional.empty(), Optional.empty())))
+            .all().get(5, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+      producer.partitionsFor(warmUpTopic);
+      return null;
+    }, false);
+  }
+
   /** Completes (on the caller's context) once Kafka acknowledged the record; fails when it did not in time. */
   public Future<Void> publish(OrderMessage message) {
     Context context = Vertx.currentContext();
     Promise<Void> promise = Promise.promise();
     long started = System.nanoTime();
-    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, message.orderId(), OrderMessageCodec.encode(message));
+    // An order of a reserved warm-up sale goes to the warm-up topic, whoever placed it: it never reaches a consumer.
+    String target = WarmUpSales.isReserved(message.saleId()) ? warmUpTopic : topic;
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(target, message.orderId(), OrderMessageCodec.encode(message));
     long sendBy = started + queueWaitNanos;
     try {
       sendThread.execute(() -> {

@@ -79,6 +79,11 @@ public final class RateLimiter {
     }
   }
 
+  /** Drops the buckets whose key matches: the warm-up's synthetic keys go once it is done. */
+  public void forget(java.util.function.Predicate<String> keys) {
+    buckets.keySet().removeIf(keys);
+  }
+
   int size() {
     return buckets.size();
   }

@@ -17,11 +17,22 @@ public final class RequestGuards {
   private final RateLimiter perUser;
   private final RateLimiter perIp;
   private final GatewayMetrics metrics;
+  private final WarmUpPass warmUp;
 
   public RequestGuards(RateLimiter perUser, RateLimiter perIp, GatewayMetrics metrics) {
+    this(perUser, perIp, metrics, new WarmUpPass());
+  }
+
+  RequestGuards(RateLimiter perUser, RateLimiter perIp, GatewayMetrics metrics, WarmUpPass warmUp) {
     this.perUser = perUser;
     this.perIp = perIp;
     this.metrics = metrics;
+    this.warmUp = warmUp;
+  }
+
+  /** After the start-up warm-up: its synthetic buckets go, so real clients find the limiters as if it never ran. */
+  void forgetWarmUp() {
+    WarmUpPass.forgetKeys(perIp, perUser);
   }
 
   /**
@@ -30,7 +41,9 @@ public final class RequestGuards {
    */
   public Handler<RoutingContext> ipLimit() {
     return ctx -> {
-      String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+      String warmUpKey = warmUp.ipKey(ctx.request());
+      String ip = warmUpKey != null ? warmUpKey
+          : ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
       long wait = perIp.tryAcquire(ip);
       if (wait > 0) {
         metrics.rateLimited(false);

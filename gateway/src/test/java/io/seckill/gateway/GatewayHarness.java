@@ -54,6 +54,8 @@ final class GatewayHarness implements AutoCloseable {
     env.put("SECKILL_HTTP_PORT", "0");
     env.put("SECKILL_EVENT_LOOPS", "2");
     env.put("SECKILL_JWT_SECRET", SECRET);
+    // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
+    env.put("SECKILL_WARMUP_REQUESTS", "0");
     env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
     env.put("SECKILL_ORDERS_TOPIC", topic);
     env.put("SECKILL_RATE_USER_PER_S", "1000");

@@ -347,7 +347,7 @@ class PurchaseApiTest {
   void readinessIsUpWhileDependenciesAnswerAndMetricsAreServed() {
     HttpResponse<String> ready = gw.get("/health/ready", null);
     assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-    assertThat(json(ready).getJsonObject("checks").fieldNames()).containsExactlyInAnyOrder("redis", "kafka", "postgres");
+    assertThat(json(ready).getJsonObject("checks").fieldNames()).containsExactlyInAnyOrder("redis", "kafka", "postgres", "warm-up");
     assertThat(gw.get("/health/live", null).statusCode()).isEqualTo(200);
     long saleId = gw.seedOpenSale(1, 1);
     gw.postJson(orders(saleId), "tom", "{\"quantity\":1}");

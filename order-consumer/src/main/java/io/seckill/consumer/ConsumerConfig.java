@@ -6,6 +6,7 @@ import io.seckill.common.config.HttpTimeouts;
 import io.seckill.common.config.PgSettings;
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
+import io.seckill.common.warmup.WarmUpSettings;
 import java.time.Duration;
 
 /**
@@ -27,11 +28,13 @@ import java.time.Duration;
  *                              SECKILL_HTTP_IDLE_TIMEOUT_S (60), SECKILL_HTTP_READ_TIMEOUT_MS (10000), see {@link HttpTimeouts}.
  *                              SECKILL_PG_QUERY_TIMEOUT_MS defaults here to SECKILL_CONSUMER_DB_TIMEOUT_MS (10000), not to
  *                              the request timeout: a batch's statements may legitimately take longer than a request
+ * @param warmUp                SECKILL_WARMUP_REQUESTS (20000 synthetic orders; 0 = off), SECKILL_WARMUP_MAX_MS (30000):
+ *                              the start-up warm-up before the poll loops join the group, see {@link ConsumerWarmUp}
  */
 public record ConsumerConfig(int httpPort, RedisSettings redis, PgSettings pg, KafkaSettings kafka, String groupId,
                              int threads, int maxBatch, int fetchMinBytes, int fetchWaitMs, int orderStatusTtlSeconds,
                              Duration backoffMin, Duration backoffMax, Duration dbTimeout, int maxPollIntervalMs,
-                             int sessionTimeoutMs, HttpTimeouts http) {
+                             int sessionTimeoutMs, HttpTimeouts http, WarmUpSettings warmUp) {
   public static final int DEFAULT_HTTP_PORT = 8082;
   public static final String DEFAULT_GROUP = "seckill-order-consumer";
 
@@ -62,6 +65,7 @@ public record ConsumerConfig(int httpPort, RedisSettings redis, PgSettings pg, K
         env.integer("SECKILL_CONSUMER_MAX_POLL_INTERVAL_MS", 300_000, 1_000, 3_600_000),
         // The broker accepts 6 s to 30 min (group.min/max.session.timeout.ms defaults).
         env.integer("SECKILL_CONSUMER_SESSION_TIMEOUT_MS", 45_000, 6_000, 1_800_000),
-        HttpTimeouts.from(env));
+        HttpTimeouts.from(env),
+        WarmUpSettings.from(env));
   }
 }

@@ -62,15 +62,31 @@ final class OrderBatchWriter {
       return List.of();
     }
     try {
-      return inTransaction(orders, false);
+      return inTransaction(orders, false, null);
     } catch (StockShortfall shortfall) {
       LOG.warn("a sale in a batch of {} orders has less stock in the database than Redis admitted: "
           + "persisting order by order", orders.size());
-      return inTransaction(orders, true);
+      return inTransaction(orders, true, null);
     }
   }
 
-  private List<OrderOutcome> inTransaction(List<OrderMessage> orders, boolean fitToStock) throws Exception {
+  /**
+   * The start-up warm-up's dry run ({@link ConsumerWarmUp}): the same statements as {@link #write}, inside a
+   * transaction that first inserts the warm-up sale's row and is always rolled back, so no row ever lands.
+   *
+   * @param sale       a sale id in the reserved warm-up range ({@link io.seckill.common.warmup.WarmUpSales})
+   * @param fitToStock true runs the fallback (sale rows locked, orders fitted to the stock) instead of the fast path
+   */
+  List<OrderOutcome> rehearse(long sale, List<OrderMessage> orders, boolean fitToStock) throws Exception {
+    try {
+      return inTransaction(orders, fitToStock, sale);
+    } catch (StockShortfall shortfall) {
+      return List.of(); // the warm-up sale holds more stock than any rehearsal takes; nothing to replay
+    }
+  }
+
+  private List<OrderOutcome> inTransaction(List<OrderMessage> orders, boolean fitToStock, Long rehearsalSale)
+      throws Exception {
     // Fail closed: a batch the database did not commit is retried, never acknowledged.
     Future<SqlConnection> connecting = pool.getConnection();
     SqlConnection conn;
@@ -83,6 +99,9 @@ final class OrderBatchWriter {
     Transaction tx = null;
     try {
       tx = await(conn.begin());
+      if (rehearsalSale != null) {
+        await(conn.preparedQuery(OrderSql.INSERT_WARM_UP_SALE).execute(Tuple.of(rehearsalSale, orders.size())));
+      }
       Map<Long, Integer> remaining = fitToStock ? lockSales(conn, orders) : null;
       Set<String> inserted = insertPending(conn, orders);
       Map<String, OrderOutcome> outcomes = new HashMap<>();
@@ -114,7 +133,11 @@ final class OrderBatchWriter {
         }
         throw new StockShortfall();
       }
-      await(tx.commit());
+      if (rehearsalSale != null) {
+        await(tx.rollback());
+      } else {
+        await(tx.commit());
+      }
       tx = null;
       List<OrderOutcome> ordered = new ArrayList<>(orders.size());
       for (OrderMessage order : orders) {

@@ -50,11 +50,14 @@ final class OrderConsumerService implements RunningService {
   private final List<OrderPollLoop> loops;
   private final List<Thread> threads;
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private final ConsumerWarmUp warmUp;
+  private volatile boolean warm;
+  private Thread warmUpThread;
   private HttpServer server;
 
   private OrderConsumerService(ServiceRuntime runtime, Pool pool, Redis redis, Admin admin,
                                DeadLetterPublisher deadLetters, RedisOrderStatusWriter redisStatus,
-                               List<OrderPollLoop> loops) {
+                               List<OrderPollLoop> loops, ConsumerWarmUp warmUp) {
     this.runtime = runtime;
     this.pool = pool;
     this.redis = redis;
@@ -63,6 +66,8 @@ final class OrderConsumerService implements RunningService {
     this.redisStatus = redisStatus;
     this.loops = loops;
     this.threads = new ArrayList<>();
+    this.warmUp = warmUp;
+    this.warm = warmUp == null;
   }
 
   static Future<RunningService> start(ConsumerConfig config, BatchFaults faults) {
@@ -88,7 +93,10 @@ final class OrderConsumerService implements RunningService {
       loops.add(new OrderPollLoop(clientId, config, () -> newConsumer(config, clientId), writer, deadLetters,
           redisStatus, meters, faults));
     }
-    OrderConsumerService service = new OrderConsumerService(runtime, pool, redis, admin, deadLetters, redisStatus, loops);
+    ConsumerWarmUp warmUp = config.warmUp().enabled() ? new ConsumerWarmUp(config.warmUp(), config.maxBatch(), writer,
+        redisStatus, redisApi, config.redis().mode()) : null;
+    OrderConsumerService service = new OrderConsumerService(runtime, pool, redis, admin, deadLetters, redisStatus, loops,
+        warmUp);
 
     // Fail open: scripts are also loaded on first NOSCRIPT, so a Redis down at start only delays status writes.
     SeckillScripts.preloadAll(redisApi).onFailure(e -> LOG.warn("could not preload Lua scripts: {}", e.getMessage()));
@@ -103,7 +111,7 @@ final class OrderConsumerService implements RunningService {
     return HttpDeadlines.server(vertx, new HttpServerOptions(), router, config.http(), List.of()).listen(config.httpPort())
         .map(server -> {
           service.server = server;
-          service.startLoops();
+          service.warmUpThenStartLoops();
           LOG.info("order consumer {} listening on {}: {} poll loops on topic {} in group {}", instance,
               server.actualPort(), config.threads(), config.kafka().ordersTopic(), config.groupId());
           return (RunningService) service;
@@ -132,6 +140,27 @@ final class OrderConsumerService implements RunningService {
     return new KafkaConsumer<>(withTimeouts, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
+  /**
+   * The warm-up runs before the loops join the group, so it can never commit an offset there, and readiness waits
+   * for it. Fail open: it ends (logged) on any failure or past its time bound, and the loops start cold.
+   */
+  private void warmUpThenStartLoops() {
+    if (warmUp == null) {
+      startLoops();
+      return;
+    }
+    warmUpThread = new Thread(() -> {
+      warmUp.run(stopping::get);
+      synchronized (this) {
+        warm = true;
+        if (!stopping.get()) {
+          startLoops();
+        }
+      }
+    }, "seckill-order-consumer-warm-up");
+    warmUpThread.start();
+  }
+
   private void startLoops() {
     for (int i = 0; i < loops.size(); i++) {
       Thread thread = new Thread(loops.get(i), "seckill-order-loop-" + i);
@@ -154,6 +183,9 @@ final class OrderConsumerService implements RunningService {
   }
 
   private Future<?> loopsReady() {
+    if (!warm) {
+      return Future.failedFuture(warmUp.progress());
+    }
     long dead = loops.stream().filter(loop -> !loop.healthy()).count();
     return dead == 0 ? Future.succeededFuture()
         : Future.failedFuture(dead + " of " + loops.size() + " poll loops stopped");
@@ -162,6 +194,16 @@ final class OrderConsumerService implements RunningService {
   /** The service's registry (tests read the catalogue meters from it). */
   io.micrometer.core.instrument.MeterRegistry meterRegistry() {
     return runtime.registry();
+  }
+
+  /** True once the start-up warm-up is over (at once when it is off). */
+  boolean warm() {
+    return warm;
+  }
+
+  /** The reserved sale id the warm-up used, or -1 when it is off (tests). */
+  long warmUpSaleId() {
+    return warmUp == null ? -1 : warmUp.saleId();
   }
 
   /** True while every poll loop is alive (false after a simulated crash). */
@@ -187,8 +229,15 @@ final class OrderConsumerService implements RunningService {
     }
     // Blocking joins and client closes: on a thread of its own, never an event loop.
     Thread stopper = new Thread(() -> {
+      if (warmUpThread != null) {
+        joinQuietly(warmUpThread, Duration.ofSeconds(30));
+      }
+      List<Thread> started;
+      synchronized (this) {
+        started = List.copyOf(threads);
+      }
       loops.forEach(OrderPollLoop::stop);
-      for (Thread thread : threads) {
+      for (Thread thread : started) {
         joinQuietly(thread, Duration.ofSeconds(30));
       }
       drainRedisWrites(Duration.ofSeconds(5));

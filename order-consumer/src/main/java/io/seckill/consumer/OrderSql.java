@@ -65,5 +65,14 @@ final class OrderSql {
        WHERE s.sale_id = d.sale_id AND s.remaining - d.quantity >= 0
       RETURNING s.sale_id""";
 
+  /**
+   * The start-up warm-up's sale row, inserted inside a transaction that is always rolled back (never committed):
+   * its id is in the reserved range stock-service never assigns. $1 sale id, $2 its stock.
+   */
+  static final String INSERT_WARM_UP_SALE = """
+      INSERT INTO sale (sale_id, item_name, price_cents, initial_stock, remaining, per_user_limit, starts_at, ends_at,
+                        payment_timeout_s)
+      VALUES ($1, 'warm-up', 1, $2, $2, 1, now() - interval '1 minute', now() + interval '1 hour', 60)""";
+
   static final String PING = "SELECT 1";
 }

@@ -126,6 +126,8 @@ final class ConsumerFixture implements AutoCloseable {
         "SECKILL_CONSUMER_BACKOFF_MIN_MS", "50",
         "SECKILL_CONSUMER_BACKOFF_MAX_MS", "400",
         "SECKILL_CONSUMER_DB_TIMEOUT_MS", "3000"));
+    // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
+    env.put("SECKILL_WARMUP_REQUESTS", "0");
     env.putAll(overrides);
     return env;
   }

@@ -56,6 +56,8 @@ public final class SeckillSystem implements AutoCloseable {
     env.put("SECKILL_HTTP_PORT", "0");
     env.put("SECKILL_EVENT_LOOPS", "2");
     env.put("SECKILL_JWT_SECRET", JWT_SECRET);
+    // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
+    env.put("SECKILL_WARMUP_REQUESTS", "0");
     env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
     env.put("SECKILL_PAYMENT_SECRET", PAYMENT_SECRET);
     env.putAll(overrides);

@@ -1,0 +1,34 @@
+package io.seckill.common.warmup;
+
+import io.seckill.common.config.Env;
+
+/**
+ * The start-up warm-up (docs/performance.md, "Warm before the doors open"): synthetic traffic through the service's
+ * own hot path before readiness says ready, so the JIT has compiled it when shoppers arrive.
+ *
+ * @param requests SECKILL_WARMUP_REQUESTS: the gateway's synthetic HTTP requests, the consumer's synthetic orders;
+ *                 0 turns the warm-up off (the test harnesses do)
+ * @param maxMs    SECKILL_WARMUP_MAX_MS: hard bound on the warm-up; past it readiness proceeds cold
+ * @param topic    SECKILL_WARMUP_TOPIC: where the gateway sends the warm-up sale's orders (no consumer reads it)
+ */
+public record WarmUpSettings(int requests, int maxMs, String topic) {
+  public static final int DEFAULT_REQUESTS = 20_000;
+  public static final int DEFAULT_MAX_MS = 30_000;
+  public static final String DEFAULT_TOPIC = "seckill.orders.warmup";
+
+  public static WarmUpSettings from(Env env) {
+    return new WarmUpSettings(
+        env.integer("SECKILL_WARMUP_REQUESTS", DEFAULT_REQUESTS, 0, 10_000_000),
+        env.integer("SECKILL_WARMUP_MAX_MS", DEFAULT_MAX_MS, 100, 600_000),
+        env.optional("SECKILL_WARMUP_TOPIC", DEFAULT_TOPIC));
+  }
+
+  public boolean enabled() {
+    return requests > 0;
+  }
+
+  @Override
+  public String toString() {
+    return enabled() ? "warmUp[requests=" + requests + ", maxMs=" + maxMs + ", topic=" + topic + "]" : "warmUp[off]";
+  }
+}

@@ -1,0 +1,255 @@
+package io.seckill.gateway;
+
+import io.seckill.common.auth.Jwt;
+import io.seckill.common.config.RedisSettings;
+import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.warmup.WarmUpSales;
+import io.seckill.common.warmup.WarmUpSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's start-up warm-up: after its HTTP server listens and before readiness says ready, it sends itself
+ * synthetic shoppers over loopback HTTP, through the real router (JWT, body parsing, guards, admission, reserve.lua,
+ * the Kafka hand-off, JSON answers), until the JIT has compiled that path. Measured: without it, C2 takes about half
+ * the gateway's CPU in the first seconds of a sale (docs/performance.md).
+ *
+ * <p>It touches no real sale and no shopper: two sales with fresh ids in the reserved range ({@link WarmUpSales}) —
+ * one open with stock, one sold out, since most of a sale's requests are losers — synthetic shopper ids, orders
+ * that {@link OrderPublisher} sends to the warm-up topic, rate-limiter keys of its own ({@link WarmUpPass}). When it
+ * ends, the sales' Redis keys, the gateway's in-memory flags for them and the limiter buckets are removed.
+ *
+ * <p>Fail open: whatever goes wrong (Redis or Kafka down at start), it is logged and readiness proceeds within
+ * {@code SECKILL_WARMUP_MAX_MS}; a cold gateway is better than none.
+ */
+final class WarmUpTraffic {
+  private static final Logger LOG = LoggerFactory.getLogger(WarmUpTraffic.class);
+  private static final int CONCURRENCY = 64;
+  private static final long REDIS_TIMEOUT_MS = 2_000;
+  private static final long REQUEST_TIMEOUT_MS = 5_000;
+  private static final Buffer ONE_UNIT = Buffer.buffer("{\"quantity\":1}");
+
+  /** What one warm-up did (tests and the log). */
+  record Report(int sent, Map<Integer, Integer> answers, long elapsedMs, long openSaleId, long soldOutSaleId) {
+  }
+
+  private final Vertx vertx;
+  private final RedisAPI redis;
+  private final RedisSettings.Mode redisMode;
+  private final OrderPublisher publisher;
+  private final WarmUpSettings settings;
+  private final Jwt jwt;
+  private final WarmUpPass pass;
+  private final LongConsumer forgetSale;
+  private final Runnable forgetShoppers;
+  private final long openSale = WarmUpSales.pick();
+  private final long soldOutSale = WarmUpSales.pick();
+  private final String run = Long.toString(System.nanoTime() & 0xffffff, 36);
+  private final AtomicInteger next = new AtomicInteger();
+  private final AtomicIntegerArray answers = new AtomicIntegerArray(600);
+  private final Set<String> orderIds = ConcurrentHashMap.newKeySet();
+  private final Promise<Report> done = Promise.promise();
+  private volatile boolean cancelled;
+  private long deadline;
+
+  /**
+   * @param forgetSale     drops what the gateway remembers of a sale (meta cache, sold-out flag), for each warm-up sale
+   * @param forgetShoppers drops the rate-limiter buckets of the synthetic shoppers; both run once the traffic stopped
+   */
+  WarmUpTraffic(Vertx vertx, RedisAPI redis, RedisSettings.Mode redisMode, OrderPublisher publisher,
+                WarmUpSettings settings, Jwt jwt, WarmUpPass pass, LongConsumer forgetSale, Runnable forgetShoppers) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.redisMode = redisMode;
+    this.publisher = publisher;
+    this.settings = settings;
+    this.jwt = jwt;
+    this.pass = pass;
+    this.forgetSale = forgetSale;
+    this.forgetShoppers = forgetShoppers;
+  }
+
+  /** Completes when the warm-up is over, successful or not; never fails. */
+  Future<Report> done() {
+    return done.future();
+  }
+
+  /** What readiness says while the warm-up runs. */
+  String progress() {
+    return "warming up: " + Math.min(next.get(), settings.requests()) + " of " + settings.requests() + " requests";
+  }
+
+  /** Stops sending (the gateway is stopping); the clean-up still runs. */
+  void cancel() {
+    cancelled = true;
+  }
+
+  Future<Report> start(int port) {
+    long started = System.nanoTime();
+    deadline = started + TimeUnit.MILLISECONDS.toNanos(settings.maxMs());
+    LOG.info("warm-up: {} requests (at most {} ms) on warm-up sales {} and {}", settings.requests(), settings.maxMs(),
+        openSale, soldOutSale);
+    // Fail open: without Kafka the warm-up still exercises everything up to the hand-off (its orders get 503).
+    Future<Void> topic = publisher.prepareWarmUpTopic(vertx).timeout(settings.maxMs() / 2, TimeUnit.MILLISECONDS)
+        .onFailure(e -> LOG.warn("warm-up: topic {} not ready ({}); warming up without Kafka", settings.topic(),
+            e.toString()))
+        .recover(e -> Future.succeededFuture());
+    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(CONCURRENCY));
+    Future.all(seed(openSale, settings.requests()), seed(soldOutSale, 0), topic)
+        .compose(seeded -> drive(client, port))
+        .onFailure(e -> LOG.warn("warm-up failed, the gateway starts cold: {}", e.toString()))
+        .transform(x -> cleanUp())
+        .eventually(client::close)
+        .onComplete(x -> {
+          Report report = report(started);
+          LOG.info("warm-up done in {} ms: {} requests, answers {}", report.elapsedMs(), report.sent(), report.answers());
+          done.complete(report);
+        });
+    return done.future();
+  }
+
+  private Future<?> seed(long saleId, int stock) {
+    long now = System.currentTimeMillis();
+    return bounded(redis.hset(List.of(RedisKeys.meta(saleId), "startsAt", Long.toString(now - 60_000),
+            "endsAt", Long.toString(now + 3_600_000), "perUserLimit", "1", "requireToken", "0", "priceCents", "1",
+            "itemName", "warm-up", "paymentTimeoutS", "60")))
+        .compose(x -> bounded(redis.set(List.of(RedisKeys.stock(saleId), Integer.toString(stock)))));
+  }
+
+  private Future<Void> drive(HttpClientAgent client, int port) {
+    List<Future<Void>> lanes = new ArrayList<>();
+    for (int i = 0; i < CONCURRENCY; i++) {
+      Promise<Void> lane = Promise.promise();
+      lanes.add(lane.future());
+      vertx.runOnContext(v -> sendNext(client, port, lane));
+    }
+    return Future.join(lanes).mapEmpty();
+  }
+
+  /**
+   * Synthetic shopper n sends four requests: a purchase in the open sale (202), one in the sold-out sale (409, from
+   * Redis first, then from the in-memory flag), the same purchase again (200 duplicate; every fourth shopper reads
+   * the sale instead), and one more sold-out purchase: half the traffic losers, as in a real sale.
+   */
+  private void sendNext(HttpClientAgent client, int port, Promise<Void> lane) {
+    int i = next.getAndIncrement();
+    if (i >= settings.requests() || cancelled || System.nanoTime() - deadline > 0) {
+      lane.complete();
+      return;
+    }
+    long shopper = i / 4;
+    String user = WarmUpSales.USER_PREFIX + run + "-" + shopper;
+    RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port).setTimeout(REQUEST_TIMEOUT_MS)
+        .putHeader(WarmUpPass.HEADER, pass.header(shopper));
+    Buffer body = null;
+    if (i % 4 == 2 && shopper % 4 == 0) {
+      options.setMethod(HttpMethod.GET).setURI("/api/v1/sales/" + openSale);
+    } else {
+      long sale = i % 2 == 0 ? openSale : soldOutSale;
+      options.setMethod(HttpMethod.POST).setURI("/api/v1/sales/" + sale + "/orders")
+          .putHeader("Authorization", "Bearer " + jwt.mint(user, 300)).putHeader("Content-Type", "application/json");
+      body = ONE_UNIT;
+    }
+    Buffer toSend = body;
+    client.request(options)
+        .compose(request -> toSend == null ? request.send() : request.send(toSend))
+        .compose(response -> response.body().map(b -> {
+          answers.incrementAndGet(Math.min(response.statusCode(), 599));
+          if (response.statusCode() == 202 || response.statusCode() == 200) {
+            String orderId = new JsonObject(b).getString("orderId");
+            if (orderId != null) {
+              orderIds.add(orderId);
+            }
+          }
+          return b;
+        }))
+        .onFailure(e -> answers.incrementAndGet(0))
+        .onComplete(x -> sendNext(client, port, lane));
+  }
+
+  /** Removes every Redis key of both warm-up sales and the gateway's memory of them; never fails. */
+  private Future<Void> cleanUp() {
+    List<Future<?>> deletions = new ArrayList<>();
+    for (long sale : List.of(openSale, soldOutSale)) {
+      deletions.add(bounded(redis.hgetall(RedisKeys.buyers(sale))).compose(buyers -> {
+        List<String> keys = new ArrayList<>(WarmUpSales.fixedKeys(sale));
+        for (String user : buyers.getKeys()) {
+          orderIds.add(buyers.get(user).toString());
+        }
+        orderIds.stream().filter(id -> id.startsWith(sale + "-")).map(RedisKeys::order).forEach(keys::add);
+        return deleteInChunks(keys);
+      }).compose(x -> redisMode == RedisSettings.Mode.STANDALONE ? sweep(sale, "0") : Future.succeededFuture()));
+    }
+    return Future.join(deletions)
+        .onFailure(e -> LOG.warn("warm-up: Redis keys of sales {} and {} may be left over: {}", openSale, soldOutSale,
+            e.toString()))
+        .transform(x -> {
+          forgetSale.accept(openSale);
+          forgetSale.accept(soldOutSale);
+          forgetShoppers.run();
+          return Future.succeededFuture();
+        });
+  }
+
+  /**
+   * Standalone Redis: also the keys no answer named (an order released after a failed send). In a cluster they are
+   * order status keys only, and expire with their TTL.
+   */
+  private Future<Void> sweep(long saleId, String cursor) {
+    return bounded(redis.scan(List.of(cursor, "MATCH", "seckill:{" + saleId + "}:*", "COUNT", "1000")))
+        .compose(page -> {
+          List<String> keys = new ArrayList<>();
+          page.get(1).forEach(key -> keys.add(key.toString()));
+          String nextCursor = page.get(0).toString();
+          return deleteInChunks(keys).compose(x -> "0".equals(nextCursor) ? Future.succeededFuture()
+              : sweep(saleId, nextCursor));
+        });
+  }
+
+  private Future<Void> deleteInChunks(List<String> keys) {
+    List<Future<?>> chunks = new ArrayList<>();
+    for (int from = 0; from < keys.size(); from += 500) {
+      chunks.add(bounded(redis.del(keys.subList(from, Math.min(keys.size(), from + 500)))));
+    }
+    return Future.all(chunks).mapEmpty();
+  }
+
+  private static <T> Future<T> bounded(Future<T> command) {
+    return command.timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private Report report(long started) {
+    Map<Integer, Integer> counts = new java.util.TreeMap<>();
+    int sent = 0;
+    for (int status = 0; status < answers.length(); status++) {
+      int n = answers.get(status);
+      if (n > 0) {
+        counts.put(status, n);
+        sent += n;
+      }
+    }
+    return new Report(sent, counts, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), openSale, soldOutSale);
+  }
+}

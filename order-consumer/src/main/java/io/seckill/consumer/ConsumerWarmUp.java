@@ -1,0 +1,142 @@
+package io.seckill.consumer;
+
+import io.seckill.common.config.RedisSettings;
+import io.seckill.common.kafka.OrderMessage;
+import io.seckill.common.kafka.OrderMessageCodec;
+import io.seckill.common.order.OrderIds;
+import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.warmup.WarmUpSales;
+import io.seckill.common.warmup.WarmUpSettings;
+import io.vertx.core.Future;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer's start-up warm-up, run on a thread of its own before the poll loops join the consumer group (so it
+ * can never commit an offset there): synthetic batches of a warm-up sale go through the poll loop's hot path —
+ * decode ({@link PolledBatch}), {@link OrderBatchWriter}'s statements in a transaction that is always rolled back
+ * ({@link OrderBatchWriter#rehearse}), and the Redis status scripts on the warm-up sale's keys, which are deleted at
+ * the end. Batch sizes cycle through 1, 10, 50 and 200 (capped at max.poll.records), as a sale's batches vary.
+ *
+ * <p>Fail open: a failure (PostgreSQL or Redis down at start) is logged and the loops start cold; past
+ * SECKILL_WARMUP_MAX_MS no new batch begins.
+ */
+final class ConsumerWarmUp {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerWarmUp.class);
+  private static final int[] BATCH_SIZES = {1, 10, 50, 200};
+  private static final Duration REDIS_WAIT = Duration.ofSeconds(2);
+
+  private final WarmUpSettings settings;
+  private final int maxBatch;
+  private final OrderBatchWriter writer;
+  private final RedisOrderStatusWriter redisStatus;
+  private final RedisAPI redis;
+  private final RedisSettings.Mode redisMode;
+  private final long sale = WarmUpSales.pick();
+  private final String run = Long.toString(System.nanoTime() & 0xffffff, 36);
+  private final AtomicInteger rehearsed = new AtomicInteger();
+  private final List<String> orderIds = new ArrayList<>();
+
+  ConsumerWarmUp(WarmUpSettings settings, int maxBatch, OrderBatchWriter writer, RedisOrderStatusWriter redisStatus,
+                 RedisAPI redis, RedisSettings.Mode redisMode) {
+    this.settings = settings;
+    this.maxBatch = maxBatch;
+    this.writer = writer;
+    this.redisStatus = redisStatus;
+    this.redis = redis;
+    this.redisMode = redisMode;
+  }
+
+  long saleId() {
+    return sale;
+  }
+
+  /** What readiness says while it runs. */
+  String progress() {
+    return "warming up: " + rehearsed.get() + " of " + settings.requests() + " orders";
+  }
+
+  /** Blocking; never throws. Stops early when {@code stopping} says so or the time bound passed. */
+  void run(BooleanSupplier stopping) {
+    long started = System.nanoTime();
+    long deadline = started + TimeUnit.MILLISECONDS.toNanos(settings.maxMs());
+    LOG.info("warm-up: {} synthetic orders (at most {} ms) on warm-up sale {}", settings.requests(), settings.maxMs(), sale);
+    int batches = 0;
+    try {
+      while (rehearsed.get() < settings.requests() && !stopping.getAsBoolean() && System.nanoTime() - deadline < 0) {
+        int size = Math.min(Math.min(BATCH_SIZES[batches % BATCH_SIZES.length], maxBatch),
+            settings.requests() - rehearsed.get());
+        PolledBatch batch = PolledBatch.decode(records(size, rehearsed.get()));
+        // Every eighth batch takes the fallback path (sale rows locked), which a real sale hits after a failover.
+        List<OrderOutcome> outcomes = writer.rehearse(sale, batch.distinctOrders(), batches % 8 == 7);
+        batch.deadLetters(outcomes);
+        batch.nextOffsets();
+        redisStatus.write(outcomes, REDIS_WAIT);
+        rehearsed.addAndGet(size);
+        batches++;
+      }
+    } catch (Exception e) {
+      LOG.warn("warm-up failed after {} orders, the consumer starts cold: {}", rehearsed.get(), e.toString());
+    } finally {
+      cleanUp();
+    }
+    LOG.info("warm-up done in {} ms: {} orders in {} batches, rolled back", TimeUnit.NANOSECONDS.toMillis(
+        System.nanoTime() - started), rehearsed.get(), batches);
+  }
+
+  /** Synthetic records as the gateway would produce them, each order new (a fresh shopper). */
+  private ConsumerRecords<byte[], byte[]> records(int size, int first) {
+    TopicPartition partition = new TopicPartition("seckill.warm-up", 0);
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(size);
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < size; i++) {
+      String orderId = OrderIds.next(sale);
+      orderIds.add(orderId);
+      OrderMessage order = new OrderMessage(orderId, sale, WarmUpSales.USER_PREFIX + run + "-" + (first + i), 1, now,
+          "warm-up-" + (first + i));
+      records.add(new ConsumerRecord<>(partition.topic(), 0, first + i, orderId.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          OrderMessageCodec.encode(order)));
+    }
+    return new ConsumerRecords<>(Map.of(partition, records), Map.of());
+  }
+
+  /** Deletes the warm-up sale's Redis keys: the status keys persisted.lua wrote, and any other key of its tag. */
+  private void cleanUp() {
+    List<String> keys = new ArrayList<>(WarmUpSales.fixedKeys(sale));
+    orderIds.stream().map(RedisKeys::order).forEach(keys::add);
+    try {
+      List<Future<Response>> deletions = new ArrayList<>();
+      for (int from = 0; from < keys.size(); from += 500) {
+        deletions.add(redis.del(keys.subList(from, Math.min(keys.size(), from + 500))));
+      }
+      Future.all(deletions).await(5, TimeUnit.SECONDS);
+      if (redisMode == RedisSettings.Mode.STANDALONE) {
+        String cursor = "0";
+        do {
+          Response page = redis.scan(List.of(cursor, "MATCH", "seckill:{" + sale + "}:*", "COUNT", "1000"))
+              .await(5, TimeUnit.SECONDS);
+          List<String> left = new ArrayList<>();
+          page.get(1).forEach(key -> left.add(key.toString()));
+          if (!left.isEmpty()) {
+            redis.del(left).await(5, TimeUnit.SECONDS);
+          }
+          cursor = page.get(0).toString();
+        } while (!"0".equals(cursor));
+      }
+    } catch (Exception e) {
+      LOG.warn("warm-up: Redis keys of warm-up sale {} may be left over: {}", sale, e.toString());
+    }
+  }
+}
