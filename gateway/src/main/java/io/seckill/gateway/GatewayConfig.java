@@ -46,6 +46,8 @@ import java.net.URI;
  *                              defaults to the request timeout here
  * @param warmUp                SECKILL_WARMUP_REQUESTS (20000; 0 = off), SECKILL_WARMUP_MAX_MS (30000),
  *                              SECKILL_WARMUP_TOPIC (seckill.orders.warmup): the start-up warm-up, see {@link WarmUpTraffic}
+ * @param kafkaLingerMs         SECKILL_KAFKA_LINGER_MS (1): linger.ms of the order producer: a longer
+ *                              linger puts more records in each produce request (less broker CPU per order) at up to that much more latency per 202
  */
 public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
                             String jwtSecret, String adminToken, String stockServiceUrl, int orderStatusTtlS,
@@ -54,7 +56,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
                             int purchaseTokenTtlS, int idempotencyTtlS, int idempotencyLockTtlS, int bodyLimitBytes,
                             int kafkaDeliveryTimeoutMs, int kafkaRequestTimeoutMs, int kafkaMaxBlockMs,
                             int testHaltAfterReserveEvery, DevModeConfig devMode, int orderFenceTimeoutMs,
-                            HttpTimeouts http, WarmUpSettings warmUp) {
+                            HttpTimeouts http, WarmUpSettings warmUp, int kafkaLingerMs) {
 
   public static GatewayConfig from(Env env) {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -96,7 +98,8 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         DevModeConfig.from(env, stockServiceUrl),
         env.integer("SECKILL_ORDER_FENCE_TIMEOUT_MS", 1000, 50, 60_000),
         http,
-        WarmUpSettings.from(env));
+        WarmUpSettings.from(env),
+        env.integer("SECKILL_KAFKA_LINGER_MS", 1, 0, 1000));
   }
 
   private static String httpUrl(Env env, String name, String fallback) {

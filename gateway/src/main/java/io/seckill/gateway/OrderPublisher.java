@@ -73,7 +73,7 @@ public final class OrderPublisher {
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 1,
+        ProducerConfig.LINGER_MS_CONFIG, config.kafkaLingerMs(),
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.kafkaDeliveryTimeoutMs(),
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, config.kafkaRequestTimeoutMs(),
         ProducerConfig.MAX_BLOCK_MS_CONFIG, config.kafkaMaxBlockMs(),

@@ -89,6 +89,7 @@ class BenchFiguresTest {
     assertThat(f.getJsonObject("settings").getValue("wrk_connections")).isEqualTo(64L);
     assertThat(f.getJsonObject("machine").getValue("jdk")).isEqualTo("17.0.15");
     assertThat(f.getJsonObject("gatling").getValue("buy_p99_ms")).isEqualTo(7.0);
+    assertThat(f.getValue("gatling_buy_p99_ms")).isEqualTo(7.0);
   }
 
   @Test
