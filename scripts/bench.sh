@@ -160,14 +160,19 @@ fi
 
 JARS=(launcher/target/seckill-launcher.jar stock-service/target/seckill-stock-service.jar
       order-consumer/target/seckill-order-consumer.jar gateway/target/seckill-gateway.jar "$LOAD_JAR")
-for jar in "${JARS[@]}"; do
-  if [[ ! -f "$jar" ]]; then
-    command -v mvn >/dev/null || die "$jar is missing and mvn is not on the PATH"
-    log "building the jars (mvn -B -q -DskipTests package) ..."
-    mvn -B -q -DskipTests package >"$RUN/logs/build.log" 2>&1 || { tail -30 "$RUN/logs/build.log"; die "build failed, see $RUN/logs/build.log"; }
-    break
-  fi
-done
+# A jar older than any source would measure code that is no longer there: rebuild then too.
+stale=""
+for jar in "${JARS[@]}"; do [[ -f "$jar" ]] || stale="$jar is missing"; done
+if [[ -z "$stale" ]]; then
+  oldest="$(ls -t "${JARS[@]}" | tail -1)"
+  newer="$(find pom.xml ./*/pom.xml ./*/src -newer "$oldest" -type f -print -quit 2>/dev/null)"
+  [[ -n "$newer" ]] && stale="$newer is newer than $oldest"
+fi
+if [[ -n "$stale" ]]; then
+  command -v mvn >/dev/null || die "$stale and mvn is not on the PATH"
+  log "building the jars (mvn -B -q -DskipTests package): $stale ..."
+  mvn -B -q -DskipTests package >"$RUN/logs/build.log" 2>&1 || { tail -30 "$RUN/logs/build.log"; die "build failed, see $RUN/logs/build.log"; }
+fi
 
 wait_http() { # name url seconds pid
   local name="$1" url="$2" seconds="$3" pid="$4"

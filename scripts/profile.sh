@@ -46,13 +46,25 @@ if [[ ! -f "$AP_DIR/linux-x64/libasyncProfiler.so" ]]; then
 fi
 AP_LIB="$AP_DIR/linux-x64/libasyncProfiler.so"
 # Kernel frames need perf events; without them async-profiler falls back to itimer (no kernel stacks).
-if [[ -r /proc/sys/kernel/perf_event_paranoid ]] && (( $(cat /proc/sys/kernel/perf_event_paranoid) > 1 )); then
+if [[ "$(id -u)" != 0 && -r /proc/sys/kernel/perf_event_paranoid ]] && (( $(cat /proc/sys/kernel/perf_event_paranoid) > 1 )); then
   log "kernel.perf_event_paranoid > 1: kernel frames may be missing (sysctl kernel.perf_event_paranoid=1 to see them)"
 fi
 
 # ---- the stack
-[[ -f load-test/target/seckill-load-test.jar ]] || mvn -B -q -DskipTests package -pl load-test -am >/dev/null
-LOAD_JAR="$(ls load-test/target/seckill-load-test*.jar | head -1)"
+# The jars run-local.sh starts, and the load tool; rebuilt when missing or older than a source.
+LOAD_JAR=load-test/target/seckill-load-test.jar
+JARS=(launcher/target/seckill-launcher.jar stock-service/target/seckill-stock-service.jar
+      order-consumer/target/seckill-order-consumer.jar gateway/target/seckill-gateway.jar "$LOAD_JAR")
+stale=false
+for jar in "${JARS[@]}"; do [[ -f "$jar" ]] || stale=true; done
+if [[ "$stale" == false ]] && [[ -n "$(find pom.xml ./*/pom.xml ./*/src -newer "$(ls -t "${JARS[@]}" | tail -1)" \
+    -type f -print -quit 2>/dev/null)" ]]; then
+  stale=true
+fi
+if [[ "$stale" == true ]]; then
+  log "building the jars (mvn -B -q -DskipTests package) ..."
+  mvn -B -q -DskipTests package >"$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "build failed"; }
+fi
 STACK_LOG="$OUT/run-local.log"
 SECKILL_GATEWAY_PORT=$PORT_BASE SECKILL_STOCK_PORT=$((PORT_BASE + 1)) SECKILL_CONSUMER_PORT=$((PORT_BASE + 2)) \
   SECKILL_DEMO=false SECKILL_DEV_MODE=false SECKILL_RATE_IP_PER_S=10000000 SECKILL_RATE_IP_BURST=10000000 \
