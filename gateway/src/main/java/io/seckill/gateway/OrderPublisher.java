@@ -128,7 +128,7 @@ public final class OrderPublisher {
           // While the broker is away each send may block for max.block.ms; records that waited in
           // the queue longer than that are refused unsent so every shopper hears back in time.
           onContext(context, () -> finish(promise, started, new NotSent("Kafka send queue backed up",
-              new TimeoutException("waited past the delivery timeout"))));
+              new TimeoutException("waited in the send queue longer than max.block.ms"))));
           return;
         }
         // KafkaProducer completes a record it refused before appending (metadata timeout, closed producer)

@@ -20,23 +20,14 @@ import java.util.Set;
  */
 final class DeadlineResponse implements HttpServerResponse {
   private final HttpServerResponse delegate;
-  private Handler<Void> endHandler;
   private boolean expired;
   private String pendingId;
   private String pendingLocation;
 
-  /** {@code disposed} runs when the response ended or its connection closed, before any handler's own end handler. */
-  DeadlineResponse(HttpServerResponse delegate, Handler<Void> disposed) {
+  DeadlineResponse(HttpServerResponse delegate) {
     this.delegate = delegate;
-    delegate.endHandler(v -> {
-      disposed.handle(null);
-      if (endHandler != null) {
-        endHandler.handle(v);
-      }
-    });
   }
 
-  /** The deadline answered: drop whatever the route's handlers still write. */
   /** The resource whose outcome the route is waiting for (the order a purchase reserved), for the deadline's answer. */
   void pending(String id, String location) {
     this.pendingId = id;
@@ -51,6 +42,7 @@ final class DeadlineResponse implements HttpServerResponse {
     return pendingLocation;
   }
 
+  /** The deadline answered: drop whatever the route's handlers still write. */
   void expire() {
     expired = true;
   }
@@ -203,7 +195,7 @@ final class DeadlineResponse implements HttpServerResponse {
 
   @Override
   public HttpServerResponse endHandler(Handler<Void> handler) {
-    endHandler = handler;
+    delegate.endHandler(handler);
     return this;
   }
 

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a request not answered within {@code requestTimeoutMs} gets problem+json — 503 UNAVAILABLE, or 504
  *       OUTCOME_UNKNOWN on the service's {@link UncertainRoute}s — and whatever its handlers write later is dropped
- *       ({@link DeadlineResponse}). It wraps the whole router, so it covers every route, 404s included;</li>
+ *       ({@link DeadlineResponse}). It wraps the whole router, so it covers every route, 404s included; the answer
+ *       comes at most one sweep (a twentieth of the timeout, 10-100 ms) after the deadline;</li>
  *   <li>a new connection whose first request head has not arrived within {@code readTimeoutMs} is closed
  *       (slowloris: a client that sends part of a head, or trickles it, holds no connection for long);</li>
  *   <li>a connection silent both ways for {@code idleTimeoutS} is closed (keep-alive connections between requests).
@@ -39,11 +40,18 @@ public final class HttpDeadlines {
   private final HttpTimeouts timeouts;
   private final List<UncertainRoute> uncertainRoutes;
   private final Map<HttpConnection, Long> awaitingFirstHead = new ConcurrentHashMap<>();
+  private final java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
+  private final long timeoutNanos;
+  private final long sweepMs;
+  private long sweeper = -1;
 
   private HttpDeadlines(Vertx vertx, HttpTimeouts timeouts, List<UncertainRoute> uncertainRoutes) {
     this.vertx = vertx;
     this.timeouts = timeouts;
     this.uncertainRoutes = List.copyOf(uncertainRoutes);
+    this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeouts.requestTimeoutMs());
+    // The answer comes at most one sweep late: a twentieth of the timeout, 10 to 100 ms.
+    this.sweepMs = Math.max(10, Math.min(100, timeouts.requestTimeoutMs() / 20));
   }
 
   /** An HTTP server (not yet listening) serving {@code router} within the deadlines. */
@@ -79,15 +87,43 @@ public final class HttpDeadlines {
     }
   }
 
+  /** A request not answered yet, as the sweep sees it. */
+  private record InFlight(long deadlineNanos, HttpServerRequest request, HttpServerResponse real,
+                          DeadlineResponse guarded) {
+  }
+
   private Handler<HttpServerRequest> within(Handler<HttpServerRequest> router) {
     return request -> {
       headArrived(request.connection());
       HttpServerResponse real = request.response();
-      long[] timer = new long[1];
-      DeadlineResponse guarded = new DeadlineResponse(real, disposed -> vertx.cancelTimer(timer[0]));
-      timer[0] = vertx.setTimer(timeouts.requestTimeoutMs(), id -> expire(request, real, guarded));
+      DeadlineResponse guarded = new DeadlineResponse(real);
+      // Every request of this server gets the same timeout, so arrival order is deadline order: a queue swept a
+      // few times per timeout replaces a timer per request (scheduled and cancelled on the hot path).
+      inFlight.addLast(new InFlight(System.nanoTime() + timeoutNanos, request, real, guarded));
+      if (sweeper < 0) {
+        sweeper = vertx.setPeriodic(sweepMs, id -> sweep());
+      }
       router.handle(new GuardedRequest((HttpServerRequestInternal) request, guarded));
     };
+  }
+
+  /** Answers the requests past their deadline; stops itself while nothing is in flight. Runs on this server's loop. */
+  private void sweep() {
+    long now = System.nanoTime();
+    while (!inFlight.isEmpty()) {
+      InFlight head = inFlight.peekFirst();
+      if (!head.real().ended() && !head.real().closed() && head.deadlineNanos() - now > 0) {
+        break;
+      }
+      inFlight.pollFirst();
+      if (!head.real().ended() && !head.real().closed()) {
+        expire(head.request(), head.real(), head.guarded());
+      }
+    }
+    if (inFlight.isEmpty()) {
+      vertx.cancelTimer(sweeper);
+      sweeper = -1;
+    }
   }
 
   private void expire(HttpServerRequest request, HttpServerResponse real, DeadlineResponse guarded) {
