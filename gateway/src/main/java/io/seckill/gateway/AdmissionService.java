@@ -105,17 +105,23 @@ public final class AdmissionService {
   private Future<Answer> reserve(SaleMeta meta, String userId, PurchaseRequest request, String requestId,
                                  java.util.function.Consumer<String> orderIdAssigned) {
     Bucket home = Bucket.home(meta.saleId(), userId, meta.buckets());
-    Attempt attempt = new Attempt(meta, home, userId, request, requestId, orderIdAssigned);
-    return walk(attempt, 0, true).compose(answer -> {
-      if (!answer.failedDuplicate()) {
+    return walk(new Attempt(meta, home, userId, request, requestId, orderIdAssigned, false), 0, true);
+  }
+
+  /**
+   * reserve.lua said the shopper already holds {@code orderId}. If that order failed (a release whose pointer
+   * clean-up was lost), the entry is stale: it is dropped — only if it still names that order — and the walk
+   * starts over, once.
+   */
+  private Future<Answer> duplicateOrHeal(Attempt attempt, String orderId) {
+    return duplicate(attempt.meta().saleId(), orderId).compose(answer -> {
+      if (!answer.failedDuplicate() || attempt.healed()) {
         return Future.succeededFuture(answer);
       }
-      // The shopper's entry names an order that failed (a release whose pointer clean-up was lost): drop the
-      // stale entry and pointer, which only ever go if they still name that order, and try once more.
-      String stale = answer.body().getString("orderId");
-      LOG.warn("shopper {} of sale {} was held by failed order {}; forgetting it", userId, meta.saleId(), stale);
-      return calls.callVital("forget failed order", () -> Reservations.forgetFailed(redis, home, userId, stale))
-          .compose(x -> walk(attempt, 0, true));
+      String userId = attempt.userId();
+      LOG.warn("shopper {} of sale {} was held by failed order {}; forgetting it", userId, attempt.meta().saleId(), orderId);
+      return calls.callVital("forget failed order", () -> Reservations.forgetFailed(redis, attempt.home(), userId, orderId))
+          .compose(x -> walk(attempt.healedOnce(), 0, true));
     });
   }
 
@@ -171,6 +177,9 @@ public final class AdmissionService {
             }
             return walk(attempt, step + 1, allEmpty && empty);
           }
+          if (outcome.kind() == ReserveOutcome.Kind.DUPLICATE) {
+            return duplicateOrHeal(attempt, outcome.orderId());
+          }
           if (outcome.kind() == ReserveOutcome.Kind.OK && !bucket.equals(home)) {
             // The home bucket points at the order, so its dedup check answers for the whole sale.
             // Fail open: without the pointer a retry could reserve again, and the DB's unique index refuses it.
@@ -187,7 +196,7 @@ public final class AdmissionService {
     long saleId = meta.saleId();
     return switch (outcome.kind()) {
       case OK -> handOff(meta, bucket, userId, request.quantity(), requestId, outcome);
-      case DUPLICATE -> duplicate(saleId, outcome.orderId());
+      case DUPLICATE -> duplicate(saleId, outcome.orderId()); // walk() heals a stale one before it gets here
       case NO_SALE -> metaCache.missing(saleId);
       case NOT_STARTED -> Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_STARTED, "the sale has not started"));
       case ENDED -> Future.failedFuture(new ProblemException(ErrorCode.SALE_ENDED, "the sale has ended"));
@@ -309,7 +318,10 @@ public final class AdmissionService {
 
   /** One purchase attempt's fixed inputs, as the bucket walk carries them. */
   private record Attempt(SaleMeta meta, Bucket home, String userId, PurchaseRequest request, String requestId,
-                         java.util.function.Consumer<String> orderIdAssigned) {
+                         java.util.function.Consumer<String> orderIdAssigned, boolean healed) {
+    Attempt healedOnce() {
+      return new Attempt(meta, home, userId, request, requestId, orderIdAssigned, true);
+    }
   }
 
   private static ProblemException soldOutProblem() {

@@ -11,6 +11,7 @@ import java.util.Optional;
 
 /** Placing, reading and cancelling a shopper's orders. */
 public final class OrderRoutes {
+  private static final String ORDERS_PATH = "/api/v1/orders/";
   private final AdmissionService admission;
   private final IdempotencyStore idempotency;
   private final OrderStatusReader orders;
@@ -32,7 +33,7 @@ public final class OrderRoutes {
     String userId = ShopperAuth.userId(ctx);
     String requestId = ctx.get(RequestIds.KEY);
     java.util.function.Consumer<String> pending = orderId -> HttpDeadlines.namePendingOutcome(ctx.response(), orderId,
-        "/api/v1/orders/" + orderId);
+        ORDERS_PATH);
     Future<Answer> answer;
     if (key == null) {
       answer = admission.purchase(saleId, userId, request, requestId, pending);

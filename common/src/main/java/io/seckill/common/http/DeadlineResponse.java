@@ -22,24 +22,24 @@ final class DeadlineResponse implements HttpServerResponse {
   private final HttpServerResponse delegate;
   private boolean expired;
   private String pendingId;
-  private String pendingLocation;
+  private String pendingLocationPrefix;
 
   DeadlineResponse(HttpServerResponse delegate) {
     this.delegate = delegate;
   }
 
   /** The resource whose outcome the route is waiting for (the order a purchase reserved), for the deadline's answer. */
-  void pending(String id, String location) {
+  void pending(String id, String locationPrefix) {
     this.pendingId = id;
-    this.pendingLocation = location;
+    this.pendingLocationPrefix = locationPrefix;
   }
 
   String pendingId() {
     return pendingId;
   }
 
-  String pendingLocation() {
-    return pendingLocation;
+  String pendingLocationPrefix() {
+    return pendingLocationPrefix;
   }
 
   /** The deadline answered: drop whatever the route's handlers still write. */

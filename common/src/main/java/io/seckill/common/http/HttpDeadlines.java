@@ -149,11 +149,12 @@ public final class HttpDeadlines {
   /**
    * Tells the deadline which resource a route's outcome concerns once it is known (the order a purchase just
    * reserved), so a 504 OUTCOME_UNKNOWN names it ({@code orderId} and {@code Location}) instead of leaving the
-   * caller to find it. A response outside {@link HttpDeadlines} (a test's) ignores it.
+   * caller to find it ({@code Location} is {@code locationPrefix} + id, built only if the deadline answers). A
+   * response outside {@link HttpDeadlines} (a test's) ignores it.
    */
-  public static void namePendingOutcome(HttpServerResponse response, String id, String location) {
+  public static void namePendingOutcome(HttpServerResponse response, String id, String locationPrefix) {
     if (response instanceof DeadlineResponse guarded) {
-      guarded.pending(id, location);
+      guarded.pending(id, locationPrefix);
     }
   }
 
@@ -163,7 +164,7 @@ public final class HttpDeadlines {
     headers.put("Retry-After", Integer.toString(RETRY_AFTER_S));
     if (guarded.pendingId() != null) {
       named.put("orderId", guarded.pendingId()).put("status", "UNKNOWN");
-      headers.put("Location", guarded.pendingLocation());
+      headers.put("Location", guarded.pendingLocationPrefix() + guarded.pendingId());
     }
     return new ProblemException(ErrorCode.OUTCOME_UNKNOWN, route.detail(), named, headers);
   }
