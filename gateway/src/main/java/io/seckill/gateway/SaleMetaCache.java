@@ -28,16 +28,17 @@ public final class SaleMetaCache {
       "itemName", "buckets");
   private static final int MAX_ENTRIES = 10_000;
 
-  private record Entry(Future<Optional<SaleMeta>> meta, long expiresAt) {
-  }
-
-  private record Known(Future<Boolean> inDatabase, long expiresAt) {
+  /** A cached load: the Future itself, so a stampede of misses makes one call. */
+  private record Timed<V>(Future<V> value, long expiresAt) {
   }
 
   static final String SALE_EXISTS = "SELECT EXISTS (SELECT 1 FROM sale WHERE sale_id = $1) AS known";
 
-  private final Map<Long, Entry> entries = new ConcurrentHashMap<>();
-  private final Map<Long, Known> known = new ConcurrentHashMap<>();
+  private final Map<Long, Timed<Optional<SaleMeta>>> entries = new ConcurrentHashMap<>();
+  private final Map<Long, Timed<Boolean>> known = new ConcurrentHashMap<>();
+  // Bound once, so a cache hit on the purchase path allocates no loader.
+  private final java.util.function.LongFunction<Future<Optional<SaleMeta>>> loadMeta = this::load;
+  private final java.util.function.LongFunction<Future<Boolean>> askDatabase = this::askDatabase;
   private final RedisAPI redis;
   private final RedisCalls calls;
   private final io.vertx.sqlclient.Pool pg;
@@ -72,8 +73,8 @@ public final class SaleMetaCache {
       if (!inDb) {
         return Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_FOUND, "sale " + saleId + " does not exist"));
       }
-      Entry cached = entries.get(saleId);
-      if (cached != null && cached.meta().isComplete() && cached.meta().succeeded() && cached.meta().result().isEmpty()) {
+      Timed<Optional<SaleMeta>> cached = entries.get(saleId);
+      if (cached != null && cached.value().isComplete() && cached.value().succeeded() && cached.value().result().isEmpty()) {
         entries.remove(saleId, cached);
       }
       return Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_READY, "sale " + saleId
@@ -83,41 +84,38 @@ public final class SaleMetaCache {
   }
 
   private Future<Boolean> inDatabase(long saleId) {
+    return cached(known, saleId, askDatabase);
+  }
+
+  private Future<Boolean> askDatabase(long saleId) {
+    // Fail closed to 503: without the database a sale missing from Redis cannot be called unknown.
+    return pg.preparedQuery(SALE_EXISTS).execute(io.vertx.sqlclient.Tuple.of(saleId))
+        .map(rows -> rows.iterator().next().getBoolean("known"))
+        .recover(e -> Future.failedFuture(ProblemException.unavailable("sale store unavailable, retry shortly",
+            RedisCalls.RETRY_AFTER_S)));
+  }
+
+  /** The cached load of {@code key}, or a new one; a failed load (store down) is not kept, the next call retries. */
+  private <V> Future<V> cached(Map<Long, Timed<V>> cache, long key, java.util.function.LongFunction<Future<V>> load) {
     long now = clock.getAsLong();
-    Known entry = known.get(saleId);
+    Timed<V> entry = cache.get(key);
     if (entry == null || entry.expiresAt() <= now) {
-      if (known.size() >= MAX_ENTRIES) {
-        known.clear();
+      if (cache.size() >= MAX_ENTRIES) {
+        cache.clear();
       }
-      // Fail closed to 503: without the database a sale missing from Redis cannot be called unknown.
-      Future<Boolean> loading = pg.preparedQuery(SALE_EXISTS).execute(io.vertx.sqlclient.Tuple.of(saleId))
-          .map(rows -> rows.iterator().next().getBoolean("known"))
-          .recover(e -> Future.failedFuture(ProblemException.unavailable("sale store unavailable, retry shortly",
-              RedisCalls.RETRY_AFTER_S)));
-      Known fresh = new Known(loading, now + ttlMs);
-      known.put(saleId, fresh);
-      loading.onFailure(e -> known.remove(saleId, fresh));
+      Future<V> loading = load.apply(key);
+      Timed<V> fresh = new Timed<>(loading, now + ttlMs);
+      cache.put(key, fresh);
+      loading.onFailure(e -> cache.remove(key, fresh));
       entry = fresh;
     }
-    return entry.inDatabase();
+    return entry.value();
   }
 
   /** The sale's meta; fails with SALE_NOT_FOUND when Redis does not know it, UNAVAILABLE when Redis is down. */
   public Future<SaleMeta> get(long saleId) {
-    long now = clock.getAsLong();
-    Entry entry = entries.get(saleId);
-    if (entry == null || entry.expiresAt() <= now) {
-      if (entries.size() >= MAX_ENTRIES) {
-        entries.clear();
-      }
-      Future<Optional<SaleMeta>> loading = load(saleId);
-      Entry fresh = new Entry(loading, now + ttlMs);
-      entries.put(saleId, fresh);
-      // A failed load (Redis down) must not be cached; the next request tries again.
-      loading.onFailure(e -> entries.remove(saleId, fresh));
-      entry = fresh;
-    }
-    return entry.meta().compose(meta -> meta.isPresent() ? Future.succeededFuture(meta.get()) : missing(saleId));
+    return cached(entries, saleId, loadMeta)
+        .compose(meta -> meta.isPresent() ? Future.succeededFuture(meta.get()) : missing(saleId));
   }
 
   private Future<Optional<SaleMeta>> load(long saleId) {

@@ -218,7 +218,7 @@ final class WarmUpTraffic {
    * order status keys only, and expire with their TTL.
    */
   private Future<Void> sweep(long saleId, String cursor) {
-    return bounded(redis.scan(List.of(cursor, "MATCH", "seckill:{" + saleId + "}:*", "COUNT", "1000")))
+    return bounded(redis.scan(List.of(cursor, "MATCH", RedisKeys.tag(saleId) + "*", "COUNT", "1000")))
         .compose(page -> {
           List<String> keys = new ArrayList<>();
           page.get(1).forEach(key -> keys.add(key.toString()));

@@ -58,7 +58,7 @@ final class SaleWarmup {
     // One DEL per bucket: a bucket's keys share a slot, different buckets do not.
     List<Future<Response>> deletes = new ArrayList<>();
     for (Bucket b : sale.buckets()) {
-      deletes.add(redis.del(List.of(b.stock(), b.meta(), b.buyers(), b.spilled(), b.pending(), b.returned())));
+      deletes.add(redis.del(b.fixedKeys()));
     }
     return Future.all(deletes).compose(deleted -> warmup(sale.saleId(), true));
   }
@@ -89,7 +89,8 @@ final class SaleWarmup {
           }
           if (attempt >= ATTEMPTS) {
             return Future.failedFuture(ProblemException.unavailable("sale " + sale.saleId() + " kept changing during "
-                + ATTEMPTS + " warm-up attempts; nothing was left half done, retry shortly", 1));
+                + ATTEMPTS + " warm-up attempts (each bucket is only ever rebuilt from a snapshot nothing moved under); retry"
+                + " shortly", 1));
           }
           // Buckets already rebuilt in this attempt are rebuilt again from the fresh snapshot (force); if none
           // was, the retry keeps the caller's choice, so a live sale is still refused without force.

@@ -113,6 +113,11 @@ public record Bucket(long saleId, int index) {
     return tag() + "version";
   }
 
+  /** Every key of the bucket but the per-order status hashes and one-time tokens. */
+  public List<String> fixedKeys() {
+    return List.of(stock(), meta(), buyers(), pending(), returned(), version(), spilled());
+  }
+
   public String token(String token) {
     return tag() + "token:" + token;
   }

@@ -31,7 +31,6 @@ public final class WarmUpSales {
 
   /** Every fixed key of a warm-up sale's root bucket (order status keys are per order, see {@link Bucket#order}). */
   public static List<String> fixedKeys(long saleId) {
-    Bucket b = Bucket.root(saleId);
-    return List.of(b.stock(), b.meta(), b.buyers(), b.pending(), b.returned(), b.version(), b.spilled());
+    return Bucket.root(saleId).fixedKeys();
   }
 }
