@@ -128,10 +128,14 @@ public final class Health {
       }
       Throwable cause = done.cause();
       String reason = cause instanceof NotReady notReady ? notReady.reason : UNAVAILABLE;
-      if (promise.tryFail(reason)) {
-        // The detail (hosts, ports, driver messages) is for operators only.
-        LOG.warn("readiness check {} is {}: {}", name, reason,
-            cause instanceof NotReady notReady ? notReady.detail : cause.toString());
+      if (!promise.tryFail(reason)) {
+        return;
+      }
+      // The detail (hosts, ports, driver messages) is for operators only. A check's own "not yet" is expected.
+      if (cause instanceof NotReady notReady) {
+        LOG.info("readiness check {} is {}: {}", name, reason, notReady.detail);
+      } else {
+        LOG.warn("readiness check {} is {}: {}", name, reason, cause.toString());
       }
     });
     return promise.future();
