@@ -63,7 +63,9 @@ final class ServiceProcess {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().keySet().removeIf(name -> name.startsWith("SECKILL_"));
     builder.environment().putAll(env);
-    builder.environment().put("SECKILL_HTTP_PORT", Integer.toString(port));
+    if (kind != Kind.CONSUMER) { // the consumer has no API port: its only server is the management one
+      builder.environment().put("SECKILL_HTTP_PORT", Integer.toString(port));
+    }
     // Readiness is on the management port; a port of its own so that several services share the host.
     int managementPort = io.seckill.infra.Ports.freePort();
     builder.environment().put("SECKILL_MANAGEMENT_PORT", Integer.toString(managementPort));
