@@ -42,6 +42,8 @@
 #   BENCH_KAFKA_SAMPLE (20000) records read back to average the key and value sizes
 #   BENCH_DRAIN_TIMEOUT (90 s)  BENCH_GATLING (false) BENCH_GATLING_DURATION (20 s)
 #   BENCH_GATEWAY_PORT (18080) BENCH_STOCK_PORT (18081) BENCH_CONSUMER_PORT (18082) BENCH_CEILING_PORT (18090)
+#   BENCH_GATEWAY_MANAGEMENT_PORT (19080) BENCH_STOCK_MANAGEMENT_PORT (19081): /metrics and /health/* (the
+#                      consumer's BENCH_CONSUMER_PORT is its management port: it has no other server)
 #   BENCH_USE_RUNNING (false): use the stack of scripts/run-local.sh (URLs and secrets from .local/env,
 #                      .local/infra.env); the backlog drain is skipped there (it would stop your consumer)
 set -euo pipefail
@@ -79,6 +81,8 @@ GATLING_DURATION="${BENCH_GATLING_DURATION:-20}"
 GATEWAY_PORT="${BENCH_GATEWAY_PORT:-18080}"
 STOCK_PORT="${BENCH_STOCK_PORT:-18081}"
 CONSUMER_PORT="${BENCH_CONSUMER_PORT:-18082}"
+GATEWAY_MANAGEMENT_PORT="${BENCH_GATEWAY_MANAGEMENT_PORT:-19080}"
+STOCK_MANAGEMENT_PORT="${BENCH_STOCK_MANAGEMENT_PORT:-19081}"
 CEILING_PORT="${BENCH_CEILING_PORT:-18090}"
 USE_RUNNING="${BENCH_USE_RUNNING:-false}"
 PG_BATCHES="${BENCH_PG_BATCHES-1 10 100 500 1000}"
@@ -230,13 +234,14 @@ pid_on_port() { # port -> pid of the process listening on it, empty if unknown (
   ss -Hltnp "sport = :$1" 2>/dev/null | sed -nE 's/.*pid=([0-9]+).*/\1/p' | head -1
 }
 secret() { head -c 48 /dev/urandom | base64 | tr -d '/+=\n' | cut -c1-48; }
-start_service() { # name jar port
-  local name="$1" jar="$2" port="$3"
+start_service() { # name jar management-port [api-port]; readiness is on the management port
+  local name="$1" jar="$2" management="$3" port="${4:-}"
   # shellcheck disable=SC2086
-  SECKILL_HTTP_PORT="$port" java $JAVA_OPTS -jar "$jar" >"$RUN/logs/$name.log" 2>&1 &
+  env ${port:+SECKILL_HTTP_PORT="$port"} SECKILL_MANAGEMENT_PORT="$management" java $JAVA_OPTS -jar "$jar" \
+    >"$RUN/logs/$name.log" 2>&1 &
   STARTED_PID=$!
   PIDS+=("$STARTED_PID")
-  wait_http "$name" "http://127.0.0.1:$port/health/ready" 90 "$STARTED_PID"
+  wait_http "$name" "http://127.0.0.1:$management/health/ready" 90 "$STARTED_PID"
 }
 stop_pid() { # pid: SIGTERM, then up to 15 s for a graceful stop; forgets the pid
   if kill -TERM "$1" 2>/dev/null; then
@@ -325,11 +330,11 @@ else
     export SECKILL_REDIS_MODE=standalone
     [[ -n "$REDIS_DESCRIPTION" ]] || REDIS_DESCRIPTION="the launcher's: $SECKILL_INFRA_REDIS"
   fi
-  start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_PORT"
+  start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_MANAGEMENT_PORT" "$STOCK_PORT"
   STOCK_PID="$STARTED_PID"
   start_service order-consumer order-consumer/target/seckill-order-consumer.jar "$CONSUMER_PORT"
   CONSUMER_PID="$STARTED_PID"
-  SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK_PORT" start_service gateway gateway/target/seckill-gateway.jar "$GATEWAY_PORT"
+  SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK_PORT" start_service gateway gateway/target/seckill-gateway.jar "$GATEWAY_MANAGEMENT_PORT" "$GATEWAY_PORT"
   GATEWAY_PID="$STARTED_PID"
   GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"; STOCK_URL="http://127.0.0.1:$STOCK_PORT"
   log "stack ready: gateway $GATEWAY_URL, stock-service $STOCK_URL, order-consumer :$CONSUMER_PORT, Redis $SECKILL_REDIS_URL ($REDIS_MODE)"
@@ -556,7 +561,7 @@ if [[ "$BACKLOG" == true ]]; then
   wrk_run backlog "$ADMIT_URL" "$BACKLOG_DURATION" "$TOKENS/backlog.tokens" "$ACKED/A-backlog-"
   target="$(reserved_count "$ADMIT_SALE" A-)"
   # shellcheck disable=SC2086
-  SECKILL_HTTP_PORT="$CONSUMER_PORT" java $JAVA_OPTS -jar order-consumer/target/seckill-order-consumer.jar \
+  SECKILL_MANAGEMENT_PORT="$CONSUMER_PORT" java $JAVA_OPTS -jar order-consumer/target/seckill-order-consumer.jar \
     >"$RUN/logs/order-consumer-2.log" 2>&1 &
   CONSUMER_PID=$!
   PIDS+=("$CONSUMER_PID")

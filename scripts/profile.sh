@@ -7,7 +7,7 @@
 #   scripts/profile.sh                       # about 2 minutes: start, warm up, profile, summarize
 #   PROFILE_WARMUP=60 PROFILE_SECONDS=30 scripts/profile.sh
 #
-# It starts its own stack with scripts/run-local.sh on ports 28080-28082 (so do not run it beside a
+# It starts its own stack with scripts/run-local.sh on ports 28080-28082 and 29080-29081 (so do not run it beside a
 # run-local.sh of yours: both write .local/env), creates one sale that never sells out, and drives it
 # with wrk and distinct shoppers (scripts/bench/shoppers.lua, the bench's own script). The profilers
 # attach only after PROFILE_WARMUP seconds of load, so the figures are the steady state, not the JIT
@@ -67,6 +67,7 @@ if [[ "$stale" == true ]]; then
 fi
 STACK_LOG="$OUT/run-local.log"
 SECKILL_GATEWAY_PORT=$PORT_BASE SECKILL_STOCK_PORT=$((PORT_BASE + 1)) SECKILL_CONSUMER_PORT=$((PORT_BASE + 2)) \
+  SECKILL_GATEWAY_MANAGEMENT_PORT=$((PORT_BASE + 1000)) SECKILL_STOCK_MANAGEMENT_PORT=$((PORT_BASE + 1001)) \
   SECKILL_DEMO=false SECKILL_DEV_MODE=false SECKILL_RATE_IP_PER_S=10000000 SECKILL_RATE_IP_BURST=10000000 \
   scripts/run-local.sh >"$STACK_LOG" 2>&1 &
 STACK_PID=$!

@@ -4,7 +4,9 @@
 # Prints "Seckill is ready" with copy-paste curl examples; Ctrl-C or SIGTERM stops everything.
 #
 # Environment (all optional):
-#   SECKILL_GATEWAY_PORT (8080)  SECKILL_STOCK_PORT (8081)  SECKILL_CONSUMER_PORT (8082)
+#   SECKILL_GATEWAY_PORT (8080)  SECKILL_STOCK_PORT (8081)                   the shopper and operator APIs
+#   SECKILL_GATEWAY_MANAGEMENT_PORT (9080)  SECKILL_STOCK_MANAGEMENT_PORT (9081)
+#   SECKILL_CONSUMER_PORT (9082)  management ports: /metrics and /health/* (the consumer has no other)
 #   SECKILL_JWT_SECRET / SECKILL_ADMIN_TOKEN / SECKILL_PAYMENT_SECRET   generated when unset
 #   SECKILL_REDIS_URL / SECKILL_PG_URL / SECKILL_KAFKA_BOOTSTRAP         use these servers instead
 #   SECKILL_DEMO=false           do not create the demo sale
@@ -20,7 +22,9 @@ mkdir -p "$LOGS"
 
 GATEWAY_PORT="${SECKILL_GATEWAY_PORT:-8080}"
 STOCK_PORT="${SECKILL_STOCK_PORT:-8081}"
-CONSUMER_PORT="${SECKILL_CONSUMER_PORT:-8082}"
+GATEWAY_MANAGEMENT_PORT="${SECKILL_GATEWAY_MANAGEMENT_PORT:-9080}"
+STOCK_MANAGEMENT_PORT="${SECKILL_STOCK_MANAGEMENT_PORT:-9081}"
+CONSUMER_PORT="${SECKILL_CONSUMER_PORT:-9082}"
 
 JARS=(launcher/target/seckill-launcher.jar stock-service/target/seckill-stock-service.jar
       order-consumer/target/seckill-order-consumer.jar gateway/target/seckill-gateway.jar)
@@ -88,19 +92,20 @@ done
 set -a; source "$STATE/infra.env"; set +a
 log "redis: $SECKILL_INFRA_REDIS; postgres: $SECKILL_INFRA_PG; kafka: $SECKILL_KAFKA_BOOTSTRAP (in-process)"
 
-start_service() { # name jar port
-  local name="$1" jar="$2" port="$3"
-  SECKILL_HTTP_PORT="$port" java ${SECKILL_JAVA_OPTS:-} -jar "$jar" >"$LOGS/$name.log" 2>&1 &
+start_service() { # name jar management-port [api-port]; readiness is on the management port
+  local name="$1" jar="$2" management="$3" port="${4:-}"
+  env ${port:+SECKILL_HTTP_PORT="$port"} SECKILL_MANAGEMENT_PORT="$management" \
+    java ${SECKILL_JAVA_OPTS:-} -jar "$jar" >"$LOGS/$name.log" 2>&1 &
   PIDS+=($!)
-  wait_for "$name" "http://127.0.0.1:$port/health/ready" 90 "$!"
-  log "$name ready on :$port"
+  wait_for "$name" "http://127.0.0.1:$management/health/ready" 90 "$!"
+  log "$name ready${port:+ on :$port}, management on :$management"
 }
-start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_PORT"
+start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_MANAGEMENT_PORT" "$STOCK_PORT"
 start_service order-consumer order-consumer/target/seckill-order-consumer.jar "$CONSUMER_PORT"
 # Dev mode (dev sign-in and payment simulator for the shopper page) is for this local stack only; SECKILL_DEV_MODE=false turns it off.
 SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK_PORT" SECKILL_DEV_MODE="${SECKILL_DEV_MODE:-true}" \
   SECKILL_PAYMENT_SECRET="$SECKILL_PAYMENT_SECRET" SECKILL_PAYMENT_CALLBACK_URL="http://127.0.0.1:$STOCK_PORT/api/v1/payments/callback" \
-  start_service gateway gateway/target/seckill-gateway.jar "$GATEWAY_PORT"
+  start_service gateway gateway/target/seckill-gateway.jar "$GATEWAY_MANAGEMENT_PORT" "$GATEWAY_PORT"
 
 # What scripts/jwt.sh and the other helpers need to talk to this stack.
 umask 077
@@ -108,6 +113,8 @@ cat >"$STATE/env" <<ENV
 SECKILL_GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT
 SECKILL_STOCK_URL=http://127.0.0.1:$STOCK_PORT
 SECKILL_CONSUMER_URL=http://127.0.0.1:$CONSUMER_PORT
+SECKILL_GATEWAY_MANAGEMENT_URL=http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT
+SECKILL_STOCK_MANAGEMENT_URL=http://127.0.0.1:$STOCK_MANAGEMENT_PORT
 SECKILL_JWT_SECRET=$SECKILL_JWT_SECRET
 SECKILL_ADMIN_TOKEN=$SECKILL_ADMIN_TOKEN
 SECKILL_PAYMENT_SECRET=$SECKILL_PAYMENT_SECRET
@@ -131,7 +138,8 @@ fi
 S="${SALE_ID:-<saleId>}"
 cat <<TXT
 
-Seckill is ready — gateway http://127.0.0.1:$GATEWAY_PORT, stock-service http://127.0.0.1:$STOCK_PORT, order-consumer http://127.0.0.1:$CONSUMER_PORT
+Seckill is ready — gateway http://127.0.0.1:$GATEWAY_PORT, stock-service http://127.0.0.1:$STOCK_PORT, order-consumer (management only) http://127.0.0.1:$CONSUMER_PORT
+Metrics and health on the management ports: gateway :$GATEWAY_MANAGEMENT_PORT, stock-service :$STOCK_MANAGEMENT_PORT, order-consumer :$CONSUMER_PORT
 
   # the shopper page: sign in with any name (dev mode), buy once the sale opens, pay (simulated)
   http://127.0.0.1:$GATEWAY_PORT/?sale=$S
@@ -145,8 +153,9 @@ Seckill is ready — gateway http://127.0.0.1:$GATEWAY_PORT, stock-service http:
   curl -s http://127.0.0.1:$GATEWAY_PORT/api/v1/orders/<orderId> -H "Authorization: Bearer \$TOKEN"
   # the operator's view: DB counts, Redis state, drift
   curl -s http://127.0.0.1:$STOCK_PORT/admin/v1/sales/$S -H "Authorization: Bearer \$(scripts/admin-token.sh)"
-  # metrics
-  curl -s http://127.0.0.1:$GATEWAY_PORT/metrics | grep seckill_
+  # metrics and readiness (management port, not the shopper port)
+  curl -s http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/metrics | grep seckill_
+  curl -s http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/health/ready
 
 Logs in $LOGS. Press Ctrl-C to stop everything.
 TXT

@@ -12,7 +12,8 @@ TRIES="${1:-3}"; SECONDS_OF_LOAD="${WARM_SECONDS:-10}"; CONNECTIONS="${WARM_CONN
 RUN="$(mktemp -d /tmp/seckill-warm-start.XXXXXX)"; mkdir -p "$RUN/logs" "$RUN/tokens"
 LOAD_JAR=load-test/target/seckill-load-test.jar
 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms512m -Xmx512m}"
-GW=18180; STOCK=18181; CONS=18182
+GW=18180; STOCK=18181; CONS=18182   # API ports (the consumer's is its management port: it has no other)
+GW_MGMT=19180; STOCK_MGMT=19181     # management ports: /health/ready
 PIDS=(); DB=""
 log() { printf '%s warm-start: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 cleanup() {
@@ -36,17 +37,17 @@ export SECKILL_PG_URL SECKILL_JWT_SECRET="$(secret)" SECKILL_ADMIN_TOKEN="$(secr
 export SECKILL_RATE_IP_PER_S=10000000 SECKILL_RATE_IP_BURST=10000000 SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK"
 specs=(); for t in $(seq 1 $((2 * TRIES))); do specs+=(--file "try-$t:warm$t-:60000"); done
 java -cp "$LOAD_JAR" io.seckill.loadtest.MintTokens --out-dir "$RUN/tokens" --ttl-seconds 3600 "${specs[@]}" >"$RUN/logs/mint.log" 2>&1
-SECKILL_HTTP_PORT=$STOCK java $JAVA_OPTS -jar stock-service/target/seckill-stock-service.jar >"$RUN/logs/stock.log" 2>&1 & PIDS+=($!)
-wait_ready "http://127.0.0.1:$STOCK/health/ready"
+SECKILL_HTTP_PORT=$STOCK SECKILL_MANAGEMENT_PORT=$STOCK_MGMT java $JAVA_OPTS -jar stock-service/target/seckill-stock-service.jar >"$RUN/logs/stock.log" 2>&1 & PIDS+=($!)
+wait_ready "http://127.0.0.1:$STOCK_MGMT/health/ready"
 
 printf 'try\twarm-up\tready_s\tgw_ci_s\tcons_ci_s\tadmitted\tadmitted_per_s\n'
 for t in $(seq 1 $((2 * TRIES))); do
   if (( t % 2 == 1 )); then mode=off; requests=0; else mode=on; requests="${SECKILL_WARMUP_REQUESTS:-20000}"; fi
   started=$(date +%s.%N)
-  SECKILL_WARMUP_REQUESTS=$requests SECKILL_HTTP_PORT=$CONS java $JAVA_OPTS -jar order-consumer/target/seckill-order-consumer.jar >"$RUN/logs/consumer-$t.log" 2>&1 & cons=$!
-  SECKILL_WARMUP_REQUESTS=$requests SECKILL_HTTP_PORT=$GW java $JAVA_OPTS -jar gateway/target/seckill-gateway.jar >"$RUN/logs/gateway-$t.log" 2>&1 & gw=$!
+  SECKILL_WARMUP_REQUESTS=$requests SECKILL_MANAGEMENT_PORT=$CONS java $JAVA_OPTS -jar order-consumer/target/seckill-order-consumer.jar >"$RUN/logs/consumer-$t.log" 2>&1 & cons=$!
+  SECKILL_WARMUP_REQUESTS=$requests SECKILL_HTTP_PORT=$GW SECKILL_MANAGEMENT_PORT=$GW_MGMT java $JAVA_OPTS -jar gateway/target/seckill-gateway.jar >"$RUN/logs/gateway-$t.log" 2>&1 & gw=$!
   PIDS+=("$cons" "$gw")
-  wait_ready "http://127.0.0.1:$CONS/health/ready"; wait_ready "http://127.0.0.1:$GW/health/ready"
+  wait_ready "http://127.0.0.1:$CONS/health/ready"; wait_ready "http://127.0.0.1:$GW_MGMT/health/ready"
   ready=$(echo "$(date +%s.%N) - $started" | bc)
   starts="$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"; ends="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
   sale="$(curl -fsS -X POST "http://127.0.0.1:$STOCK/admin/v1/sales" -H "Authorization: Bearer $SECKILL_ADMIN_TOKEN" -H 'Content-Type: application/json' \

@@ -24,6 +24,11 @@ final class SecretExercise {
         "/health/ready", "/openapi.yaml", "/nope")) {
       ContractSystem.send(HttpRequest.newBuilder(system.gatewayUri(path)).GET());
     }
+    for (var service : List.of(system.gateway, system.stock, system.consumer)) {
+      for (String path : List.of("/metrics", "/health/live", "/health/ready", "/nope")) {
+        ContractSystem.send(HttpRequest.newBuilder(io.seckill.testing.SeckillSystem.managementUri(service, path)).GET());
+      }
+    }
     Reply token = post(system.gatewayUri("/api/v1/sales/" + tokenSale + "/purchase-tokens"), shopper, "{}");
     String purchaseToken = token.json().getString("token");
     Reply order = post(system.gatewayUri("/api/v1/sales/" + tokenSale + "/orders"), shopper,

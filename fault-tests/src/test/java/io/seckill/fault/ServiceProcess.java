@@ -40,13 +40,15 @@ final class ServiceProcess {
   private final Kind kind;
   private final String label;
   private final int port;
+  private final int managementPort;
   private final Path log;
   private final Process process;
 
-  private ServiceProcess(Kind kind, String label, int port, Path log, Process process) {
+  private ServiceProcess(Kind kind, String label, int port, int managementPort, Path log, Process process) {
     this.kind = kind;
     this.label = label;
     this.port = port;
+    this.managementPort = managementPort;
     this.log = log;
     this.process = process;
   }
@@ -61,11 +63,16 @@ final class ServiceProcess {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().keySet().removeIf(name -> name.startsWith("SECKILL_"));
     builder.environment().putAll(env);
-    builder.environment().put("SECKILL_HTTP_PORT", Integer.toString(port));
+    if (kind != Kind.CONSUMER) { // the consumer has no API port: its only server is the management one
+      builder.environment().put("SECKILL_HTTP_PORT", Integer.toString(port));
+    }
+    // Readiness is on the management port; a port of its own so that several services share the host.
+    int managementPort = io.seckill.infra.Ports.freePort();
+    builder.environment().put("SECKILL_MANAGEMENT_PORT", Integer.toString(managementPort));
     try {
       Files.writeString(log, System.lineSeparator() + "==== fault suite: starting " + label + " on port " + port
           + System.lineSeparator(), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-      ServiceProcess started = new ServiceProcess(kind, label, port, log, builder.start());
+      ServiceProcess started = new ServiceProcess(kind, label, port, managementPort, log, builder.start());
       started.awaitReady(Duration.ofSeconds(90));
       return started;
     } catch (IOException e) {
@@ -85,7 +92,7 @@ final class ServiceProcess {
 
   boolean ready() {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/health/ready"))
           .timeout(Duration.ofSeconds(3)).build();
       return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.seckill.gateway;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
 import io.seckill.common.config.HttpTimeouts;
+import io.seckill.common.config.ManagementSettings;
 import io.seckill.common.config.PgSettings;
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
@@ -13,7 +14,9 @@ import java.net.URI;
 /**
  * Everything the gateway reads from its environment, validated once at start.
  *
- * @param httpPort              SECKILL_HTTP_PORT (8080; 0 picks a free port)
+ * @param httpPort              SECKILL_HTTP_PORT (8080; 0 picks a free port): the shopper API
+ * @param management            SECKILL_MANAGEMENT_PORT (9080; 0 picks a free port): /metrics and /health/*,
+ *                              SECKILL_READINESS_CACHE_MS (1000), see {@link ManagementSettings}
  * @param eventLoops            SECKILL_EVENT_LOOPS (cores): event loops and HTTP verticle instances
  * @param jwtSecret             SECKILL_JWT_SECRET (>= 32 chars), HS256 key of shopper tokens
  * @param adminToken            SECKILL_ADMIN_TOKEN (>= 32 chars), bearer token for the stock-service cancel hand-off
@@ -56,7 +59,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
                             int purchaseTokenTtlS, int idempotencyTtlS, int idempotencyLockTtlS, int bodyLimitBytes,
                             int kafkaDeliveryTimeoutMs, int kafkaRequestTimeoutMs, int kafkaMaxBlockMs,
                             int testHaltAfterReserveEvery, DevModeConfig devMode, int orderFenceTimeoutMs,
-                            HttpTimeouts http, WarmUpSettings warmUp, int kafkaLingerMs) {
+                            HttpTimeouts http, WarmUpSettings warmUp, int kafkaLingerMs, ManagementSettings management) {
 
   public static GatewayConfig from(Env env) {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -99,7 +102,8 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         env.integer("SECKILL_ORDER_FENCE_TIMEOUT_MS", 1000, 50, 60_000),
         http,
         WarmUpSettings.from(env),
-        env.integer("SECKILL_KAFKA_LINGER_MS", 1, 0, 1000));
+        env.integer("SECKILL_KAFKA_LINGER_MS", 1, 0, 1000),
+        ManagementSettings.from(env, ManagementSettings.GATEWAY_PORT));
   }
 
   private static String httpUrl(Env env, String name, String fallback) {
@@ -118,7 +122,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
   /** Secrets stay out of logs. */
   @Override
   public String toString() {
-    return "GatewayConfig[httpPort=" + httpPort + ", eventLoops=" + eventLoops + ", " + redis + ", " + pg + ", kafka="
+    return "GatewayConfig[httpPort=" + httpPort + ", " + management + ", eventLoops=" + eventLoops + ", " + redis + ", " + pg + ", kafka="
         + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + warmUp + ", " + devMode
         + (testHaltAfterReserveEvery > 0 ? ", TEST HOOK haltAfterReserveEvery=" + testHaltAfterReserveEvery : "") + "]";
   }

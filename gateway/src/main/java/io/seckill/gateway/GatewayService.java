@@ -1,6 +1,7 @@
 package io.seckill.gateway;
 
 import io.seckill.common.RunningService;
+import io.seckill.common.management.ManagementServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -25,13 +26,14 @@ public final class GatewayService implements RunningService {
   private final StockServiceClient stockService;
   private final RestockSubscriber restock;
   private final GatewayMetrics metrics;
+  private final ManagementServer management;
   private final List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
   private int port;
   private WarmUpTraffic warmUp;
   private Future<Void> stopping;
 
   GatewayService(Vertx vertx, Redis redis, Pool pg, OrderPublisher publisher, StockServiceClient stockService,
-                 RestockSubscriber restock, GatewayMetrics metrics) {
+                 RestockSubscriber restock, GatewayMetrics metrics, ManagementServer management) {
     this.vertx = vertx;
     this.redis = redis;
     this.pg = pg;
@@ -39,6 +41,7 @@ public final class GatewayService implements RunningService {
     this.stockService = stockService;
     this.restock = restock;
     this.metrics = metrics;
+    this.management = management;
   }
 
   GatewayVerticle track(GatewayVerticle verticle) {
@@ -85,6 +88,11 @@ public final class GatewayService implements RunningService {
     return port;
   }
 
+  @Override
+  public int managementPort() {
+    return management.actualPort();
+  }
+
   /** Metrics for tests in this package (e.g. proving the sold-out fast path makes no Redis call). */
   public GatewayMetrics metrics() {
     return metrics;
@@ -96,7 +104,7 @@ public final class GatewayService implements RunningService {
       if (warmUp != null) {
         warmUp.cancel();
       }
-      // Undeploying closes the HTTP servers first, so no new request arrives while clients close.
+      // Undeploying closes the HTTP servers (shopper and management) first, so no new request arrives while clients close.
       Future<Void> undeployed = Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty();
       // A warm-up still running cleans up its Redis keys before the Redis client closes (bounded).
       stopping = undeployed.recover(e -> Future.succeededFuture())

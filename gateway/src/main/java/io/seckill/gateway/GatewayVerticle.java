@@ -59,8 +59,7 @@ public final class GatewayVerticle extends VerticleBase {
     Router r = Router.router(vertx);
     Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(c.config().bodyLimitBytes());
     r.route().handler(RequestIds.handler());
-    c.runtime().mountMetrics(r);
-    c.health().mount(r, vertx);
+    // /metrics and /health/* are on the management port only (ManagementServer): here they are 404 like any path.
     r.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(OPENAPI));
 
     r.post(ORDERS_PATH).handler(c.purchaseMetrics());

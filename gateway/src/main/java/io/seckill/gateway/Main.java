@@ -6,7 +6,8 @@ import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
 import io.seckill.common.db.OrderFence;
 import io.seckill.common.db.PgPools;
-import io.seckill.common.http.Health;
+import io.seckill.common.management.Health;
+import io.seckill.common.management.ManagementServer;
 import io.seckill.common.metrics.ServiceRuntime;
 import io.seckill.common.redis.RedisClients;
 import io.seckill.common.redis.SeckillScripts;
@@ -88,18 +89,21 @@ public final class Main {
         }, guards::forgetWarmUp) : null;
 
     // Readiness checks dependencies, and the warm-up until it is over; a sold-out sale never makes the gateway unready.
-    Health health = new Health(2500)
+    Health health = new Health(2500, config.management().readinessCacheMs())
         .check("redis", () -> redis.ping(List.of()))
         .check("kafka", () -> publisher.probe(vertx))
         .check("postgres", () -> pg.query("SELECT 1").execute())
         .check("warm-up", () -> warmUp == null || warmUp.done().isComplete() ? Future.succeededFuture()
-            : Future.failedFuture(warmUp.progress()));
-    GatewayComponents components = new GatewayComponents(config, runtime, health, metrics,
+            : Health.notReady("warming-up", warmUp.progress()));
+    ManagementServer management = new ManagementServer(runtime, health, ManagementServer.ANY_HOST,
+        config.management().port(), config.http());
+    GatewayComponents components = new GatewayComponents(config, metrics,
         guards, new ShopperAuth(new Jwt(config.jwtSecret())),
         new SaleRoutes(redis, calls, metaCache, soldOut, config.purchaseTokenTtlS(), clock),
         new OrderRoutes(admission, idempotency, orderReader, stockService), new PurchaseMetrics(metrics));
 
-    GatewayService service = new GatewayService(vertx, redisClient, pg, publisher, stockService, restock, metrics);
+    GatewayService service = new GatewayService(vertx, redisClient, pg, publisher, stockService, restock, metrics,
+        management);
     int port = config.httpPort() == 0 ? freePort() : config.httpPort();
     // Fail-open at start: EVALSHA reloads a missing script, and Kafka/Redis may come up after the gateway.
     Future<Void> preload = SeckillScripts.preloadAll(redis)
@@ -108,6 +112,7 @@ public final class Main {
     return Future.all(preload, publisher.warmUp(vertx), restock.start())
         .compose(ready -> vertx.deployVerticle(() -> service.track(new GatewayVerticle(components, port)),
             new DeploymentOptions().setInstances(config.eventLoops())))
+        .compose(id -> vertx.deployVerticle(management))
         .map(id -> (RunningService) service.listeningOn(port).warmingUp(warmUp, port))
         .recover(e -> service.stop().transform(stopped -> Future.failedFuture(e)));
   }

@@ -52,6 +52,7 @@ final class GatewayHarness implements AutoCloseable {
     env.put("SECKILL_PG_URL", pgUrl);
     env.put("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
     env.put("SECKILL_HTTP_PORT", "0");
+    env.put("SECKILL_MANAGEMENT_PORT", "0");
     env.put("SECKILL_EVENT_LOOPS", "2");
     env.put("SECKILL_JWT_SECRET", SECRET);
     // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
@@ -72,6 +73,12 @@ final class GatewayHarness implements AutoCloseable {
 
   String url(String path) {
     return "http://127.0.0.1:" + service.httpPort() + path;
+  }
+
+  /** A GET on the management port (/metrics, /health/*). */
+  HttpResponse<String> management(String path) {
+    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.managementPort() + path)).GET()
+        .timeout(Duration.ofSeconds(20)).build());
   }
 
   static String token(String user) {

@@ -27,6 +27,7 @@ class GatewayUnitsTest {
   void configHasTheDocumentedDefaults() {
     GatewayConfig config = GatewayConfig.from(Env.of(validEnv()));
     assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.management()).isEqualTo(new io.seckill.common.config.ManagementSettings(9080, 1000));
     assertThat(config.stockServiceUrl()).isEqualTo("http://127.0.0.1:8081");
     assertThat(config.orderStatusTtlS()).isEqualTo(604_800);
     assertThat(config.idempotencyTtlS()).isEqualTo(86_400);

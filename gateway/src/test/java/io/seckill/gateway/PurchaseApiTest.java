@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -344,13 +345,23 @@ class PurchaseApiTest {
   }
 
   @Test
-  void readinessIsUpWhileDependenciesAnswerAndMetricsAreServed() {
-    HttpResponse<String> ready = gw.get("/health/ready", null);
+  void theManagementPortServesReadinessWhileDependenciesAnswerAndMetrics() {
+    HttpResponse<String> ready = gw.management("/health/ready");
     assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
     assertThat(json(ready).getJsonObject("checks").fieldNames()).containsExactlyInAnyOrder("redis", "kafka", "postgres", "warm-up");
-    assertThat(gw.get("/health/live", null).statusCode()).isEqualTo(200);
+    assertThat(gw.management("/health/live").statusCode()).isEqualTo(200);
     long saleId = gw.seedOpenSale(1, 1);
     gw.postJson(orders(saleId), "tom", "{\"quantity\":1}");
-    assertThat(gw.get("/metrics", null).body()).contains("seckill_purchase_attempts_total").contains("outcome=\"admitted\"");
+    assertThat(gw.management("/metrics").body()).contains("seckill_purchase_attempts_total").contains("outcome=\"admitted\"");
+  }
+
+  @Test
+  void theShopperPortAnswers404ProblemJsonForMetricsAndHealth() {
+    assertThat(gw.service.managementPort()).isPositive().isNotEqualTo(gw.service.httpPort());
+    for (String path : List.of("/metrics", "/health/ready", "/health/live")) {
+      HttpResponse<String> answer = gw.get(path, null);
+      assertProblem(answer, 404, "NOT_FOUND");
+      assertThat(answer.body()).as(path).doesNotContain("jvm_", "checks");
+    }
   }
 }

@@ -97,11 +97,18 @@ class SelectorsTest {
         .filter(s -> Labels.matches(selector, s.getMetadata().getLabels())).toList();
     assertThat(selected.stream().map(s -> s.getMetadata().getName()))
         .containsExactlyInAnyOrderElementsOf(Workload.SERVICES.keySet());
+    assertThat(monitor.at("/spec/endpoints")).isNotEmpty();
     for (JsonNode endpoint : monitor.at("/spec/endpoints")) {
       assertThat(endpoint.path("path").asString()).isEqualTo("/metrics");
+      // The management port: /metrics is not served on the shopper or operator port.
+      assertThat(endpoint.path("port").asString()).as("%s scraped port", overlay).isEqualTo("management");
       for (Service service : selected) {
-        assertThat(service.getSpec().getPorts()).as("%s has the scraped port", service.getMetadata().getName())
-            .anySatisfy(p -> assertThat(p.getName()).isEqualTo(endpoint.path("port").asString()));
+        String name = service.getMetadata().getName();
+        assertThat(service.getSpec().getPorts()).as("%s has the scraped port", name).anySatisfy(p -> {
+          assertThat(p.getName()).isEqualTo("management");
+          assertThat(p.getPort()).isEqualTo(Workload.SERVICES.get(name));
+          assertThat(p.getTargetPort().getStrVal()).isEqualTo("management");
+        });
       }
     }
   }

@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
 /** Every reference resolves, every service gets what it reads, and the addresses lead to real objects. */
 class WiringTest {
   private static final List<String> EVERY_SERVICE_READS = List.of("SECKILL_REDIS_URL", "SECKILL_PG_URL",
-      "SECKILL_KAFKA_BOOTSTRAP", "SECKILL_HTTP_PORT", "SECKILL_REDIS_POOL_SIZE",
+      "SECKILL_KAFKA_BOOTSTRAP", "SECKILL_MANAGEMENT_PORT", "SECKILL_REDIS_POOL_SIZE",
       "SECKILL_PG_POOL_SIZE", "SECKILL_ORDERS_TOPIC");
   private static final Map<String, List<String>> SERVICE_ALSO_READS = Map.of(
       "gateway", List.of("SECKILL_JWT_SECRET", "SECKILL_ADMIN_TOKEN", "SECKILL_STOCK_SERVICE_URL", "SECKILL_EVENT_LOOPS"),
@@ -88,8 +88,15 @@ class WiringTest {
       Map<String, String> env = ContainerEnvironment.resolve(manifests, w.mainContainer());
       assertThat(env).as("%s %s environment", overlay, service).containsKeys(EVERY_SERVICE_READS.toArray(String[]::new))
           .containsKeys(SERVICE_ALSO_READS.get(service).toArray(String[]::new));
-      assertThat(Integer.parseInt(env.get("SECKILL_HTTP_PORT"))).as("%s listens where its probes look", service)
+      assertThat(Integer.parseInt(env.get("SECKILL_MANAGEMENT_PORT"))).as("%s listens where its probes look", service)
           .isEqualTo(Workload.SERVICES.get(service));
+      Integer api = Workload.PUBLIC_PORTS.get(service);
+      if (api == null) {
+        assertThat(env).as("%s has no public server: SECKILL_HTTP_PORT would be a stale setting", service)
+            .doesNotContainKey("SECKILL_HTTP_PORT");
+      } else {
+        assertThat(Integer.parseInt(env.get("SECKILL_HTTP_PORT"))).as("%s API port", service).isEqualTo(api);
+      }
       Env parsed = Env.of(env);
       assertThatCode(() -> {
         RedisSettings.from(parsed);

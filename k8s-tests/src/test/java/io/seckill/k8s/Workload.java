@@ -17,8 +17,10 @@ import java.util.Optional;
  * has no selector of its own to speak of and no replicas; its pods run to completion.
  */
 record Workload(String kind, String name, Integer replicas, LabelSelector selector, PodTemplateSpec template) {
-  /** The three Seckill services and the port each serves HTTP, /metrics and health on. */
-  static final Map<String, Integer> SERVICES = Map.of("gateway", 8080, "stock-service", 8081, "order-consumer", 8082);
+  /** The three Seckill services and the management port each serves /metrics and /health/* on. */
+  static final Map<String, Integer> SERVICES = Map.of("gateway", 9080, "stock-service", 9081, "order-consumer", 9082);
+  /** The services with a public API and its port (the order consumer has none: its only server is management). */
+  static final Map<String, Integer> PUBLIC_PORTS = Map.of("gateway", 8080, "stock-service", 8081);
 
   static List<Workload> all(Manifests manifests) {
     List<Workload> out = new ArrayList<>();

@@ -61,22 +61,32 @@ class WorkloadHardeningTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.seckill.k8s.Manifests#overlayNames")
-  void servicesProbeReadinessOnHealthReadyAndLivenessOnHealthLiveAtTheirHttpPort(String overlay) {
+  void servicesProbeReadinessOnHealthReadyAndLivenessOnHealthLiveAtTheirManagementPort(String overlay) {
     for (Workload workload : Workload.all(Manifests.of(overlay))) {
       if (!workload.isSeckillService()) {
         continue;
       }
       Container c = workload.mainContainer();
-      int port = Workload.SERVICES.get(workload.name());
+      int management = Workload.SERVICES.get(workload.name());
       assertThat(c.getPorts()).as("%s ports", workload.id())
           .anySatisfy(p -> {
-            assertThat(p.getName()).isEqualTo("http");
-            assertThat(p.getContainerPort()).isEqualTo(port);
+            assertThat(p.getName()).isEqualTo("management");
+            assertThat(p.getContainerPort()).isEqualTo(management);
           });
+      Integer api = Workload.PUBLIC_PORTS.get(workload.name());
+      if (api == null) {
+        assertThat(c.getPorts()).as("%s has no port but management", workload.id()).hasSize(1);
+      } else {
+        assertThat(c.getPorts()).as("%s ports", workload.id())
+            .anySatisfy(p -> {
+              assertThat(p.getName()).isEqualTo("http");
+              assertThat(p.getContainerPort()).isEqualTo(api);
+            });
+      }
       assertThat(httpPath(c.getReadinessProbe())).as("%s readiness", workload.id()).isEqualTo("/health/ready");
       assertThat(httpPath(c.getLivenessProbe())).as("%s liveness", workload.id()).isEqualTo("/health/live");
       for (Probe probe : List.of(c.getStartupProbe(), c.getReadinessProbe(), c.getLivenessProbe())) {
-        assertThat(probe.getHttpGet().getPort().getStrVal()).as("%s probe port", workload.id()).isEqualTo("http");
+        assertThat(probe.getHttpGet().getPort().getStrVal()).as("%s probe port", workload.id()).isEqualTo("management");
       }
     }
   }

@@ -21,7 +21,7 @@ class ScrapeConfigTest {
   }
 
   @Test
-  void local_scrape_config_scrapes_each_service_on_its_local_port_at_metrics() throws Exception {
+  void local_scrape_config_scrapes_each_service_on_its_management_port_at_metrics() throws Exception {
     JsonNode config = AlertRules.read(MonitoringFiles.localScrapeConfig());
     Map<String, String> targetByJob = new HashMap<>();
     for (JsonNode job : config.path("scrape_configs")) {
@@ -33,6 +33,6 @@ class ScrapeConfigTest {
 
     // The availability alerts select these job names; the services' own `service` label says the same.
     assertThat(targetByJob).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "gateway", "127.0.0.1:8080", "stock-service", "127.0.0.1:8081", "order-consumer", "127.0.0.1:8082"));
+        "gateway", "127.0.0.1:9080", "stock-service", "127.0.0.1:9081", "order-consumer", "127.0.0.1:9082"));
   }
 }

@@ -3,6 +3,7 @@ package io.seckill.consumer;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
 import io.seckill.common.config.HttpTimeouts;
+import io.seckill.common.config.ManagementSettings;
 import io.seckill.common.config.PgSettings;
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
@@ -12,7 +13,6 @@ import java.time.Duration;
 /**
  * The order consumer's configuration, read once from the environment.
  *
- * @param httpPort              port of /metrics and /health (SECKILL_HTTP_PORT, 0 = any free port)
  * @param groupId               Kafka consumer group; more instances in the same group share the partitions
  * @param threads               poll-loop threads, each with its own KafkaConsumer in the group
  * @param maxBatch              max.poll.records: orders persisted per PostgreSQL transaction at most
@@ -24,6 +24,9 @@ import java.time.Duration;
  * @param dbTimeout             bound on one batch transaction; past it the batch counts as failed and is retried
  * @param maxPollIntervalMs     max.poll.interval.ms (SECKILL_CONSUMER_MAX_POLL_INTERVAL_MS, 300000): a loop stuck longer leaves the group
  * @param sessionTimeoutMs      session.timeout.ms (SECKILL_CONSUMER_SESSION_TIMEOUT_MS, 45000): a silent process loses its partitions
+ * @param management            SECKILL_MANAGEMENT_PORT (9082; 0 picks a free port): the consumer's only HTTP server,
+ *                              /metrics and /health/*; SECKILL_READINESS_CACHE_MS (1000), see {@link ManagementSettings}.
+ *                              (SECKILL_HTTP_PORT is gone: the consumer serves no public API.)
  * @param http                  SECKILL_REQUEST_TIMEOUT_MS (2000) bound on a /metrics or /health answer,
  *                              SECKILL_HTTP_IDLE_TIMEOUT_S (60), SECKILL_HTTP_READ_TIMEOUT_MS (10000), see {@link HttpTimeouts}.
  *                              SECKILL_PG_QUERY_TIMEOUT_MS defaults here to SECKILL_CONSUMER_DB_TIMEOUT_MS (10000), not to
@@ -31,11 +34,10 @@ import java.time.Duration;
  * @param warmUp                SECKILL_WARMUP_REQUESTS (20000 synthetic orders; 0 = off), SECKILL_WARMUP_MAX_MS (30000):
  *                              the start-up warm-up before the poll loops join the group, see {@link ConsumerWarmUp}
  */
-public record ConsumerConfig(int httpPort, RedisSettings redis, PgSettings pg, KafkaSettings kafka, String groupId,
+public record ConsumerConfig(ManagementSettings management, RedisSettings redis, PgSettings pg, KafkaSettings kafka, String groupId,
                              int threads, int maxBatch, int fetchMinBytes, int fetchWaitMs, int orderStatusTtlSeconds,
                              Duration backoffMin, Duration backoffMax, Duration dbTimeout, int maxPollIntervalMs,
                              int sessionTimeoutMs, HttpTimeouts http, WarmUpSettings warmUp) {
-  public static final int DEFAULT_HTTP_PORT = 8082;
   public static final String DEFAULT_GROUP = "seckill-order-consumer";
 
   public static ConsumerConfig from(Env env) {
@@ -48,7 +50,7 @@ public record ConsumerConfig(int httpPort, RedisSettings redis, PgSettings pg, K
     }
     int dbTimeoutMs = env.integer("SECKILL_CONSUMER_DB_TIMEOUT_MS", 10_000, 100, 300_000);
     return new ConsumerConfig(
-        env.port("SECKILL_HTTP_PORT", DEFAULT_HTTP_PORT),
+        ManagementSettings.from(env, ManagementSettings.ORDER_CONSUMER_PORT),
         RedisSettings.from(env),
         // Each loop holds one connection per batch; two spare for readiness probes.
         PgSettings.from(env, threads + 2, dbTimeoutMs),

@@ -17,6 +17,11 @@ public final class Main {
 
   /** Builds the configuration from {@code env} (throwing {@link ConfigException} naming a bad variable) and starts. */
   public static Future<RunningService> start(Env env) {
+    if (env.optional("SECKILL_HTTP_PORT", null) != null) {
+      // Not an error: a shared environment (run scripts, one ConfigMap for all services) may still carry it.
+      LOG.warn("SECKILL_HTTP_PORT is not read by the order consumer: its only HTTP server is the management port, "
+          + "SECKILL_MANAGEMENT_PORT");
+    }
     return OrderConsumerService.start(ConsumerConfig.from(env), BatchFaults.NONE);
   }
 

@@ -2,17 +2,14 @@ package io.seckill.consumer;
 
 import io.seckill.common.RunningService;
 import io.seckill.common.db.PgPools;
-import io.seckill.common.http.Health;
-import io.seckill.common.http.HttpDeadlines;
+import io.seckill.common.management.Health;
+import io.seckill.common.management.ManagementServer;
 import io.seckill.common.metrics.ServiceRuntime;
 import io.seckill.common.redis.RedisClients;
 import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
@@ -34,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running order consumer: its poll-loop threads, the clients they share (PostgreSQL pool,
- * Redis, the DLQ producer), and the HTTP server for /metrics and /health.
+ * Redis, the DLQ producer), and its only HTTP server: the management server (/metrics and /health).
  */
 final class OrderConsumerService implements RunningService {
   private static final Logger LOG = LoggerFactory.getLogger(OrderConsumerService.class);
@@ -53,7 +50,7 @@ final class OrderConsumerService implements RunningService {
   private final ConsumerWarmUp warmUp;
   private volatile boolean warm;
   private Thread warmUpThread;
-  private HttpServer server;
+  private ManagementServer management;
 
   private OrderConsumerService(ServiceRuntime runtime, Pool pool, Redis redis, Admin admin,
                                DeadLetterPublisher deadLetters, RedisOrderStatusWriter redisStatus,
@@ -100,20 +97,19 @@ final class OrderConsumerService implements RunningService {
 
     // Fail open: scripts are also loaded on first NOSCRIPT, so a Redis down at start only delays status writes.
     SeckillScripts.preloadAll(redisApi).onFailure(e -> LOG.warn("could not preload Lua scripts: {}", e.getMessage()));
-    Router router = Router.router(vertx);
-    runtime.mountMetrics(router);
-    new Health(READY_TIMEOUT_MS)
+    Health health = new Health(READY_TIMEOUT_MS, config.management().readinessCacheMs())
         .check("postgres", writer::ping)
         .check("redis", () -> redisApi.ping(List.of()))
         .check("kafka", service::kafkaReady)
-        .check("consumer", service::loopsReady)
-        .mount(router, vertx);
-    return HttpDeadlines.server(vertx, new HttpServerOptions(), router, config.http(), List.of()).listen(config.httpPort())
-        .map(server -> {
-          service.server = server;
+        .check("consumer", service::loopsReady);
+    ManagementServer management = new ManagementServer(runtime, health, ManagementServer.ANY_HOST,
+        config.management().port(), config.http());
+    service.management = management;
+    return vertx.deployVerticle(management)
+        .map(id -> {
           service.warmUpThenStartLoops();
-          LOG.info("order consumer {} listening on {}: {} poll loops on topic {} in group {}", instance,
-              server.actualPort(), config.threads(), config.kafka().ordersTopic(), config.groupId());
+          LOG.info("order consumer {} serving /metrics and /health on {}: {} poll loops on topic {} in group {}",
+              instance, management.actualPort(), config.threads(), config.kafka().ordersTopic(), config.groupId());
           return (RunningService) service;
         })
         .onFailure(e -> service.stop());
@@ -184,11 +180,11 @@ final class OrderConsumerService implements RunningService {
 
   private Future<?> loopsReady() {
     if (!warm) {
-      return Future.failedFuture(warmUp.progress());
+      return Health.notReady("warming-up", warmUp.progress());
     }
     long dead = loops.stream().filter(loop -> !loop.healthy()).count();
     return dead == 0 ? Future.succeededFuture()
-        : Future.failedFuture(dead + " of " + loops.size() + " poll loops stopped");
+        : Health.notReady("loops-stopped", dead + " of " + loops.size() + " poll loops stopped");
   }
 
   /** The service's registry (tests read the catalogue meters from it). */
@@ -216,9 +212,15 @@ final class OrderConsumerService implements RunningService {
     return loops.stream().mapToInt(loop -> loop.assignment().size()).sum();
   }
 
+  /** The consumer has no public server: its only HTTP port is the management one. */
   @Override
   public int httpPort() {
-    return server == null ? -1 : server.actualPort();
+    return managementPort();
+  }
+
+  @Override
+  public int managementPort() {
+    return management == null ? -1 : management.actualPort();
   }
 
   @Override
@@ -245,8 +247,8 @@ final class OrderConsumerService implements RunningService {
       deadLetters.close();
       admin.close(Duration.ofSeconds(5));
       try {
-        if (server != null) {
-          server.close().await(5, TimeUnit.SECONDS);
+        if (management != null && management.deploymentID() != null) {
+          runtime.vertx().undeploy(management.deploymentID()).await(5, TimeUnit.SECONDS);
         }
         pool.close().await(5, TimeUnit.SECONDS);
         redis.close();

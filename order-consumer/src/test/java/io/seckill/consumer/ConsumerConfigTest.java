@@ -19,7 +19,7 @@ class ConsumerConfigTest {
   @Test
   void defaultsMatchTheDocumentedTuning() {
     ConsumerConfig config = ConsumerConfig.from(Env.of(REQUIRED));
-    assertThat(config.httpPort()).isEqualTo(8082);
+    assertThat(config.management()).isEqualTo(new io.seckill.common.config.ManagementSettings(9082, 1000));
     assertThat(config.groupId()).isEqualTo("seckill-order-consumer");
     assertThat(config.threads()).isEqualTo(2);
     assertThat(config.maxBatch()).isEqualTo(500);

@@ -119,7 +119,7 @@ final class ConsumerFixture implements AutoCloseable {
         "SECKILL_REDIS_URL", infra.redisUrl(),
         "SECKILL_PG_URL", pgUrl,
         "SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(),
-        "SECKILL_HTTP_PORT", "0",
+        "SECKILL_MANAGEMENT_PORT", "0",
         "SECKILL_ORDERS_TOPIC", topic,
         "SECKILL_ORDERS_DLQ_TOPIC", dlqTopic,
         "SECKILL_CONSUMER_GROUP", group,

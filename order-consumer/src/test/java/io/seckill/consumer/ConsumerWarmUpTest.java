@@ -91,8 +91,8 @@ class ConsumerWarmUpTest {
         BatchFaults.NONE);
     HttpResponse<String> first = ready(service);
     assertThat(first.statusCode()).isEqualTo(503);
-    assertThat(new JsonObject(first.body()).getJsonObject("checks").getJsonObject("consumer").getString("error"))
-        .startsWith("warming up:");
+    assertThat(new JsonObject(first.body()).getJsonObject("checks").getJsonObject("consumer").getString("reason"))
+        .isEqualTo("warming-up");
     await().atMost(WAIT).until(() -> ready(service).statusCode() == 200);
     assertThat(service.warm()).isTrue();
     fx.produce(fx.reserveMany("shopper-", 3));
@@ -101,7 +101,7 @@ class ConsumerWarmUpTest {
   }
 
   private HttpResponse<String> ready(OrderConsumerService service) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + "/health/ready"))
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.managementPort() + "/health/ready"))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

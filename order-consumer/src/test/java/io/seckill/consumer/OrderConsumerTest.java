@@ -50,7 +50,7 @@ class OrderConsumerTest {
     assertThat(fx.invariants().holds()).as("%s", fx.invariants()).isTrue();
 
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
-    String base = "http://127.0.0.1:" + consumer.httpPort();
+    String base = "http://127.0.0.1:" + consumer.managementPort();
     HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);

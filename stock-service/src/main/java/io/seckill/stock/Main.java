@@ -6,10 +6,11 @@ import io.seckill.common.config.Env;
 import io.seckill.common.db.PgPools;
 import io.seckill.common.db.SchemaMigrator;
 import io.seckill.common.http.ErrorCode;
-import io.seckill.common.http.Health;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.http.Problems;
 import io.seckill.common.http.RequestIds;
+import io.seckill.common.management.Health;
+import io.seckill.common.management.ManagementServer;
 import io.seckill.common.metrics.ServiceRuntime;
 import io.seckill.common.redis.RedisClients;
 import io.vertx.core.Future;
@@ -84,19 +85,22 @@ public final class Main {
     new PaymentRoutes(payments, config.paymentSecret(), runtime.registry()).mount(router);
     String openapi = resource("/openapi.yaml");
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(openapi));
-    runtime.mountMetrics(router);
-    new Health(2_000)
+    // /metrics and /health/* are on the management port only: here they are 404 like any unknown path.
+    Health health = new Health(2_000, config.management().readinessCacheMs())
         .check("postgresql", () -> pool.query(SaleQueries.HEALTH_PROBE).execute())
-        .check("redis", () -> redis.ping(List.of()))
-        .mount(router, vertx);
+        .check("redis", () -> redis.ping(List.of()));
+    ManagementServer management = new ManagementServer(runtime, health, ManagementServer.ANY_HOST,
+        config.management().port(), config.http());
     router.route().failureHandler(Problems.failureHandler());
     router.errorHandler(404, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.NOT_FOUND, "no such resource")));
     router.errorHandler(405, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.METHOD_NOT_ALLOWED, null)));
 
     StockHttpVerticle http = new StockHttpVerticle(router, config.httpPort(), config.http());
     return vertx.deployVerticle(http)
+        .compose(id -> vertx.deployVerticle(management))
         .compose(id -> vertx.deployVerticle(new BackgroundJobs(sweeper, applier, reconciler, config)))
-        .map(id -> (RunningService) new StockService(runtime, http.actualPort(), router, pool, redisClient, kafkaLag))
+        .map(id -> (RunningService) new StockService(runtime, http.actualPort(), management, router, pool, redisClient,
+            kafkaLag))
         .recover(failure -> {
           kafkaLag.close();
           return Future.failedFuture(failure);

@@ -2,6 +2,7 @@ package io.seckill.stock;
 
 import io.seckill.common.config.Env;
 import io.seckill.common.config.HttpTimeouts;
+import io.seckill.common.config.ManagementSettings;
 import io.seckill.common.config.PgSettings;
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
@@ -9,6 +10,7 @@ import io.seckill.common.kafka.KafkaSettings;
 /**
  * Everything stock-service reads from the environment, validated once at start.
  *
+ * @param httpPort            SECKILL_HTTP_PORT (8081; 0 picks a free port): the operator API and the payment callback
  * @param adminToken          bearer token operators (and the gateway, for shopper cancels) present on /admin
  * @param paymentSecret       HMAC key of the payment provider's callbacks
  * @param consumerGroup       the order consumer's group; its lag tells whether an order can still be on its way
@@ -24,10 +26,13 @@ import io.seckill.common.kafka.KafkaSettings;
  *                            504 OUTCOME_UNKNOWN on the payment callback), SECKILL_HTTP_IDLE_TIMEOUT_S (60),
  *                            SECKILL_HTTP_READ_TIMEOUT_MS (10000), see {@link HttpTimeouts}; SECKILL_PG_QUERY_TIMEOUT_MS
  *                            defaults to the request timeout here
+ * @param management          SECKILL_MANAGEMENT_PORT (9081; 0 picks a free port): /metrics and /health/*,
+ *                            SECKILL_READINESS_CACHE_MS (1000), see {@link ManagementSettings}
  */
 public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafka, int httpPort, String adminToken,
                           String paymentSecret, String consumerGroup, int sweepIntervalMs, int reconcileIntervalMs,
-                          int orphanAfterMs, int orderStatusTtlS, int redisTimeoutMs, HttpTimeouts http) {
+                          int orphanAfterMs, int orderStatusTtlS, int redisTimeoutMs, HttpTimeouts http,
+                          ManagementSettings management) {
   public static final int SECRET_MIN_LENGTH = 32;
 
   public static StockConfig from(Env env) {
@@ -52,12 +57,13 @@ public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafk
         orphanAfterMs,
         env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000),
         env.integer("SECKILL_REDIS_TIMEOUT_MS", 1000, 10, 60_000),
-        http);
+        http,
+        ManagementSettings.from(env, ManagementSettings.STOCK_SERVICE_PORT));
   }
 
   @Override
   public String toString() {
-    return "StockConfig[" + redis + ", " + pg + ", " + kafka + ", httpPort=" + httpPort + ", consumerGroup=" + consumerGroup
+    return "StockConfig[" + redis + ", " + pg + ", " + kafka + ", httpPort=" + httpPort + ", " + management + ", consumerGroup=" + consumerGroup
         + ", sweepIntervalMs=" + sweepIntervalMs + ", reconcileIntervalMs=" + reconcileIntervalMs
         + ", orphanAfterMs=" + orphanAfterMs + ", orderStatusTtlS=" + orderStatusTtlS + ", redisTimeoutMs=" + redisTimeoutMs
         + ", " + http + ", secrets=***]";

@@ -1,6 +1,7 @@
 package io.seckill.stock;
 
 import io.seckill.common.RunningService;
+import io.seckill.common.management.ManagementServer;
 import io.seckill.common.metrics.ServiceRuntime;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -12,15 +13,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class StockService implements RunningService {
   private final ServiceRuntime runtime;
   private final int port;
+  private final ManagementServer management;
   private final Router router;
   private final Pool pool;
   private final Redis redis;
   private final KafkaLag kafkaLag;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  StockService(ServiceRuntime runtime, int port, Router router, Pool pool, Redis redis, KafkaLag kafkaLag) {
+  StockService(ServiceRuntime runtime, int port, ManagementServer management, Router router, Pool pool, Redis redis, KafkaLag kafkaLag) {
     this.runtime = runtime;
     this.port = port;
+    this.management = management;
     this.router = router;
     this.pool = pool;
     this.redis = redis;
@@ -30,6 +33,11 @@ public final class StockService implements RunningService {
   @Override
   public int httpPort() {
     return port;
+  }
+
+  @Override
+  public int managementPort() {
+    return management.actualPort();
   }
 
   public Router router() {
@@ -42,7 +50,7 @@ public final class StockService implements RunningService {
       return Future.succeededFuture();
     }
     var vertx = runtime.vertx();
-    // Undeploying stops the HTTP server and the background timers first; then the clients; then Vert.x.
+    // Undeploying stops the HTTP servers (API and management) and the background timers first; then the clients; then Vert.x.
     return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
         .eventually(() -> pool.close())
         .eventually(() -> {

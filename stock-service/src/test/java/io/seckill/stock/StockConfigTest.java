@@ -24,6 +24,7 @@ class StockConfigTest {
     StockConfig config = StockConfig.from(Env.of(valid()));
 
     assertThat(config.httpPort()).isEqualTo(8081);
+    assertThat(config.management()).isEqualTo(new io.seckill.common.config.ManagementSettings(9081, 1000));
     assertThat(config.sweepIntervalMs()).isEqualTo(1000);
     assertThat(config.reconcileIntervalMs()).isEqualTo(5000);
     assertThat(config.orphanAfterMs()).isEqualTo(30_000);

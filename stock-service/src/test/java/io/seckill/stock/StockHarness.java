@@ -82,6 +82,7 @@ final class StockHarness implements AutoCloseable {
         "SECKILL_ORDERS_TOPIC", topic,
         "SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName("group"),
         "SECKILL_RECONCILE_INTERVAL_MS", "600000"));
+    env.put("SECKILL_MANAGEMENT_PORT", "0");
     env.putAll(overrides);
     return env;
   }
@@ -186,6 +187,17 @@ final class StockHarness implements AutoCloseable {
     return send(service, path, "GET", null, Map.of("Authorization", "Bearer " + ADMIN_TOKEN));
   }
 
+  /** A GET on the management port (/metrics, /health/*): no token, it has none. */
+  HttpResponse<String> management(StockService service, String path) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.managementPort() + path))
+        .timeout(java.time.Duration.ofSeconds(15)).build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException("GET " + path + " on the management port failed", e);
+    }
+  }
+
   HttpResponse<String> callback(StockService service, JsonObject body) {
     String raw = body.encode();
     return send(service, "/api/v1/payments/callback", "POST", raw,
@@ -216,7 +228,7 @@ final class StockHarness implements AutoCloseable {
 
   /** The value of one Prometheus sample line (name and exact label set), or null when absent. */
   Double metric(StockService service, String name, Set<String> labels) {
-    for (String line : get(service, "/metrics").body().split("\n")) {
+    for (String line : management(service, "/metrics").body().split("\n")) {
       if (line.startsWith(name + "{") && labels.stream().allMatch(line::contains)) {
         return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }

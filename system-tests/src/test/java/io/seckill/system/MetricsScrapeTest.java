@@ -19,8 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real scrape of each service's {@code /metrics}, after a purchase went through the pipeline,
- * passes {@code promtool check metrics} and shows the catalogue's meters moving.
+ * A real scrape of each service's {@code /metrics} on its management port, after a purchase went through the
+ * pipeline, passes {@code promtool check metrics} and shows the catalogue's meters moving; the public ports serve
+ * neither metrics nor health.
  */
 class MetricsScrapeTest {
   private static SeckillSystem system;
@@ -69,8 +70,20 @@ class MetricsScrapeTest {
     assertPromtoolAccepts("stock-service", scrape(system.stock()));
   }
 
+  @Test
+  void theShopperAndOperatorPortsAnswer404ForMetricsAndHealth() throws Exception {
+    for (RunningService service : java.util.List.of(system.gateway(), system.stock())) {
+      assertThat(service.managementPort()).isNotEqualTo(service.httpPort());
+      for (String path : java.util.List.of("/metrics", "/health/ready", "/health/live")) {
+        HttpResponse<String> answer = SeckillSystem.send(HttpRequest.newBuilder(SeckillSystem.uri(service, path)).GET());
+        assertThat(answer.statusCode()).as("%s on port %s", path, service.httpPort()).isEqualTo(404);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      }
+    }
+  }
+
   private static String scrape(RunningService service) throws Exception {
-    HttpResponse<String> response = SeckillSystem.send(HttpRequest.newBuilder(SeckillSystem.uri(service, "/metrics")).GET());
+    HttpResponse<String> response = SeckillSystem.send(HttpRequest.newBuilder(SeckillSystem.managementUri(service, "/metrics")).GET());
     assertThat(response.statusCode()).isEqualTo(200);
     return response.body();
   }

@@ -54,6 +54,7 @@ public final class SeckillSystem implements AutoCloseable {
     env.put("SECKILL_ORDERS_DLQ_TOPIC", topic + ".dlq");
     env.put("SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName(name + "-group"));
     env.put("SECKILL_HTTP_PORT", "0");
+    env.put("SECKILL_MANAGEMENT_PORT", "0");
     env.put("SECKILL_EVENT_LOOPS", "2");
     env.put("SECKILL_JWT_SECRET", JWT_SECRET);
     // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
@@ -235,6 +236,11 @@ public final class SeckillSystem implements AutoCloseable {
 
   public static URI uri(RunningService service, String path) {
     return URI.create("http://127.0.0.1:" + service.httpPort() + path);
+  }
+
+  /** A URI on the service's management port: /metrics, /health/live, /health/ready. */
+  public static URI managementUri(RunningService service, String path) {
+    return URI.create("http://127.0.0.1:" + service.managementPort() + path);
   }
 
   @Override

@@ -17,7 +17,8 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
  * A service's Vert.x instance with its Prometheus registry: Vert.x HTTP/pool metrics, JVM metrics
- * and the application catalogue all land in one registry, served at {@code /metrics}.
+ * and the application catalogue all land in one registry, served at {@code /metrics} on the management port
+ * ({@link io.seckill.common.management.ManagementServer}).
  */
 public final class ServiceRuntime {
   private static final java.util.concurrent.atomic.AtomicInteger REGISTRIES = new java.util.concurrent.atomic.AtomicInteger();

@@ -38,6 +38,7 @@ final class DevGateway implements AutoCloseable {
     env.put("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
     env.put("SECKILL_ORDERS_TOPIC", infra.createTopic(LocalInfra.uniqueName("dev-orders"), 1));
     env.put("SECKILL_HTTP_PORT", "0");
+    env.put("SECKILL_MANAGEMENT_PORT", "0");
     env.put("SECKILL_EVENT_LOOPS", "1");
     env.put("SECKILL_JWT_SECRET", JWT_SECRET);
     // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
