@@ -110,6 +110,11 @@ function cell(row, text, className) {
   return td;
 }
 
+/** 2026-12-01T19:15:33.484Z → 12-01 19:15:33 (the header says UTC). */
+function when(iso) {
+  return iso.slice(5, 19).replace('T', ' ');
+}
+
 function money(cents) {
   return (cents / 100).toFixed(2);
 }
@@ -143,7 +148,7 @@ function render(listing) {
     badge.className = `state state-${state}`;
     badge.textContent = state;
     stateCell.appendChild(badge);
-    cell(row, `${sale.startsAt.replace('T', ' ').replace('Z', '')} → ${sale.endsAt.replace('T', ' ').replace('Z', '')}`);
+    cell(row, `${when(sale.startsAt)} → ${when(sale.endsAt)}`);
     cell(row, sale.remaining, 'num db-remaining');
     cell(row, sale.redis ? sale.redis.stock : null, 'num redis-stock');
     cell(row, sale.inFlight ? sale.inFlight.units : null, 'num in-flight');
