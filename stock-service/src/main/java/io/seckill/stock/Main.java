@@ -79,6 +79,7 @@ public final class Main {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds.handler());
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    OperatorConsole.mount(router);
     router.route("/admin/*").handler(new AdminAuth(config.adminToken()));
     new SaleRoutes(pool, warmup, probe, reconciler).mount(router);
     new OrderRoutes(cancellation).mount(router);
@@ -107,7 +108,7 @@ public final class Main {
         });
   }
 
-  private static String resource(String name) {
+  static String resource(String name) {
     try (InputStream in = Main.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException(name + " is missing from the classpath");

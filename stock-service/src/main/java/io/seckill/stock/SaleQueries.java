@@ -34,6 +34,11 @@ final class SaleQueries {
       SELECT status, count(*) AS orders, coalesce(sum(quantity), 0) AS units
       FROM orders WHERE sale_id = $1 GROUP BY status""";
 
+  static final String PAYMENTS_BY_OUTCOME = """
+      SELECT p.outcome, count(*) AS payments, coalesce(sum(p.amount_cents), 0) AS amount_cents
+      FROM payment_event p JOIN orders o ON o.order_id = p.order_id
+      WHERE o.sale_id = $1 GROUP BY p.outcome""";
+
   /** Every shopper holding a live (non-FAILED) order: the Redis {@code buyers} hash is rebuilt from it. */
   static final String BUYERS = "SELECT user_id, order_id FROM orders WHERE sale_id = $1 AND status <> 'FAILED'";
 

@@ -123,6 +123,7 @@ final class StockProbe {
     return pool.withTransaction(tx -> tx.query(SaleQueries.SNAPSHOT_READS).execute()
         .compose(ignored -> loadSale(tx, saleId))
         .compose(sale -> tx.preparedQuery(SaleQueries.ORDER_TOTALS_BY_STATUS).execute(Tuple.of(saleId)).compose(totals ->
+            tx.preparedQuery(SaleQueries.PAYMENTS_BY_OUTCOME).execute(Tuple.of(saleId)).compose(payments ->
             tx.preparedQuery(SaleQueries.ORDERS_AMONG).execute(Tuple.of(saleId).addArrayOfString(ids)).compose(rows ->
                 tx.preparedQuery(SaleQueries.UNAPPLIED_RETURNS_OF_SALE).execute(Tuple.of(saleId)).map(unapplied -> {
                   Map<String, Row> byId = new HashMap<>();
@@ -134,8 +135,9 @@ final class StockProbe {
                       unappliedUnits += row.getInteger("quantity");
                     }
                   }
-                  return new DbPart(sale, entries, totalsJson(totals), unappliedUnits);
-                })))));
+                  return new DbPart(sale, entries, totalsJson(totals).put("payments", paymentsJson(payments)),
+                      unappliedUnits);
+                }))))));
   }
 
   static Future<Sale> loadSale(SqlConnection connection, long saleId) {
@@ -153,13 +155,30 @@ final class StockProbe {
         row == null ? null : row.getInteger("quantity"), row == null ? null : row.getString("user_id"));
   }
 
+  /** Units per status at the top level (what the drift is computed from), and order counts under {@code orders}. */
   private static JsonObject totalsJson(Iterable<Row> rows) {
     Map<String, Long> units = new HashMap<>();
-    rows.forEach(row -> units.put(row.getString("status"), row.getLong("units")));
+    Map<String, Long> orders = new HashMap<>();
+    rows.forEach(row -> {
+      units.put(row.getString("status"), row.getLong("units"));
+      orders.put(row.getString("status"), row.getLong("orders"));
+    });
+    return byStatus(units).put("orders", byStatus(orders));
+  }
+
+  private static JsonObject byStatus(Map<String, Long> values) {
     return new JsonObject()
-        .put("pendingPayment", units.getOrDefault("PENDING_PAYMENT", 0L))
-        .put("paid", units.getOrDefault("PAID", 0L))
-        .put("cancelled", units.getOrDefault("CANCELLED", 0L))
-        .put("failed", units.getOrDefault("FAILED", 0L));
+        .put("pendingPayment", values.getOrDefault("PENDING_PAYMENT", 0L))
+        .put("paid", values.getOrDefault("PAID", 0L))
+        .put("cancelled", values.getOrDefault("CANCELLED", 0L))
+        .put("failed", values.getOrDefault("FAILED", 0L));
+  }
+
+  /** Payment callbacks recorded for the sale's orders, per outcome: {outcome: {count, amountCents}}. */
+  private static JsonObject paymentsJson(Iterable<Row> rows) {
+    JsonObject payments = new JsonObject();
+    rows.forEach(row -> payments.put(row.getString("outcome"),
+        new JsonObject().put("count", row.getLong("payments")).put("amountCents", row.getLong("amount_cents"))));
+    return payments;
   }
 }

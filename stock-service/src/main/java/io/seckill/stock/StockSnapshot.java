@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param bucketStocks    Redis stock of each stock bucket, in bucket order (one for an unsplit sale);
  *                        an entry is null when Redis holds no stock for that bucket (not warmed up)
- * @param dbTotals        orders and units per status: {pendingPayment, paid, cancelled, failed}
+ * @param dbTotals        units per status {pendingPayment, paid, cancelled, failed}, the order counts per status
+ *                        under {@code orders}, and the payment callbacks per outcome under {@code payments}
  * @param unappliedUnits  units returned in the DB whose return has not reached Redis yet
  */
 public record StockSnapshot(Sale sale, List<Long> bucketStocks, long redisBuyers, List<PendingEntry> pending, JsonObject dbTotals,
