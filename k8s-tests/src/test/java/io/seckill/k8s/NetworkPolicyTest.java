@@ -85,6 +85,9 @@ class NetworkPolicyTest {
         port("https", 443)));
     world.put("kube-apiserver", Endpoint.external("kube-apiserver", "172.18.0.2"));
     world.put("identity-provider", Endpoint.external("identity-provider", "203.0.113.10"));
+    world.put("payment-provider", Endpoint.external("payment-provider", "198.51.100.20"));
+    // An address inside the cluster's private ranges that is no pod (a node, a cloud metadata proxy).
+    world.put("private-address", Endpoint.external("private-address", "10.0.0.10"));
     return world;
   }
 
@@ -121,6 +124,7 @@ class NetworkPolicyTest {
         new Path("stock-service", "postgres", 5432, TCP),
         new Path("stock-service", redis, 6379, TCP),
         new Path("stock-service", "kafka", 9092, TCP),
+        new Path("stock-service", "payment-provider", 443, TCP),
         // Kafka and Strimzi
         new Path("kafka", "kafka", 9090, TCP),
         new Path("kafka", "kafka", 9091, TCP),
@@ -187,6 +191,11 @@ class NetworkPolicyTest {
         // The JWKS egress is HTTPS to public addresses, not a way into other pods or other ports.
         new Path("gateway", "impostor", 443, TCP),
         new Path("gateway", "identity-provider", 80, TCP),
+        new Path("gateway", "private-address", 443, TCP),
+        new Path("stock-service", "private-address", 443, TCP),
+        new Path("stock-service", "impostor", 443, TCP),
+        new Path("order-consumer", "payment-provider", 443, TCP),
+        new Path("order-consumer", "identity-provider", 443, TCP),
         // Kafka's internal listeners are Strimzi's alone.
         new Path("gateway", "kafka", 9091, TCP),
         new Path("gateway", "kafka", 9090, TCP),
