@@ -74,6 +74,17 @@ class CustomResourceSchemaTest {
     ((ObjectNode) misspelled.at("/spec")).put("maxReplicas", 12);
     assertThat(schemas.violations(misspelled)).as("a field of the HPA written into the ScaledObject").isNotEmpty();
 
+    // Deep in a large schema and inside list items too.
+    ObjectNode nested = (ObjectNode) prod.one("Cluster", "seckill-pg").deepCopy();
+    ((ObjectNode) nested.at("/spec/affinity")).put("podAntiAffinityTyp", "required");
+    assertThat(schemas.violations(nested)).anySatisfy(v -> assertThat(v).contains("podAntiAffinityTyp"));
+    ObjectNode inItems = (ObjectNode) prod.one("ServiceMonitor", "seckill-services").deepCopy();
+    ((ObjectNode) inItems.at("/spec/endpoints/0")).put("intervall", "15s");
+    assertThat(schemas.violations(inItems)).anySatisfy(v -> assertThat(v).contains("intervall"));
+    ObjectNode badEnum = (ObjectNode) prod.one("Pooler", "seckill-pg-pooler-rw").deepCopy();
+    ((ObjectNode) badEnum.at("/spec/pgbouncer")).put("poolMode", "statement-ish");
+    assertThat(schemas.violations(badEnum)).as("a value outside the enum").isNotEmpty();
+
     // int-or-string takes both; preserve-unknown-fields (Kafka's free-form config) takes anything.
     ObjectNode quantities = (ObjectNode) kafka.deepCopy();
     ((ObjectNode) quantities.at("/spec/kafka/config")).put("some.future.broker.setting", 7);
