@@ -18,7 +18,7 @@ class ContainerImageTest {
         .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     List<String> from = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
     assertThat(from).isNotEmpty().allSatisfy(l -> assertThat(l)
-        .matches("FROM eclipse-temurin:17\\.\\d+\\.\\d+_\\d+-jre[-a-z]*( AS \\w+)?").doesNotContainIgnoringCase("latest"));
+        .matches("FROM eclipse-temurin:17(\\.\\d+){2,3}_\\d+-jre[-a-z]*@sha256:[0-9a-f]{64}( AS \\w+)?").doesNotContainIgnoringCase("latest"));
     assertThat(lines).contains("ARG SERVICE", "USER 10001:10001", "ENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]");
     assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("COPY")
         .contains("${SERVICE}/target/seckill-${SERVICE}.jar /app/app.jar"));

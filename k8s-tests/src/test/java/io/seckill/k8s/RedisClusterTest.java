@@ -33,10 +33,10 @@ class RedisClusterTest {
   static final String OVERLAY = "prod-cluster";
   /** What the component removes from the base, and what it adds. */
   private static final Set<String> SINGLE_REDIS = Set.of("StatefulSet/redis", "Service/redis", "ConfigMap/redis-config",
-      "PodDisruptionBudget/redis", "PodMonitor/redis");
+      "PodDisruptionBudget/redis", "PodMonitor/redis", "NetworkPolicy/redis");
   private static final Set<String> CLUSTER_REDIS = Set.of("StatefulSet/redis-cluster", "Service/redis-cluster",
       "ConfigMap/redis-cluster-config", "PodDisruptionBudget/redis-cluster", "PodMonitor/redis-cluster",
-      "Job/redis-cluster-bootstrap");
+      "Job/redis-cluster-bootstrap", "NetworkPolicy/redis-cluster", "NetworkPolicy/redis-cluster-bootstrap");
 
   private final Manifests manifests = Manifests.of(OVERLAY);
 
