@@ -24,10 +24,14 @@ import io.seckill.common.kafka.KafkaSettings;
  *                            504 OUTCOME_UNKNOWN on the payment callback), SECKILL_HTTP_IDLE_TIMEOUT_S (60),
  *                            SECKILL_HTTP_READ_TIMEOUT_MS (10000), see {@link HttpTimeouts}; SECKILL_PG_QUERY_TIMEOUT_MS
  *                            defaults to the request timeout here
+ * @param paymentQuery        SECKILL_PAYMENT_PROVIDER and the SECKILL_PAYMENT_QUERY_* / SECKILL_PAYMENT_PROVIDER_*
+ *                            variables: whether and how the provider is asked before a timeout cancel, see
+ *                            {@link PaymentQueryConfig}
  */
 public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafka, int httpPort, String adminToken,
                           String paymentSecret, String consumerGroup, int sweepIntervalMs, int reconcileIntervalMs,
-                          int orphanAfterMs, int orderStatusTtlS, int redisTimeoutMs, HttpTimeouts http) {
+                          int orphanAfterMs, int orderStatusTtlS, int redisTimeoutMs, HttpTimeouts http,
+                          PaymentQueryConfig paymentQuery) {
   public static final int SECRET_MIN_LENGTH = 32;
 
   public static StockConfig from(Env env) {
@@ -52,7 +56,8 @@ public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafk
         orphanAfterMs,
         env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000),
         env.integer("SECKILL_REDIS_TIMEOUT_MS", 1000, 10, 60_000),
-        http);
+        http,
+        PaymentQueryConfig.from(env));
   }
 
   @Override
@@ -60,6 +65,6 @@ public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafk
     return "StockConfig[" + redis + ", " + pg + ", " + kafka + ", httpPort=" + httpPort + ", consumerGroup=" + consumerGroup
         + ", sweepIntervalMs=" + sweepIntervalMs + ", reconcileIntervalMs=" + reconcileIntervalMs
         + ", orphanAfterMs=" + orphanAfterMs + ", orderStatusTtlS=" + orderStatusTtlS + ", redisTimeoutMs=" + redisTimeoutMs
-        + ", " + http + ", secrets=***]";
+        + ", " + http + ", " + paymentQuery + ", secrets=***]";
   }
 }
