@@ -49,6 +49,10 @@ final class PaymentQuerySweep {
   private record Claim(String orderId, int attempts) {
   }
 
+  /** What one batch did: orders claimed (a full batch means more may be due) and orders cancelled. */
+  record Settled(int claimed, int cancelled) {
+  }
+
   private final Pool pool;
   private final PaymentProvider provider;
   private final PaymentProcessor processor;
@@ -70,18 +74,15 @@ final class PaymentQuerySweep {
     this.leaseSeconds = (config.timeoutMs() * (double) WAVES_PER_BATCH + LEASE_MARGIN_MS) / 1000.0;
   }
 
-  /** Batch after batch while batches come back full (bounded); returns how many orders were settled. */
+  /** Batch after batch while batches come back full (bounded); returns how many orders were cancelled. */
   Future<Integer> sweepDue() {
     return sweepFrom(0, 0);
   }
 
-  private Future<Integer> sweepFrom(int batches, int settledSoFar) {
+  private Future<Integer> sweepFrom(int batches, int cancelledSoFar) {
     return sweepOnce().compose(settled -> settled.claimed() == batch && batches < MAX_BATCHES_PER_TICK
-        ? sweepFrom(batches + 1, settledSoFar + settled.cancelled())
-        : Future.succeededFuture(settledSoFar + settled.cancelled()));
-  }
-
-  record Settled(int claimed, int cancelled) {
+        ? sweepFrom(batches + 1, cancelledSoFar + settled.cancelled())
+        : Future.succeededFuture(cancelledSoFar + settled.cancelled()));
   }
 
   /** One batch: claim, ask, settle. */
