@@ -16,6 +16,7 @@ final class BackgroundJobs extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BackgroundJobs.class);
 
   private final PaymentTimeoutSweeper sweeper;
+  private final PaymentQuerySweep querySweep;
   private final StockReturnApplier applier;
   private final Reconciler reconciler;
   private final StockConfig config;
@@ -23,8 +24,11 @@ final class BackgroundJobs extends VerticleBase {
   private static final long STOP_WAIT_MS = 5_000;
   private volatile boolean stopped;
 
-  BackgroundJobs(PaymentTimeoutSweeper sweeper, StockReturnApplier applier, Reconciler reconciler, StockConfig config) {
+  /** {@code querySweep} null: SECKILL_PAYMENT_PROVIDER=none, orders are cancelled at their timeout without asking. */
+  BackgroundJobs(PaymentTimeoutSweeper sweeper, PaymentQuerySweep querySweep, StockReturnApplier applier,
+                 Reconciler reconciler, StockConfig config) {
     this.sweeper = sweeper;
+    this.querySweep = querySweep;
     this.applier = applier;
     this.reconciler = reconciler;
     this.config = config;
@@ -32,8 +36,15 @@ final class BackgroundJobs extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    every(config.sweepIntervalMs(), "payment timeout sweep",
-        () -> sweeper.sweepDue().compose(cancelled -> applier.retryUnapplied()));
+    if (querySweep == null) {
+      every(config.sweepIntervalMs(), "payment timeout sweep",
+          () -> sweeper.sweepDue().compose(cancelled -> applier.retryUnapplied()));
+    } else {
+      // Provider answers can take up to their timeout: the return retries get their own timer, so a provider
+      // outage never delays stock going back to Redis.
+      every(config.sweepIntervalMs(), "payment timeout sweep (provider queried)", querySweep::sweepDue);
+      every(config.sweepIntervalMs(), "stock return retry", applier::retryUnapplied);
+    }
     every(config.reconcileIntervalMs(), "reconciliation", reconciler::reconcileActiveSales);
     return Future.succeededFuture();
   }

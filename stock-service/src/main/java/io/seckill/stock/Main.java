@@ -75,6 +75,9 @@ public final class Main {
     PaymentTimeoutSweeper sweeper = new PaymentTimeoutSweeper(pool, cancellation);
     Reconciler reconciler = new Reconciler(pool, redis, kafkaLag, restock, new StockGauges(runtime.registry()), config);
     PaymentProcessor payments = new PaymentProcessor(pool, redis, config.orderStatusTtlS(), config.redisTimeoutMs());
+    PaymentProvider provider = paymentProvider(vertx, pool, config.paymentQuery());
+    PaymentQuerySweep querySweep = provider == null ? null
+        : new PaymentQuerySweep(pool, provider, payments, cancellation, config.paymentQuery(), runtime.registry());
 
     Router router = Router.router(vertx);
     router.route().handler(RequestIds.handler());
@@ -99,13 +102,22 @@ public final class Main {
     StockHttpVerticle http = new StockHttpVerticle(router, config.httpPort(), config.http());
     return vertx.deployVerticle(http)
         .compose(id -> vertx.deployVerticle(management))
-        .compose(id -> vertx.deployVerticle(new BackgroundJobs(sweeper, applier, reconciler, config)))
+        .compose(id -> vertx.deployVerticle(new BackgroundJobs(sweeper, querySweep, applier, reconciler, config)))
         .map(id -> (RunningService) new StockService(runtime, http.actualPort(), management, router, pool, redisClient,
             kafkaLag))
         .recover(failure -> {
           kafkaLag.close();
           return Future.failedFuture(failure);
         });
+  }
+
+  /** The provider SECKILL_PAYMENT_PROVIDER names; null for {@code none} (cancel at the timeout without asking). */
+  private static PaymentProvider paymentProvider(Vertx vertx, Pool pool, PaymentQueryConfig config) {
+    return switch (config.provider()) {
+      case PaymentQueryConfig.HTTP -> new HttpPaymentProvider(vertx, config, java.time.Clock.systemUTC());
+      case PaymentQueryConfig.SIMULATOR -> new SimulatedPaymentProvider(pool);
+      default -> null;
+    };
   }
 
   static String resource(String name) {

@@ -81,4 +81,44 @@ final class OrderQueries {
       WHERE NOT applied_to_redis ORDER BY created_at LIMIT $1""";
 
   static final String MARK_RETURN_APPLIED = "UPDATE stock_return SET applied_to_redis = TRUE WHERE order_id = $1";
+
+  /**
+   * Claims up to $1 timed-out orders to ask the payment provider about, leasing each for $2 seconds: rows
+   * another sweeper holds are skipped (SKIP LOCKED), and the conditional upsert claims an order only when no
+   * lease or backoff of an earlier query is still running, so two instances never ask about one order at
+   * once. {@code attempts} counts queries started, durably. An order deferred by an UNKNOWN answer is still
+   * read by the index range and filtered out here; that costs only while the provider is failing.
+   */
+  static final String CLAIM_TIMED_OUT_FOR_QUERY = """
+      WITH due AS (
+        SELECT t.order_id FROM sale s
+        CROSS JOIN LATERAL (
+          SELECT o.order_id, o.created_at FROM orders o
+          WHERE o.sale_id = s.sale_id AND o.status = 'PENDING_PAYMENT'
+            AND o.created_at < now() - make_interval(secs => s.payment_timeout_s)
+            AND NOT EXISTS (SELECT 1 FROM payment_query q WHERE q.order_id = o.order_id AND q.next_attempt_at > now())
+          ORDER BY o.created_at
+          LIMIT $1
+          FOR UPDATE OF o SKIP LOCKED) t
+        ORDER BY t.created_at
+        LIMIT $1)
+      INSERT INTO payment_query AS q (order_id, attempts, next_attempt_at)
+      SELECT order_id, 1, now() + make_interval(secs => $2) FROM due
+      ON CONFLICT (order_id) DO UPDATE
+        SET attempts = q.attempts + 1, next_attempt_at = EXCLUDED.next_attempt_at, updated_at = now()
+        WHERE q.next_attempt_at <= now()
+      RETURNING order_id, attempts""";
+
+  /** What a query decided; $3 s is the backoff before the next query (meaningful only for a deferred order). */
+  static final String RECORD_QUERY_RESULT = """
+      UPDATE payment_query SET last_result = $2, next_attempt_at = now() + make_interval(secs => $3),
+        updated_at = now()
+      WHERE order_id = $1""";
+
+  /** The dev simulator's knowledge: the latest recorded payment with money for an order. */
+  static final String RECORDED_PAYMENT_OF_ORDER = """
+      SELECT payment_id, amount_cents FROM payment_event
+      WHERE order_id = $1 AND outcome IN ('SUCCEEDED', 'REFUND_REQUIRED', 'AMOUNT_MISMATCH')
+      ORDER BY received_at DESC
+      LIMIT 1""";
 }

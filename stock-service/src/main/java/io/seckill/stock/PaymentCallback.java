@@ -12,6 +12,10 @@ record PaymentCallback(String paymentId, String orderId, long amountCents, Strin
   private static final Set<String> FIELDS = Set.of("paymentId", "orderId", "amountCents", "outcome");
   private static final Pattern PAYMENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
+  static boolean validPaymentId(String paymentId) {
+    return PAYMENT_ID.matcher(paymentId).matches();
+  }
+
   static PaymentCallback parse(JsonObject body) {
     for (String field : body.fieldNames()) {
       if (!FIELDS.contains(field)) {
@@ -19,7 +23,7 @@ record PaymentCallback(String paymentId, String orderId, long amountCents, Strin
       }
     }
     String paymentId = SaleValidator.text(body, "paymentId");
-    if (!PAYMENT_ID.matcher(paymentId).matches()) {
+    if (!validPaymentId(paymentId)) {
       throw SaleValidator.invalid("paymentId", "must be 1 to 64 characters of [A-Za-z0-9._:-]");
     }
     String orderId = SaleValidator.text(body, "orderId");

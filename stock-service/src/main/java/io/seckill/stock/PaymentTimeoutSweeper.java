@@ -16,6 +16,9 @@ import java.util.List;
  * still decides, by the rows it returns, which orders give stock back — a payment or shopper cancel
  * that won the row first simply leaves nothing to return. The {@code stock_return} primary key is
  * the last guard against a double return.
+ *
+ * <p>This is the SECKILL_PAYMENT_PROVIDER=none sweep; with a provider configured, {@link PaymentQuerySweep}
+ * asks it before cancelling and this class is not scheduled.
  */
 final class PaymentTimeoutSweeper {
   static final int BATCH = 200;

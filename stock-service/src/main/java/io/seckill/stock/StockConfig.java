@@ -28,11 +28,14 @@ import io.seckill.common.kafka.KafkaSettings;
  *                            defaults to the request timeout here
  * @param management          SECKILL_MANAGEMENT_PORT (9081; 0 picks a free port): /metrics and /health/*,
  *                            SECKILL_READINESS_CACHE_MS (1000), see {@link ManagementSettings}
+ * @param paymentQuery        SECKILL_PAYMENT_PROVIDER and the SECKILL_PAYMENT_QUERY_* / SECKILL_PAYMENT_PROVIDER_*
+ *                            variables: whether and how the provider is asked before a timeout cancel, see
+ *                            {@link PaymentQueryConfig}
  */
 public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafka, int httpPort, String adminToken,
                           String paymentSecret, String consumerGroup, int sweepIntervalMs, int reconcileIntervalMs,
                           int orphanAfterMs, int orderStatusTtlS, int redisTimeoutMs, HttpTimeouts http,
-                          ManagementSettings management) {
+                          ManagementSettings management, PaymentQueryConfig paymentQuery) {
   public static final int SECRET_MIN_LENGTH = 32;
 
   public static StockConfig from(Env env) {
@@ -58,7 +61,8 @@ public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafk
         env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000),
         env.integer("SECKILL_REDIS_TIMEOUT_MS", 1000, 10, 60_000),
         http,
-        ManagementSettings.from(env, ManagementSettings.STOCK_SERVICE_PORT));
+        ManagementSettings.from(env, ManagementSettings.STOCK_SERVICE_PORT),
+        PaymentQueryConfig.from(env));
   }
 
   @Override
@@ -66,6 +70,6 @@ public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafk
     return "StockConfig[" + redis + ", " + pg + ", " + kafka + ", httpPort=" + httpPort + ", " + management + ", consumerGroup=" + consumerGroup
         + ", sweepIntervalMs=" + sweepIntervalMs + ", reconcileIntervalMs=" + reconcileIntervalMs
         + ", orphanAfterMs=" + orphanAfterMs + ", orderStatusTtlS=" + orderStatusTtlS + ", redisTimeoutMs=" + redisTimeoutMs
-        + ", " + http + ", secrets=***]";
+        + ", " + http + ", " + paymentQuery + ", secrets=***]";
   }
 }

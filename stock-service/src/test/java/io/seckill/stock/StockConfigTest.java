@@ -88,6 +88,58 @@ class StockConfigTest {
   }
 
   @Test
+  void withoutAProviderSettingTimedOutOrdersAreCancelledWithoutAskingAsBefore() {
+    PaymentQueryConfig query = StockConfig.from(Env.of(valid())).paymentQuery();
+
+    assertThat(query.provider()).isEqualTo("none");
+    assertThat(query.queriesProvider()).isFalse();
+    assertThat(query.timeoutMs()).isEqualTo(2000);
+    assertThat(query.retries()).isEqualTo(5);
+    assertThat(query.backoffMs()).isEqualTo(5000);
+    assertThat(query.concurrency()).isEqualTo(8);
+    assertThat(query.backoffAfter(1)).isEqualTo(5000);
+    assertThat(query.backoffAfter(3)).isEqualTo(20_000);
+    assertThat(query.backoffAfter(30)).isEqualTo(PaymentQueryConfig.MAX_BACKOFF_MS);
+  }
+
+  @Test
+  void theHttpProviderNeedsItsUrlMerchantAndKeyAndTheKeyIsNeverPrinted() {
+    Map<String, String> http = valid();
+    http.put("SECKILL_PAYMENT_PROVIDER", "http");
+    http.put("SECKILL_PAYMENT_PROVIDER_URL", "https://pay.example.com/api");
+    http.put("SECKILL_PAYMENT_PROVIDER_MERCHANT_ID", "shop-1");
+    http.put("SECKILL_PAYMENT_PROVIDER_KEY", FakePaymentProvider.KEY);
+
+    StockConfig config = StockConfig.from(Env.of(http));
+    assertThat(config.paymentQuery().url()).isEqualTo("https://pay.example.com/api");
+    assertThat(config.toString()).contains("provider=http", "merchantId=shop-1").doesNotContain(FakePaymentProvider.KEY);
+
+    for (String name : java.util.List.of("SECKILL_PAYMENT_PROVIDER_URL", "SECKILL_PAYMENT_PROVIDER_MERCHANT_ID",
+        "SECKILL_PAYMENT_PROVIDER_KEY")) {
+      Map<String, String> missing = new HashMap<>(http);
+      missing.remove(name);
+      assertThatThrownBy(() -> StockConfig.from(Env.of(missing))).isInstanceOf(ConfigException.class)
+          .hasMessageContaining(name);
+    }
+    Map<String, String> shortKey = new HashMap<>(http);
+    shortKey.put("SECKILL_PAYMENT_PROVIDER_KEY", "short");
+    Map<String, String> ftp = new HashMap<>(http);
+    ftp.put("SECKILL_PAYMENT_PROVIDER_URL", "ftp://pay.example.com");
+    Map<String, String> unknown = valid();
+    unknown.put("SECKILL_PAYMENT_PROVIDER", "paypal");
+    Map<String, String> noTimeout = valid();
+    noTimeout.put("SECKILL_PAYMENT_QUERY_TIMEOUT_MS", "0");
+    assertThatThrownBy(() -> StockConfig.from(Env.of(shortKey))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SECKILL_PAYMENT_PROVIDER_KEY").hasMessageNotContaining("short");
+    assertThatThrownBy(() -> StockConfig.from(Env.of(ftp))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SECKILL_PAYMENT_PROVIDER_URL");
+    assertThatThrownBy(() -> StockConfig.from(Env.of(unknown))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SECKILL_PAYMENT_PROVIDER");
+    assertThatThrownBy(() -> StockConfig.from(Env.of(noTimeout))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SECKILL_PAYMENT_QUERY_TIMEOUT_MS");
+  }
+
+  @Test
   void anAmountDueThatWouldOverflowMatchesNoPayment() {
     assertThat(PaymentProcessor.amountDue(1999, 3)).isEqualTo(5997);
     assertThat(PaymentProcessor.amountDue(Long.MAX_VALUE / 2 + 1, 2)).isEqualTo(-1);

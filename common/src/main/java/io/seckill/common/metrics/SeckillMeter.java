@@ -25,6 +25,8 @@ public enum SeckillMeter {
   STOCK_REMAINING("seckill.stock.remaining", MeterType.GAUGE, "Units left per sale, by source (redis, db)", "units", "sale", "source"),
   STOCK_DRIFT("seckill.stock.drift", MeterType.GAUGE, "Redis stock minus DB remaining net of in-flight orders", "units", "sale"),
   PAYMENT_CALLBACKS("seckill.payment.callbacks", MeterType.COUNTER, "Payment callbacks by result", null, "result"),
+  PAYMENT_QUERIES("seckill.payment.queries", MeterType.COUNTER, "Payment provider queries before a timeout cancel, by result (paid, not_paid, unknown)", null, "result"),
+  PAYMENT_QUERY_DURATION("seckill.payment.query.duration", MeterType.TIMER, "Time until the payment provider answered a query (or it timed out), by result", "seconds", "result"),
   STOCK_RETURNS("seckill.stock.returns", MeterType.COUNTER, "Orders whose stock went back, by cause", null, "cause"),
   RATE_LIMITED("seckill.ratelimit.rejections", MeterType.COUNTER, "Requests refused by a rate limit, by scope", null, "scope");
 
