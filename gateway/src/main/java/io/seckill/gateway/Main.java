@@ -94,10 +94,12 @@ public final class Main {
         .check("postgres", () -> pg.query("SELECT 1").execute())
         .check("warm-up", () -> warmUp == null || warmUp.done().isComplete() ? Future.succeededFuture()
             : Future.failedFuture(warmUp.progress()));
+    PowChallenges challenges = new PowChallenges(redis, calls, metaCache, config.challengeTtlS(), clock);
     GatewayComponents components = new GatewayComponents(config, runtime, health, metrics,
         guards, new ShopperAuth(new Jwt(config.jwtSecret())),
-        new SaleRoutes(redis, calls, metaCache, soldOut, config.purchaseTokenTtlS(), clock),
-        new OrderRoutes(admission, idempotency, orderReader, stockService), new PurchaseMetrics(metrics));
+        new SaleRoutes(redis, calls, metaCache, soldOut, challenges, config.purchaseTokenTtlS(), clock),
+        new OrderRoutes(admission, idempotency, orderReader, stockService), new PurchaseMetrics(metrics),
+        new SaleList(pg, config.saleListCacheTtlMs(), clock), challenges);
 
     GatewayService service = new GatewayService(vertx, redisClient, pg, publisher, stockService, restock, metrics);
     int port = config.httpPort() == 0 ? freePort() : config.httpPort();
