@@ -88,7 +88,7 @@ public final class PowChallenges {
     }
     JsonObject body;
     try {
-      Object parsed = raw.toJson();
+      Object parsed = raw.toJsonValue();
       if (!(parsed instanceof JsonObject object)) {
         throw ProblemException.invalid("the body must be a JSON object: {} or {\"nonce\": ..., \"solution\": ...}");
       }
