@@ -57,6 +57,8 @@ class ShopperPageBrowserTest {
       if (scenarios.exitCode() != 0) {
         fail("the browser scenarios failed (exit " + scenarios.exitCode() + "):\n" + scenarios.output());
       }
+      // The storefront worker's measured hash rate (docs/bots.md quotes it).
+      scenarios.output().lines().filter(line -> line.contains("proof-of-work rate")).forEach(System.out::println);
       try (var files = Files.list(screenshots)) {
         assertThat(files.filter(f -> f.toString().endsWith(".png")).count()).as("screenshots in %s", screenshots)
             .isGreaterThanOrEqualTo(6);
