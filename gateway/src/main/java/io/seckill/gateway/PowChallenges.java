@@ -1,5 +1,6 @@
 package io.seckill.gateway;
 
+import io.seckill.common.auth.ProofOfWork;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.redis.RedisKeys;

@@ -3,6 +3,7 @@ package io.seckill.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.seckill.common.auth.ProofOfWork;
 import io.seckill.common.redis.RedisKeys;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;

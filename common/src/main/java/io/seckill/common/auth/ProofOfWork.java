@@ -1,4 +1,4 @@
-package io.seckill.gateway;
+package io.seckill.common.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -42,7 +42,7 @@ public final class ProofOfWork {
     return bits;
   }
 
-  /** The first solution from 0 up: what an honest client does (tests and the hash-rate CLI use it). */
+  /** The first solution from 0 up: what an honest client does (tests and load-test's PowHashRate use it). */
   public static long solve(String nonce, String userId, int difficulty) {
     for (long x = 0; ; x++) {
       if (solves(nonce, userId, Long.toString(x), difficulty)) {
