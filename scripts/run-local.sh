@@ -101,13 +101,9 @@ start_service() { # name jar management-port [api-port]; readiness is on the man
   wait_for "$name" "http://127.0.0.1:$management/health/ready" 90 "$!"
   log "$name ready${port:+ on :$port}, management on :$management"
 }
-<<<<<<< HEAD
-start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_MANAGEMENT_PORT" "$STOCK_PORT"
-=======
 # The dev stack asks its own payment records before a timeout cancel, so the query step runs here too.
 export SECKILL_PAYMENT_PROVIDER="${SECKILL_PAYMENT_PROVIDER:-simulator}"
-start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_PORT"
->>>>>>> payments
+start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_MANAGEMENT_PORT" "$STOCK_PORT"
 start_service order-consumer order-consumer/target/seckill-order-consumer.jar "$CONSUMER_PORT"
 # Dev mode (dev sign-in and payment simulator for the shopper page) is for this local stack only; SECKILL_DEV_MODE=false turns it off.
 SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK_PORT" SECKILL_DEV_MODE="${SECKILL_DEV_MODE:-true}" \

@@ -25,7 +25,8 @@ function required(name) {
 
 // ---- The API, for setting the scene ------------------------------------------------------------
 
-async function createSale({ stock = 10, startsInMs = -5_000, requirePurchaseToken = true, itemName = 'Aurora phone' } = {}) {
+async function createSale({ stock = 10, startsInMs = -5_000, requirePurchaseToken = true, itemName = 'Aurora phone',
+  challenge } = {}) {
   const now = Date.now();
   const res = await fetch(`${STOCK}/admin/v1/sales`, {
     method: 'POST',
@@ -33,7 +34,7 @@ async function createSale({ stock = 10, startsInMs = -5_000, requirePurchaseToke
     body: JSON.stringify({
       itemName, priceCents: 19_900, stock,
       startsAt: new Date(now + startsInMs).toISOString(), endsAt: new Date(now + 3_600_000).toISOString(),
-      perUserLimit: 1, paymentTimeoutSeconds: 600, requirePurchaseToken,
+      perUserLimit: 1, paymentTimeoutSeconds: 600, requirePurchaseToken, challenge,
     }),
   });
   const body = await res.json();
@@ -262,6 +263,92 @@ describe('shopper page', () => {
       assert.equal(await text(page, '#buy'), 'Sold out');
       assert.equal(await text(page, '#remaining'), '0');
       await shot(page, '08-sold-out');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the page without a sale lists the open and upcoming sales, with a live countdown and a link to each', async () => {
+    const openName = `Open kettle ${RUN}`;
+    const upcomingName = `Upcoming lamp ${RUN}`;
+    const open = await createSale({ itemName: openName });
+    const upcoming = await createSale({ itemName: upcomingName, startsInMs: 600_000 });
+    const { context, page, problems } = await openBrowser();
+    try {
+      await page.goto(`${GATEWAY}/`);
+      const openRow = `#sales-list li[data-sale-id="${open}"]`;
+      const upcomingRow = `#sales-list li[data-sale-id="${upcoming}"]`;
+      await page.waitForSelector(upcomingRow, { timeout: WAIT_MS });
+      await page.waitForSelector(openRow, { timeout: WAIT_MS });
+      assert.equal(await page.isHidden('#sale'), true, 'no single sale is shown');
+      assert.equal(await text(page, `${openRow} .sale-name`), openName);
+      assert.equal(await text(page, `${openRow} .sale-state`), 'OPEN');
+      assert.match(await text(page, `${openRow} .sale-when`), /^Ends in 00:(59|60):\d\d$/);
+      assert.equal(await text(page, `${upcomingRow} .sale-name`), upcomingName);
+      assert.equal(await text(page, `${upcomingRow} .sale-state`), 'UPCOMING');
+      assert.equal(await text(page, `${upcomingRow} .sale-price`), '199.00');
+      const first = await text(page, `${upcomingRow} .sale-when`);
+      assert.match(first, /^Opens in 00:(09|10):\d\d$/);
+      // Live: the countdown moves without a reload.
+      await page.waitForFunction(([sel, before]) => document.querySelector(sel).textContent !== before,
+        [`${upcomingRow} .sale-when`, first], { timeout: WAIT_MS });
+      await shot(page, '10-sale-list');
+
+      await page.click(`${openRow} a`);
+      await page.waitForURL(`**/?sale=${open}`);
+      await waitForText(page, '#item', new RegExp(`^${openName}$`));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('solves the sale\'s proof-of-work in a worker during the countdown, then buys', async () => {
+    // Long enough that a busy machine still shows the solved challenge before the opening (12 s was not).
+    const startsInMs = 40_000;
+    const opensAt = Date.now() + startsInMs;
+    const saleId = await createSale({ startsInMs, challenge: { kind: 'pow', difficulty: 8 } });
+    const { context, page, problems } = await openBrowser();
+    try {
+      const challenges = [];
+      const tokenBodies = [];
+      page.on('request', (request) => {
+        if (request.method() !== 'POST') return;
+        if (request.url().endsWith(`/api/v1/sales/${saleId}/challenges`)) challenges.push(Date.now());
+        if (request.url().endsWith(`/api/v1/sales/${saleId}/purchase-tokens`)) tokenBodies.push(request.postData());
+      });
+      await page.goto(shopPage(saleId));
+      await signIn(page, `solver-${RUN}`);
+      try {
+        await waitForText(page, '#buy-hint', /Bot check done\. The button unlocks when the sale opens\./);
+      } catch (e) {
+        await shot(page, '11-challenge-not-solved');
+        throw e;
+      }
+      assert.ok(challenges.length >= 1 && challenges[0] < opensAt, 'the challenge is fetched during the countdown');
+      await shot(page, '11-challenge-solved');
+
+      await page.waitForSelector('#buy:not([disabled])', { timeout: startsInMs + WAIT_MS });
+      const answer = JSON.parse(tokenBodies[0]);
+      assert.match(answer.nonce, /^[A-Za-z0-9_-]{32}$/);
+      assert.match(answer.solution, /^[0-9]+$/);
+      await page.click('#buy');
+      await waitForText(page, '#order-status', /^PENDING PAYMENT$/);
+      assert.equal(tokenBodies.length, 1, 'one solved challenge, one purchase token');
+      await shot(page, '12-bought-after-challenge');
+
+      // The browser's hash rate, for docs/bots.md: one worker solving an 18-bit challenge (2^18 hashes expected).
+      const probe = await page.evaluate(() => new Promise((resolve, reject) => {
+        const worker = new Worker('/shop/pow-worker.js');
+        worker.onmessage = (event) => { worker.terminate(); resolve(event.data); };
+        worker.onerror = (event) => reject(new Error(event.message));
+        worker.postMessage({ nonce: 'hash-rate-probe-nonce-0123456789a', userId: 'rate-probe', difficulty: 18 });
+      }));
+      const rate = Math.round(probe.hashes / probe.ms * 1000);
+      console.log(`browser proof-of-work rate: ${probe.hashes} hashes in ${Math.round(probe.ms)} ms = ${rate} hashes/s `
+        + '(headless chromium, one Web Worker, crypto.subtle SHA-256)');
+      assert.ok(rate > 0);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

@@ -39,6 +39,8 @@ then     m = number of returned order ids, then m order ids (rows of stock_retur
 then     p = number of pending order ids the snapshot holds as rows, then p order ids
 then     s = number of spilled pointers, then s pairs userId, orderId (shoppers at home here whose
          order is in another bucket)
+then     the proof-of-work difficulty the gateway asks of shoppers before a purchase token (0 or absent:
+         no challenge), written to the meta as challengeDifficulty
 
 Returns
   {'LIVE', stock}                               refused: Redis has a stock and the sale is open, force = 0
@@ -72,6 +74,7 @@ end
 i = i + 1 + persistedCount
 local spilledCount = tonumber(ARGV[i])
 local spilledAt = i + 1
+local challengeDifficulty = ARGV[spilledAt + 2 * spilledCount] or '0'
 
 -- In-flight reservations: quantity from their status hash; if that expired, assume the
 -- per-user limit (taking too much out is safe, the reconciler gives it back later). The shopper
@@ -108,7 +111,7 @@ end
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[2], 'startsAt', ARGV[3], 'endsAt', ARGV[4], 'perUserLimit', ARGV[5],
   'requireToken', ARGV[6], 'priceCents', ARGV[7], 'itemName', ARGV[8], 'paymentTimeoutS', ARGV[9],
-  'buckets', ARGV[11])
+  'buckets', ARGV[11], 'challengeDifficulty', challengeDifficulty)
 
 redis.call('DEL', KEYS[3])
 for j = buyersAt, buyersAt + 2 * buyerCount - 1, 2 do

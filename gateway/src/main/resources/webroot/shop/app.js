@@ -1,9 +1,16 @@
-// The shopper page: one sale (?sale=<id>, default 1), its countdown by the server's clock, the buy
-// flow (purchase token → one order per click, Idempotency-Key per attempt), the order's progress,
-// and — on a dev-mode gateway — a dev sign-in and a simulated payment. No framework, no build step.
+// The shopper page. Without ?sale=<id>: the list of open and upcoming sales, each with its countdown and a link
+// to its page. With it: one sale, its countdown by the server's clock, the proof-of-work a sale may ask (fetched
+// and solved in a Web Worker during the countdown, docs/bots.md), the buy flow (purchase token → one order per
+// click, Idempotency-Key per attempt), the order's progress, and — on a dev-mode gateway — a dev sign-in and a
+// simulated payment. No framework, no build step.
 'use strict';
 (() => {
   const SALE_POLL_MS = 3000;
+  const LIST_POLL_MS = 5000;
+  const LIST_LIMIT = 50;
+  // How long before the opening the page asks for its challenge: enough to solve it at any allowed difficulty on a
+  // slow phone, and well inside the nonce's life (SECKILL_CHALLENGE_TTL_S, 600 s by default).
+  const CHALLENGE_LEAD_MS = 300_000;
   const ORDER_POLL_QUEUED_MS = 1000;
   const ORDER_POLL_PENDING_MS = 3000;
   const TICK_MS = 250;
@@ -17,6 +24,9 @@
     UNAVAILABLE: 'The shop is busy right now and nothing was ordered. Please try again in a moment.',
     LIMIT_EXCEEDED: 'That is more than the limit per shopper.',
     INVALID_PURCHASE_TOKEN: 'Your purchase pass was not accepted. Getting a new one — please try again.',
+    CHALLENGE_REQUIRED: 'This sale checks for bots first. Running the check — please wait a moment.',
+    CHALLENGE_FAILED: 'The bot check did not pass. Running it again — please wait a moment.',
+    CHALLENGE_EXPIRED: 'The bot check expired. Running it again — please wait a moment.',
     UNAUTHENTICATED: 'Your sign-in has expired. Please sign in again.',
     SALE_NOT_FOUND: 'This sale does not exist.',
     REQUEST_IN_PROGRESS: 'Your order is still being placed…',
@@ -36,16 +46,22 @@
 
   const $ = (id) => document.getElementById(id);
   const saleParam = new URLSearchParams(location.search).get('sale');
-  const saleIdValid = saleParam === null || /^[1-9][0-9]{0,18}$/.test(saleParam);
-  const saleId = saleParam === null ? '1' : saleParam;
+  const listMode = saleParam === null;
+  const saleIdValid = listMode || /^[1-9][0-9]{0,18}$/.test(saleParam);
+  const saleId = saleParam;
 
   const st = {
+    sales: null, // list mode: the last GET /api/v1/sales page's sales
+    listFailed: false,
     sale: null, // the last GET /api/v1/sales/{id} body
     saleMissing: false,
     offsetMs: 0, // server clock minus browser clock, measured on every sale fetch
     auth: null, // {token, user}
     devMode: false,
     purchaseToken: null, // {token, expiresAtMs}
+    challenge: null, // a solved proof-of-work not yet spent: {nonce, solution, expiresAtMs (server clock)}
+    challengeBusy: false,
+    challengeRetryAt: 0,
     tokenBusy: false,
     tokenRetryAt: 0,
     soldOut: false,
@@ -102,8 +118,9 @@
     sessionStorage.setItem(JWT_KEY, token);
     st.auth = auth;
     st.purchaseToken = null;
+    st.challenge = null;
     st.order = null;
-    const remembered = localStorage.getItem(orderKey());
+    const remembered = listMode ? null : localStorage.getItem(orderKey());
     if (remembered) {
       st.order = { orderId: remembered, status: null };
       pollOrder();
@@ -115,7 +132,7 @@
   function signOut(note) {
     sessionStorage.removeItem(JWT_KEY);
     clearTimeout(st.orderTimer);
-    Object.assign(st, { auth: null, purchaseToken: null, order: null, buying: false, paying: false });
+    Object.assign(st, { auth: null, purchaseToken: null, challenge: null, order: null, buying: false, paying: false });
     setMessage(note || '', note ? 'error' : '');
     render();
   }
@@ -150,8 +167,29 @@
   const orderKey = () => `seckill.order.${st.auth.user}.${saleId}`;
   const serverNow = () => Date.now() + st.offsetMs;
 
+  async function refreshList() {
+    const sent = Date.now();
+    let res;
+    try {
+      res = await api('GET', `/api/v1/sales?state=OPEN,UPCOMING&limit=${LIST_LIMIT}`);
+    } catch (e) {
+      st.listFailed = st.sales === null;
+      render();
+      return;
+    }
+    const received = Date.now();
+    if (res.status === 200) {
+      st.offsetMs = Date.parse(res.body.serverTime) - (sent + received) / 2;
+      st.sales = res.body.sales;
+      st.listFailed = false;
+    } else {
+      st.listFailed = st.sales === null;
+    }
+    render();
+  }
+
   async function refreshSale() {
-    if (!saleIdValid) return;
+    if (!saleIdValid || listMode) return;
     const sent = Date.now();
     let res;
     try {
@@ -196,16 +234,61 @@
     return days > 0 ? `${days}d ${hms}` : hms;
   }
 
+  // ---- The proof-of-work (docs/bots.md) ------------------------------------------------------
+
+  function solveInWorker(nonce, userId, difficulty) {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker('/shop/pow-worker.js');
+      worker.onmessage = (event) => { worker.terminate(); resolve(event.data); };
+      worker.onerror = (event) => { worker.terminate(); reject(new Error(event.message || 'the worker failed')); };
+      worker.postMessage({ nonce, userId, difficulty });
+    });
+  }
+
+  async function prepareChallenge() {
+    st.challengeBusy = true;
+    const auth = st.auth;
+    try {
+      const res = await api('POST', `/api/v1/sales/${saleId}/challenges`, { auth: true });
+      if (res.status === 201) {
+        const solved = await solveInWorker(res.body.nonce, auth.user, res.body.difficulty);
+        const rate = Math.round(solved.hashes / Math.max(solved.ms, 1) * 1000);
+        console.info(`proof-of-work solved: difficulty ${res.body.difficulty}, ${solved.hashes} hashes in ${Math.round(solved.ms)} ms (${rate} hashes/s)`);
+        $('sale').dataset.powHashesPerSecond = String(rate);
+        if (st.auth === auth) {
+          st.challenge = { nonce: res.body.nonce, solution: solved.solution, expiresAtMs: Date.parse(res.body.expiresAt) };
+        }
+      } else if (res.status === 401) {
+        signOut(REFUSALS.UNAUTHENTICATED);
+      } else {
+        if (code(res) === 'CHALLENGE_NOT_REQUIRED' && st.sale) st.sale.challengeRequired = false;
+        st.challengeRetryAt = Date.now() + Math.max(1000, res.retryAfter * 1000);
+      }
+    } catch (e) {
+      st.challengeRetryAt = Date.now() + 2000;
+    } finally {
+      st.challengeBusy = false;
+      render();
+    }
+  }
+
   // ---- Buying --------------------------------------------------------------------------------
 
   async function fetchPurchaseToken() {
     st.tokenBusy = true;
+    let body;
+    if (st.sale && st.sale.challengeRequired && st.challenge) {
+      body = { nonce: st.challenge.nonce, solution: st.challenge.solution };
+      st.challenge = null; // single use: right or wrong, the gateway spends it
+    }
     try {
-      const res = await api('POST', `/api/v1/sales/${saleId}/purchase-tokens`, { auth: true });
+      const res = await api('POST', `/api/v1/sales/${saleId}/purchase-tokens`, { auth: true, body });
       if (res.status === 201) {
         st.purchaseToken = { token: res.body.token, expiresAtMs: Date.parse(res.body.expiresAt) };
       } else if (res.status === 401) {
         signOut(REFUSALS.UNAUTHENTICATED);
+      } else if (/^CHALLENGE_/.test(code(res) || '')) {
+        st.tokenRetryAt = Date.now() + 500; // a new challenge is fetched and solved first
       } else {
         if (code(res) === 'SOLD_OUT') st.soldOut = true;
         if (code(res) !== 'SALE_NOT_STARTED') setMessage(refusal(res), 'error');
@@ -318,12 +401,66 @@
     $(id).hidden = !visible;
   }
 
+  function saleRow(sale) {
+    const li = document.createElement('li');
+    li.className = 'sale-row';
+    li.dataset.saleId = String(sale.saleId);
+    const link = document.createElement('a');
+    link.className = 'sale-link';
+    link.href = `/?sale=${encodeURIComponent(sale.saleId)}`;
+    for (const part of ['sale-name', 'sale-price', 'sale-when', 'sale-state']) {
+      const span = document.createElement('span');
+      span.className = part;
+      link.appendChild(span);
+    }
+    li.appendChild(link);
+    return li;
+  }
+
+  function renderList() {
+    show('sale-missing', false);
+    show('sale', false);
+    show('sales', true);
+    const list = $('sales-list');
+    const sales = st.sales || [];
+    $('sales-empty').textContent = st.listFailed ? REFUSALS.NETWORK : 'No sale is open or coming up right now.';
+    show('sales-empty', st.listFailed || (st.sales !== null && sales.length === 0));
+    const rows = new Map(Array.from(list.children, (li) => [li.dataset.saleId, li]));
+    const now = serverNow();
+    sales.forEach((sale, index) => {
+      const id = String(sale.saleId);
+      let li = rows.get(id);
+      if (!li) li = saleRow(sale);
+      rows.delete(id);
+      if (list.children[index] !== li) list.insertBefore(li, list.children[index] || null);
+      // The countdown runs on the server's clock; an upcoming sale whose start passed shows OPEN until the next poll.
+      const started = now >= Date.parse(sale.startsAt);
+      const state = sale.state === 'UPCOMING' && started ? 'OPEN' : sale.state;
+      li.dataset.state = state;
+      li.querySelector('.sale-name').textContent = sale.itemName;
+      li.querySelector('.sale-price').textContent = formatPrice(sale.priceCents);
+      li.querySelector('.sale-when').textContent = state === 'UPCOMING'
+        ? `Opens in ${formatDuration(Date.parse(sale.startsAt) - now)}`
+        : `Ends in ${formatDuration(Date.parse(sale.endsAt) - now)}`;
+      const badge = li.querySelector('.sale-state');
+      badge.textContent = state.replace('_', ' ');
+      badge.className = `sale-state badge ${state}`;
+    });
+    rows.forEach((li) => li.remove());
+  }
+
   function render() {
     show('sign-out', st.auth !== null);
     $('who').textContent = st.auth ? `Signed in as ${st.auth.user}` : 'Not signed in';
     show('sign-in', st.auth === null);
     show('dev-sign-in', st.auth === null && st.devMode);
     show('dev-off', st.auth === null && !st.devMode);
+
+    if (listMode) {
+      renderList();
+      return;
+    }
+    show('sales', false);
 
     if (!saleIdValid || st.saleMissing) {
       $('sale-missing').textContent = saleIdValid
@@ -359,8 +496,15 @@
 
     const tokenExpiring = st.purchaseToken && st.purchaseToken.expiresAtMs - now < 10_000;
     if (tokenExpiring) st.purchaseToken = null;
+    if (st.challenge && st.challenge.expiresAtMs - now < 10_000) st.challenge = null;
+    // Solved during the countdown, so the buy button is ready the moment the sale opens.
+    const challengeDue = p === 'OPEN' || (p === 'UPCOMING' && Date.parse(s.startsAt) - now < CHALLENGE_LEAD_MS);
+    if (s.challengeRequired && challengeDue && st.auth && !orderActive() && !st.challenge && !st.purchaseToken
+        && !st.challengeBusy && Date.now() >= st.challengeRetryAt) {
+      prepareChallenge();
+    }
     if (p === 'OPEN' && st.auth && !orderActive() && !st.purchaseToken && !st.tokenBusy && !st.buying
-        && Date.now() >= st.tokenRetryAt) {
+        && (!s.challengeRequired || st.challenge) && Date.now() >= st.tokenRetryAt) {
       fetchPurchaseToken();
     }
     renderBuy(p);
@@ -374,7 +518,8 @@
     let hint = '';
     let enabled = false;
     if (p === 'UPCOMING') {
-      hint = 'The button unlocks when the sale opens.';
+      hint = st.sale.challengeRequired && st.challenge
+        ? 'Bot check done. The button unlocks when the sale opens.' : 'The button unlocks when the sale opens.';
     } else if (p === 'ENDED') {
       label = 'Sale ended';
       hint = REFUSALS.SALE_ENDED;
@@ -385,6 +530,8 @@
       hint = 'Sign in to buy.';
     } else if (st.buying) {
       label = 'Placing your order…';
+    } else if (!st.purchaseToken && st.sale.challengeRequired && !st.challenge) {
+      hint = 'Checking you are not a bot (a few seconds at most)…';
     } else if (!st.purchaseToken) {
       hint = 'Getting your purchase pass…';
     } else {
@@ -417,7 +564,7 @@
 
   // ---- Start ---------------------------------------------------------------------------------
 
-  $('sale-id').textContent = saleIdValid ? saleId : '—';
+  $('sale-id').textContent = saleIdValid && !listMode ? saleId : '—';
   $('buy').addEventListener('click', buy);
   $('pay').addEventListener('click', pay);
   $('sign-out').addEventListener('click', () => signOut());
@@ -431,7 +578,12 @@
   else sessionStorage.removeItem(JWT_KEY);
   render();
   detectDevMode();
-  refreshSale();
-  setInterval(refreshSale, SALE_POLL_MS);
+  if (listMode) {
+    refreshList();
+    setInterval(refreshList, LIST_POLL_MS);
+  } else {
+    refreshSale();
+    setInterval(refreshSale, SALE_POLL_MS);
+  }
   setInterval(render, TICK_MS);
 })();

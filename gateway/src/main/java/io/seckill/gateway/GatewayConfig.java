@@ -51,6 +51,10 @@ import java.net.URI;
  *                              SECKILL_WARMUP_TOPIC (seckill.orders.warmup): the start-up warm-up, see {@link WarmUpTraffic}
  * @param kafkaLingerMs         SECKILL_KAFKA_LINGER_MS (1): linger.ms of the order producer: a longer
  *                              linger puts more records in each produce request (less broker CPU per order) at up to that much more latency per 202
+ * @param challengeTtlS         SECKILL_CHALLENGE_TTL_S (600, 1..86400): life of a proof-of-work nonce; long enough to
+ *                              be fetched during the countdown and solved before the sale opens
+ * @param saleListCacheTtlMs    SECKILL_SALE_LIST_CACHE_TTL_MS (1000, 0..60000): in-memory cache of each distinct
+ *                              {@code GET /api/v1/sales} query
  */
 public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
                             String jwtSecret, String adminToken, String stockServiceUrl, int orderStatusTtlS,
@@ -59,7 +63,8 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
                             int purchaseTokenTtlS, int idempotencyTtlS, int idempotencyLockTtlS, int bodyLimitBytes,
                             int kafkaDeliveryTimeoutMs, int kafkaRequestTimeoutMs, int kafkaMaxBlockMs,
                             int testHaltAfterReserveEvery, DevModeConfig devMode, int orderFenceTimeoutMs,
-                            HttpTimeouts http, WarmUpSettings warmUp, int kafkaLingerMs, ManagementSettings management) {
+                            HttpTimeouts http, WarmUpSettings warmUp, int kafkaLingerMs, ManagementSettings management,
+                            int challengeTtlS, int saleListCacheTtlMs) {
 
   public static GatewayConfig from(Env env) {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -103,7 +108,9 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         http,
         WarmUpSettings.from(env),
         env.integer("SECKILL_KAFKA_LINGER_MS", 1, 0, 1000),
-        ManagementSettings.from(env, ManagementSettings.GATEWAY_PORT));
+        ManagementSettings.from(env, ManagementSettings.GATEWAY_PORT),
+        env.integer("SECKILL_CHALLENGE_TTL_S", 600, 1, 86_400),
+        env.integer("SECKILL_SALE_LIST_CACHE_TTL_MS", 1000, 0, 60_000));
   }
 
   private static String httpUrl(Env env, String name, String fallback) {

@@ -64,11 +64,15 @@ public final class GatewayVerticle extends VerticleBase {
 
     r.post(ORDERS_PATH).handler(c.purchaseMetrics());
     r.route("/api/*").handler(c.guards().ipLimit());
+    r.get("/api/v1/sales").handler(c.saleList()::list);
     r.get("/api/v1/sales/:saleId").handler(c.sales()::getSale);
     r.route("/api/*").handler(c.auth()).handler(c.guards().userLimit());
     // Vert.x Web wants a body handler first on its route, so the media-type check is a route of its own.
     r.post("/api/v1/sales/:saleId/purchase-tokens").handler(RequestGuards.jsonOnly(false));
-    r.post("/api/v1/sales/:saleId/purchase-tokens").handler(body).handler(RequestGuards.noInput()).handler(c.sales()::issueToken);
+    // The body is empty, {}, or a proof-of-work answer {nonce, solution} (PowChallenges.answer checks it).
+    r.post("/api/v1/sales/:saleId/purchase-tokens").handler(body).handler(c.sales()::issueToken);
+    r.post("/api/v1/sales/:saleId/challenges").handler(RequestGuards.jsonOnly(false));
+    r.post("/api/v1/sales/:saleId/challenges").handler(body).handler(RequestGuards.noInput()).handler(c.challenges()::issue);
     r.post(ORDERS_PATH).handler(RequestGuards.jsonOnly(true));
     r.post(ORDERS_PATH).handler(body).handler(c.orders()::place);
     r.get("/api/v1/orders/:orderId").handler(c.orders()::get);

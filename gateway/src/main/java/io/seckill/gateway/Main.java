@@ -97,10 +97,12 @@ public final class Main {
             : Health.notReady("warming-up", warmUp.progress()));
     ManagementServer management = new ManagementServer(runtime, health, ManagementServer.ANY_HOST,
         config.management().port(), config.http());
+    PowChallenges challenges = new PowChallenges(redis, calls, metaCache, config.challengeTtlS(), clock);
     GatewayComponents components = new GatewayComponents(config, metrics,
         guards, new ShopperAuth(new Jwt(config.jwtSecret())),
-        new SaleRoutes(redis, calls, metaCache, soldOut, config.purchaseTokenTtlS(), clock),
-        new OrderRoutes(admission, idempotency, orderReader, stockService), new PurchaseMetrics(metrics));
+        new SaleRoutes(redis, calls, metaCache, soldOut, challenges, config.purchaseTokenTtlS(), clock),
+        new OrderRoutes(admission, idempotency, orderReader, stockService), new PurchaseMetrics(metrics),
+        new SaleList(pg, config.saleListCacheTtlMs(), clock), challenges);
 
     GatewayService service = new GatewayService(vertx, redisClient, pg, publisher, stockService, restock, metrics,
         management);

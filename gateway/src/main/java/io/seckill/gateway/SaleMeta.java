@@ -10,9 +10,10 @@ import java.time.Instant;
  * @param startsAt epoch ms
  * @param endsAt   epoch ms
  * @param buckets  how many stock buckets the sale is split into (1 = unsplit)
+ * @param challengeDifficulty leading zero bits of the proof-of-work asked before a purchase token; 0: none
  */
 public record SaleMeta(long saleId, String itemName, long priceCents, long startsAt, long endsAt, int perUserLimit,
-                       boolean requireToken, int buckets) {
+                       boolean requireToken, int buckets, int challengeDifficulty) {
 
   public java.util.List<io.seckill.common.redis.Bucket> allBuckets() {
     return io.seckill.common.redis.Bucket.all(saleId, buckets);
@@ -22,10 +23,19 @@ public record SaleMeta(long saleId, String itemName, long priceCents, long start
 
   /** The window by this gateway's clock; reserve.lua re-checks against Redis TIME, which is authoritative. */
   public Window windowAt(long nowMs) {
+    return window(nowMs, startsAt, endsAt);
+  }
+
+  /** The one rule for a window, shared with the list of sales ({@link SaleState}). */
+  public static Window window(long nowMs, long startsAt, long endsAt) {
     if (nowMs < startsAt) {
       return Window.UPCOMING;
     }
     return nowMs >= endsAt ? Window.ENDED : Window.OPEN;
+  }
+
+  public boolean challengeRequired() {
+    return challengeDifficulty > 0;
   }
 
   /** The refusal for a request outside the window (SALE_NOT_STARTED, SALE_ENDED), or null while open. */

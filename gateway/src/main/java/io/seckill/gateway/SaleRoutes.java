@@ -12,7 +12,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.LongSupplier;
 
-/** {@code GET /api/v1/sales/{saleId}} and {@code POST /api/v1/sales/{saleId}/purchase-tokens}. */
+/**
+ * {@code GET /api/v1/sales/{saleId}} and {@code POST /api/v1/sales/{saleId}/purchase-tokens} (after the sale's
+ * proof-of-work, when it asks one: {@link PowChallenges}).
+ */
 public final class SaleRoutes {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder TOKEN_ENCODING = Base64.getUrlEncoder().withoutPadding();
@@ -21,15 +24,17 @@ public final class SaleRoutes {
   private final RedisCalls calls;
   private final SaleMetaCache metaCache;
   private final SoldOutFlags soldOut;
+  private final PowChallenges challenges;
   private final int tokenTtlS;
   private final LongSupplier clock;
 
-  public SaleRoutes(RedisAPI redis, RedisCalls calls, SaleMetaCache metaCache, SoldOutFlags soldOut, int tokenTtlS,
-                    LongSupplier clock) {
+  public SaleRoutes(RedisAPI redis, RedisCalls calls, SaleMetaCache metaCache, SoldOutFlags soldOut,
+                    PowChallenges challenges, int tokenTtlS, LongSupplier clock) {
     this.redis = redis;
     this.calls = calls;
     this.metaCache = metaCache;
     this.soldOut = soldOut;
+    this.challenges = challenges;
     this.tokenTtlS = tokenTtlS;
     this.clock = clock;
   }
@@ -62,19 +67,22 @@ public final class SaleRoutes {
 
   private JsonObject view(SaleMeta meta, long remaining) {
     long now = clock.getAsLong();
-    String state = switch (meta.windowAt(now)) {
-      case UPCOMING -> "UPCOMING";
-      case ENDED -> "ENDED";
-      case OPEN -> remaining > 0 ? "OPEN" : "SOLD_OUT";
-    };
+    SaleState state = SaleState.of(meta.windowAt(now), remaining);
     return new JsonObject().put("saleId", meta.saleId()).put("itemName", meta.itemName())
         .put("priceCents", meta.priceCents()).put("startsAt", meta.startsAtIso()).put("endsAt", meta.endsAtIso())
-        .put("serverTime", Instant.ofEpochMilli(now).toString()).put("state", state).put("remaining", remaining);
+        .put("serverTime", Instant.ofEpochMilli(now).toString()).put("state", state.name()).put("remaining", remaining)
+        .put("challengeRequired", meta.challengeRequired()).put("challenge", challenge(meta.challengeDifficulty()));
+  }
+
+  /** {@code {"kind": "pow", "difficulty": N}}, or null for a sale that asks none. */
+  static JsonObject challenge(int difficulty) {
+    return difficulty > 0 ? new JsonObject().put("kind", "pow").put("difficulty", difficulty) : null;
   }
 
   public void issueToken(RoutingContext ctx) {
     long saleId = RequestGuards.saleId(ctx);
     String userId = ShopperAuth.userId(ctx);
+    PowChallenges.Answer answer = PowChallenges.answer(ctx);
     metaCache.get(saleId).compose(meta -> {
       ProblemException closed = meta.outsideWindow(clock.getAsLong());
       if (closed != null) {
@@ -83,17 +91,21 @@ public final class SaleRoutes {
       if (soldOut.isSoldOut(saleId)) {
         return Future.failedFuture(new ProblemException(ErrorCode.SOLD_OUT, "every unit has been sold"));
       }
-      byte[] random = new byte[16];
-      RANDOM.nextBytes(random);
-      String token = TOKEN_ENCODING.encodeToString(random);
-      long expiresAt = clock.getAsLong() + tokenTtlS * 1000L;
-      // Fail closed: a token that was not stored would only be refused later. A split sale keeps the token
-      // in every bucket, since reserve.lua checks it in whichever bucket the shopper's unit is taken from.
-      List<Future<?>> stored = meta.allBuckets().stream().<Future<?>>map(b -> calls.call("SET token",
-          () -> redis.set(List.of(b.token(token), userId, "EX", Integer.toString(tokenTtlS))))).toList();
-      return Future.all(stored)
-          .map(ok -> new JsonObject().put("token", token).put("expiresAt", Instant.ofEpochMilli(expiresAt).toString()));
+      return challenges.verify(meta, userId, answer).compose(solved -> storeToken(meta, userId));
     }).onSuccess(body -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(body.encode()))
         .onFailure(ctx::fail);
+  }
+
+  private Future<JsonObject> storeToken(SaleMeta meta, String userId) {
+    byte[] random = new byte[16];
+    RANDOM.nextBytes(random);
+    String token = TOKEN_ENCODING.encodeToString(random);
+    long expiresAt = clock.getAsLong() + tokenTtlS * 1000L;
+    // Fail closed: a token that was not stored would only be refused later. A split sale keeps the token
+    // in every bucket, since reserve.lua checks it in whichever bucket the shopper's unit is taken from.
+    List<Future<?>> stored = meta.allBuckets().stream().<Future<?>>map(b -> calls.call("SET token",
+        () -> redis.set(List.of(b.token(token), userId, "EX", Integer.toString(tokenTtlS))))).toList();
+    return Future.all(stored)
+        .map(ok -> new JsonObject().put("token", token).put("expiresAt", Instant.ofEpochMilli(expiresAt).toString()));
   }
 }

@@ -152,6 +152,16 @@ final class GatewayHarness implements AutoCloseable {
     return saleId;
   }
 
+  /** A sale seeded as {@link #seedSale} does, asking a proof-of-work of {@code difficulty} bits (DB and Redis meta). */
+  long seedChallengeSale(int stock, int difficulty, long startsAtMs, long endsAtMs) {
+    long saleId = seedSale(stock, 1, false, startsAtMs, endsAtMs);
+    execute("UPDATE sale SET challenge_difficulty = ? WHERE sale_id = ?", difficulty, saleId);
+    try (Jedis redis = jedis()) {
+      redis.hset(RedisKeys.meta(saleId), "challengeDifficulty", Integer.toString(difficulty));
+    }
+    return saleId;
+  }
+
   long seedOpenSale(int stock, int perUserLimit) {
     long now = System.currentTimeMillis();
     return seedSale(stock, perUserLimit, false, now - 60_000, now + 3_600_000);

@@ -12,12 +12,12 @@ final class SaleQueries {
 
   static final String SALE_COLUMNS = """
       sale_id, item_name, price_cents, initial_stock, remaining, per_user_limit, starts_at, ends_at,
-      payment_timeout_s, require_token, stock_buckets""";
+      payment_timeout_s, require_token, stock_buckets, challenge_difficulty""";
 
   static final String INSERT_SALE = """
       INSERT INTO sale (item_name, price_cents, initial_stock, remaining, per_user_limit, starts_at, ends_at,
-                        payment_timeout_s, require_token, stock_buckets)
-      VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9)
+                        payment_timeout_s, require_token, stock_buckets, challenge_difficulty)
+      VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10)
       RETURNING """ + " " + SALE_COLUMNS;
 
   static final String SALE_BY_ID = "SELECT " + SALE_COLUMNS + " FROM sale WHERE sale_id = $1";

@@ -41,7 +41,7 @@ final class SaleRoutes {
     // Fail closed: the sale exists only once PostgreSQL committed it.
     pool.preparedQuery(SaleQueries.INSERT_SALE).execute(Tuple.of(sale.itemName(), sale.priceCents(), sale.stock(),
             sale.perUserLimit(), sale.startsAt().atOffset(ZoneOffset.UTC), sale.endsAt().atOffset(ZoneOffset.UTC),
-            sale.paymentTimeoutS(), sale.requireToken(), sale.stockBuckets()))
+            sale.paymentTimeoutS(), sale.requireToken(), sale.stockBuckets(), sale.challengeDifficulty()))
         .map(rows -> Sale.from(rows.iterator().next()))
         .compose(created -> warmup.warmupNew(created)
             .recover(failure -> Future.failedFuture(ProblemException.unavailable("sale " + created.saleId()

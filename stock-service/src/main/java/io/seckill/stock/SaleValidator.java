@@ -15,15 +15,24 @@ final class SaleValidator {
   /** 10^12 cents: with at most {@link #MAX_PER_USER_LIMIT} units an order's amount (price x quantity) fits a long. */
   static final long MAX_PRICE_CENTS = 1_000_000_000_000L;
   static final int MAX_PER_USER_LIMIT = 1_000_000;
+  /** The one challenge kind: a proof-of-work the gateway checks with one SHA-256 (docs/bots.md). */
+  static final String CHALLENGE_KIND = "pow";
+  /**
+   * Leading zero bits of a proof-of-work. 28 bits is 2^28 expected hashes: minutes in a phone's browser, the
+   * most a shopper waiting through a countdown can be asked; the V5 migration's CHECK holds the same range.
+   */
+  static final int MIN_CHALLENGE_DIFFICULTY = 1;
+  static final int MAX_CHALLENGE_DIFFICULTY = 28;
   private static final Set<String> FIELDS = Set.of("itemName", "priceCents", "stock", "startsAt", "endsAt",
-      "perUserLimit", "paymentTimeoutSeconds", "requirePurchaseToken", "stockBuckets");
+      "perUserLimit", "paymentTimeoutSeconds", "requirePurchaseToken", "stockBuckets", "challenge");
+  private static final Set<String> CHALLENGE_FIELDS = Set.of("kind", "difficulty");
 
   private SaleValidator() {
   }
 
-  /** A validated request to create a sale. */
+  /** A validated request to create a sale; challengeDifficulty null: no proof-of-work. */
   record NewSale(String itemName, long priceCents, int stock, Instant startsAt, Instant endsAt, int perUserLimit,
-                 int paymentTimeoutS, boolean requireToken, int stockBuckets) {
+                 int paymentTimeoutS, boolean requireToken, int stockBuckets, Integer challengeDifficulty) {
   }
 
   static NewSale validate(JsonObject body) {
@@ -53,7 +62,35 @@ final class SaleValidator {
     int buckets = body.getValue("stockBuckets") == null ? 1
         : (int) integer(body, "stockBuckets", 1, io.seckill.common.redis.Bucket.MAX_BUCKETS);
     return new NewSale(itemName, priceCents, stock, startsAt, endsAt, perUserLimit, timeout, Boolean.TRUE.equals(token),
-        buckets);
+        buckets, challengeDifficulty(body));
+  }
+
+  /** Optional {@code "challenge": {"kind": "pow", "difficulty": N}}; absent or null: no challenge. */
+  private static Integer challengeDifficulty(JsonObject body) {
+    Object value = body.getValue("challenge");
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonObject challenge)) {
+      throw invalid("challenge", "must be an object like {\"kind\": \"pow\", \"difficulty\": 16}");
+    }
+    for (String field : challenge.fieldNames()) {
+      if (!CHALLENGE_FIELDS.contains(field)) {
+        throw invalid("challenge." + field, "is not a known field");
+      }
+    }
+    if (!CHALLENGE_KIND.equals(challenge.getValue("kind"))) {
+      throw invalid("challenge.kind", "must be \"" + CHALLENGE_KIND + "\"");
+    }
+    Object difficulty = challenge.getValue("difficulty");
+    if (!(difficulty instanceof Integer || difficulty instanceof Long)) {
+      throw invalid("challenge.difficulty", difficulty == null ? "is required" : "must be an integer");
+    }
+    long n = ((Number) difficulty).longValue();
+    if (n < MIN_CHALLENGE_DIFFICULTY || n > MAX_CHALLENGE_DIFFICULTY) {
+      throw invalid("challenge.difficulty", "must be between " + MIN_CHALLENGE_DIFFICULTY + " and " + MAX_CHALLENGE_DIFFICULTY);
+    }
+    return (int) n;
   }
 
   static ProblemException invalid(String field, String problem) {

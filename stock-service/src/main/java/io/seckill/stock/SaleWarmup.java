@@ -260,6 +260,7 @@ final class SaleWarmup {
     args.addAll(part.persistedPending);
     args.add(Integer.toString(part.spilledPairs.size() / 2));
     args.addAll(part.spilledPairs);
+    args.add(sale.challengeDifficulty() == null ? "0" : Integer.toString(sale.challengeDifficulty()));
     return WARMUP.run(redis, keys, args).compose(result -> {
       if ("MOVED".equals(result.get(0).toString())) {
         return Future.failedFuture(new SnapshotMoved(b.index() > 0));

@@ -81,7 +81,14 @@ class SaleAdminTest {
         Arguments.of("priceCents", without("priceCents")),
         Arguments.of("stock", validSale().putNull("stock")),
         Arguments.of("requirePurchaseToken", validSale().put("requirePurchaseToken", "yes")),
-        Arguments.of("discount", validSale().put("discount", 10)));
+        Arguments.of("discount", validSale().put("discount", 10)),
+        Arguments.of("challenge", validSale().put("challenge", "pow")),
+        Arguments.of("challenge.kind", validSale().put("challenge", new JsonObject().put("kind", "captcha").put("difficulty", 8))),
+        Arguments.of("challenge.difficulty", validSale().put("challenge", new JsonObject().put("kind", "pow"))),
+        Arguments.of("challenge.difficulty", validSale().put("challenge", new JsonObject().put("kind", "pow").put("difficulty", 0))),
+        Arguments.of("challenge.difficulty", validSale().put("challenge", new JsonObject().put("kind", "pow").put("difficulty", 29))),
+        Arguments.of("challenge.difficulty", validSale().put("challenge", new JsonObject().put("kind", "pow").put("difficulty", 8.5))),
+        Arguments.of("challenge.salt", validSale().put("challenge", new JsonObject().put("kind", "pow").put("difficulty", 8).put("salt", 1))));
   }
 
   @ParameterizedTest(name = "{0} in {1}")
@@ -122,6 +129,24 @@ class SaleAdminTest {
     assertThat(view.getLong("drift")).isZero();
     assertThat(StockHarness.json(harness.get(service, "/admin/v1/sales")).getJsonArray("sales").stream()
         .map(s -> ((JsonObject) s).getLong("saleId"))).contains(saleId);
+  }
+
+  @Test
+  void aChallengeIsStoredInTheDatabaseAndTheRedisMetaAndShownAndASaleWithoutOneHasDifficultyZeroInRedis() {
+    JsonObject body = validSale().put("challenge", new JsonObject().put("kind", "pow").put("difficulty", 12));
+
+    HttpResponse<String> response = harness.post(service, "/admin/v1/sales", body.encode(), true);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    JsonObject sale = StockHarness.json(response);
+    long saleId = sale.getLong("saleId");
+    assertThat(sale.getJsonObject("challenge")).isEqualTo(new JsonObject().put("kind", "pow").put("difficulty", 12));
+    assertThat(harness.number("SELECT challenge_difficulty FROM sale WHERE sale_id = " + saleId)).isEqualTo(12);
+    assertThat(harness.jedis.hget(RedisKeys.meta(saleId), "challengeDifficulty")).isEqualTo("12");
+
+    JsonObject plain = StockHarness.json(harness.post(service, "/admin/v1/sales", validSale().encode(), true));
+    assertThat(plain.getValue("challenge")).isNull();
+    assertThat(harness.jedis.hget(RedisKeys.meta(plain.getLong("saleId")), "challengeDifficulty")).isEqualTo("0");
   }
 
   @Test

@@ -6,6 +6,12 @@ public enum ErrorCode {
   UNAUTHENTICATED(401, "Unauthenticated"),
   INVALID_SIGNATURE(401, "Invalid signature"),
   INVALID_PURCHASE_TOKEN(403, "Invalid purchase token"),
+  /** The sale asks for a proof-of-work and the purchase-token request carried none (docs/bots.md). */
+  CHALLENGE_REQUIRED(403, "Challenge required"),
+  /** The proof-of-work did not have the sale's leading zero bits; its nonce is spent all the same. */
+  CHALLENGE_FAILED(403, "Challenge failed"),
+  /** The challenge nonce is unknown to this shopper: expired, already used, or issued to someone else. */
+  CHALLENGE_EXPIRED(403, "Challenge expired"),
   SALE_NOT_FOUND(404, "Sale not found"),
   ORDER_NOT_FOUND(404, "Order not found"),
   NOT_FOUND(404, "Not found"),
@@ -16,6 +22,8 @@ public enum ErrorCode {
   REQUEST_IN_PROGRESS(409, "Request in progress"),
   ORDER_NOT_CANCELLABLE(409, "Order not cancellable"),
   SALE_LIVE(409, "Sale is live"),
+  /** A challenge was asked for a sale that has none: its purchase tokens need no proof-of-work. */
+  CHALLENGE_NOT_REQUIRED(409, "Challenge not required"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   URI_TOO_LONG(414, "URI too long"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),

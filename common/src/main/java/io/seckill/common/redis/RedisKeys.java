@@ -44,6 +44,14 @@ public final class RedisKeys {
     return tag(saleId) + "token:" + token;
   }
 
+  /**
+   * A proof-of-work nonce handed to one shopper (value: the user id). Under the tag of bucket 0 whatever the
+   * sale's split: the challenge belongs to the sale, not to a stock bucket, and one slot keeps its use atomic.
+   */
+  public static String challenge(long saleId, String nonce) {
+    return tag(saleId) + "challenge:" + nonce;
+  }
+
   public static String spilled(long saleId) {
     return tag(saleId) + "spilled";
   }
