@@ -2,6 +2,7 @@ package io.seckill.gateway;
 
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
+import io.seckill.common.redis.Bucket;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -62,7 +63,8 @@ public final class SaleRoutes {
 
   private JsonObject view(SaleMeta meta, long remaining) {
     long now = clock.getAsLong();
-    String state = switch (meta.windowAt(now)) {
+    SaleMeta.Window window = meta.windowAt(now);
+    String state = meta.paused() && window != SaleMeta.Window.ENDED ? "PAUSED" : switch (window) {
       case UPCOMING -> "UPCOMING";
       case ENDED -> "ENDED";
       case OPEN -> remaining > 0 ? "OPEN" : "SOLD_OUT";
@@ -70,6 +72,16 @@ public final class SaleRoutes {
     return new JsonObject().put("saleId", meta.saleId()).put("itemName", meta.itemName())
         .put("priceCents", meta.priceCents()).put("startsAt", meta.startsAtIso()).put("endsAt", meta.endsAtIso())
         .put("serverTime", Instant.ofEpochMilli(now).toString()).put("state", state).put("remaining", remaining);
+  }
+
+  /**
+   * The sale's meta once the shopper is known not to be on the operator's blocklist (the root bucket's copy,
+   * one SISMEMBER). Fail closed: no token when Redis cannot say.
+   */
+  private Future<SaleMeta> notBlocked(SaleMeta meta, String userId) {
+    return calls.call("SISMEMBER blocked", () -> redis.sismember(Bucket.root(meta.saleId()).blocked(), userId))
+        .compose(member -> member != null && member.toInteger() == 1
+            ? Future.failedFuture(AdmissionService.blockedProblem()) : Future.succeededFuture(meta));
   }
 
   public void issueToken(RoutingContext ctx) {
@@ -83,6 +95,8 @@ public final class SaleRoutes {
       if (soldOut.isSoldOut(saleId)) {
         return Future.failedFuture(new ProblemException(ErrorCode.SOLD_OUT, "every unit has been sold"));
       }
+      return notBlocked(meta, userId);
+    }).compose(meta -> {
       byte[] random = new byte[16];
       RANDOM.nextBytes(random);
       String token = TOKEN_ENCODING.encodeToString(random);

@@ -19,11 +19,14 @@ final class BackgroundJobs extends VerticleBase {
   private final StockReturnApplier applier;
   private final Reconciler reconciler;
   private final StockConfig config;
+  private final Supplier<Future<Void>> pausedGauge;
   private final java.util.Set<Future<?>> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final long STOP_WAIT_MS = 5_000;
   private volatile boolean stopped;
 
-  BackgroundJobs(PaymentTimeoutSweeper sweeper, StockReturnApplier applier, Reconciler reconciler, StockConfig config) {
+  BackgroundJobs(PaymentTimeoutSweeper sweeper, StockReturnApplier applier, Reconciler reconciler, StockConfig config,
+                 Supplier<Future<Void>> pausedGauge) {
+    this.pausedGauge = pausedGauge;
     this.sweeper = sweeper;
     this.applier = applier;
     this.reconciler = reconciler;
@@ -35,6 +38,9 @@ final class BackgroundJobs extends VerticleBase {
     every(config.sweepIntervalMs(), "payment timeout sweep",
         () -> sweeper.sweepDue().compose(cancelled -> applier.retryUnapplied()));
     every(config.reconcileIntervalMs(), "reconciliation", reconciler::reconcileActiveSales);
+    // A paused sale whose window ends leaves the gauge by the clock alone: recounted at the reconciler's pace.
+    every(config.reconcileIntervalMs(), "paused sales gauge", pausedGauge::get);
+    pausedGauge.get();
     return Future.succeededFuture();
   }
 

@@ -73,6 +73,7 @@ public final class Main {
     OrderCancellation cancellation = new OrderCancellation(pool, applier, runtime.registry());
     PaymentTimeoutSweeper sweeper = new PaymentTimeoutSweeper(pool, cancellation);
     Reconciler reconciler = new Reconciler(pool, redis, kafkaLag, restock, new StockGauges(runtime.registry()), config);
+    AdminMetrics adminMetrics = new AdminMetrics(runtime.registry(), pool);
     PaymentProcessor payments = new PaymentProcessor(pool, redis, config.orderStatusTtlS(), config.redisTimeoutMs());
 
     Router router = Router.router(vertx);
@@ -80,6 +81,9 @@ public final class Main {
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     router.route("/admin/*").handler(new AdminAuth(config.adminToken()));
     new SaleRoutes(pool, warmup, probe, reconciler).mount(router);
+    OperatorStateWriter operatorState = new OperatorStateWriter(pool, redis, restock, config.redisTimeoutMs());
+    new SaleControlRoutes(pool, warmup, operatorState, adminMetrics).mount(router);
+    new BlocklistRoutes(pool, operatorState, adminMetrics).mount(router);
     new OrderRoutes(cancellation).mount(router);
     new PaymentRoutes(payments, config.paymentSecret(), runtime.registry()).mount(router);
     String openapi = resource("/openapi.yaml");
@@ -95,7 +99,8 @@ public final class Main {
 
     StockHttpVerticle http = new StockHttpVerticle(router, config.httpPort(), config.http());
     return vertx.deployVerticle(http)
-        .compose(id -> vertx.deployVerticle(new BackgroundJobs(sweeper, applier, reconciler, config)))
+        .compose(id -> vertx.deployVerticle(new BackgroundJobs(sweeper, applier, reconciler, config,
+            adminMetrics::refreshPaused)))
         .map(id -> (RunningService) new StockService(runtime, http.actualPort(), router, pool, redisClient, kafkaLag))
         .recover(failure -> {
           kafkaLag.close();

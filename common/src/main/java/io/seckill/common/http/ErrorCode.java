@@ -6,6 +6,8 @@ public enum ErrorCode {
   UNAUTHENTICATED(401, "Unauthenticated"),
   INVALID_SIGNATURE(401, "Invalid signature"),
   INVALID_PURCHASE_TOKEN(403, "Invalid purchase token"),
+  /** The shopper is on the operator's blocklist (PUT /admin/v1/blocklist/{userId}). */
+  USER_BLOCKED(403, "User blocked"),
   SALE_NOT_FOUND(404, "Sale not found"),
   ORDER_NOT_FOUND(404, "Order not found"),
   NOT_FOUND(404, "Not found"),
@@ -16,6 +18,10 @@ public enum ErrorCode {
   REQUEST_IN_PROGRESS(409, "Request in progress"),
   ORDER_NOT_CANCELLABLE(409, "Order not cancellable"),
   SALE_LIVE(409, "Sale is live"),
+  /** An operator paused the sale (POST /admin/v1/sales/{saleId}/pause) and has not resumed it. */
+  SALE_PAUSED(409, "Sale paused"),
+  /** An edit of a sale whose window has opened (PATCH /admin/v1/sales/{saleId}): only unopened sales change. */
+  SALE_ALREADY_OPEN(409, "Sale already open"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   URI_TOO_LONG(414, "URI too long"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
