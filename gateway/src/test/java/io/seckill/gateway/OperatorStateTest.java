@@ -97,4 +97,24 @@ class OperatorStateTest {
         .isEqualTo(202);
     assertThat(gw.redisStock(saleId)).isEqualTo(9);
   }
+
+  @Test
+  void aPausedAnswerIsNotReplayedForItsIdempotencyKeyOnceTheSaleResumes() {
+    long saleId = gw.seedOpenSale(10, 1);
+    try (Jedis redis = gw.jedis()) {
+      redis.hset(RedisKeys.meta(saleId), "paused", "1");
+      redis.publish(RedisKeys.RESTOCK_CHANNEL, Long.toString(saleId));
+    }
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(1)).until(() ->
+        gw.postJson(orders(saleId), "kim", "{\"quantity\":1}", "Idempotency-Key", "k-1").statusCode() == 409);
+
+    try (Jedis redis = gw.jedis()) {
+      redis.hset(RedisKeys.meta(saleId), "paused", "0");
+      redis.publish(RedisKeys.RESTOCK_CHANNEL, Long.toString(saleId));
+    }
+
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(1)).until(() ->
+        gw.postJson(orders(saleId), "kim", "{\"quantity\":1}", "Idempotency-Key", "k-1").statusCode() == 202);
+    assertThat(gw.redisStock(saleId)).isEqualTo(9);
+  }
 }
