@@ -303,4 +303,25 @@ class SaleControlTest {
     assertThat(paused).isNotNull().isGreaterThanOrEqualTo(1.0);
     assertThat(control(saleId, "resume", null).statusCode()).isEqualTo(200);
   }
+
+  @Test
+  void aControlThatChangesRedisMovesTheBucketVersionSoAWarmUpFromAnOlderSnapshotStartsOverAndARepeatMovesNothing() {
+    long saleId = harness.openSale(service, 10, 1000, 1, 600);
+    Bucket root = Bucket.root(saleId);
+    String before = harness.jedis.get(root.version());
+
+    assertThat(control(saleId, "pause", null).statusCode()).isEqualTo(200);
+    String afterPause = harness.jedis.get(root.version());
+    assertThat(control(saleId, "pause", null).statusCode()).isEqualTo(200);
+    assertThat(blocklist("PUT", "v-" + saleId).statusCode()).isEqualTo(200);
+    String afterBlock = harness.jedis.get(root.version());
+    assertThat(blocklist("PUT", "v-" + saleId).statusCode()).isEqualTo(200);
+
+    // warmup.lua compares the version it is given (read before its snapshot) with the bucket's: a moved one is MOVED.
+    assertThat(afterPause).isNotEqualTo(before);
+    assertThat(afterBlock).isNotEqualTo(afterPause);
+    assertThat(harness.jedis.get(root.version())).as("repeats change nothing").isEqualTo(afterBlock);
+    assertThat(blocklist("DELETE", "v-" + saleId).statusCode()).isEqualTo(200);
+    assertThat(control(saleId, "resume", null).statusCode()).isEqualTo(200);
+  }
 }
