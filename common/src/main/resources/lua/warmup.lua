@@ -18,7 +18,8 @@ KEYS[3] seckill:{saleId}:buyers
 KEYS[4] seckill:{saleId}:pending
 KEYS[5] seckill:{saleId}:returned
 KEYS[6] seckill:{saleId}:spilled
-KEYS[7] seckill:{saleId}:version     bumped by persisted.lua, release.lua and return.lua
+KEYS[7] seckill:{saleId}:version     bumped by persisted.lua, release.lua, return.lua, sale_control.lua and blocklist.lua
+KEYS[8] seckill:{saleId}:blocked     replaced by the blocklist of the snapshot
 
 ARGV[1]  force (0|1): overwrite even while the sale is live
 ARGV[2]  key prefix of the sale, seckill:{saleId}:  (order hashes are <prefix>order:<orderId>)
@@ -34,11 +35,13 @@ ARGV[11] buckets: how many stock buckets the sale has (1 = unsplit)
 ARGV[12] the version the caller read BEFORE its database snapshot: if an order left `pending` or stock came
          back since, the snapshot may miss it (an order committed after the snapshot but no longer pending
          would be counted neither as a row nor in flight), so the script refuses and the caller retries
-ARGV[13] n = number of buyers, then n pairs userId, orderId (every non-FAILED order row of this bucket)
+ARGV[13] paused (0|1): the operator's pause (an operator's end is in ARGV[4], the effective endsAt)
+ARGV[14] n = number of buyers, then n pairs userId, orderId (every non-FAILED order row of this bucket)
 then     m = number of returned order ids, then m order ids (rows of stock_return)
 then     p = number of pending order ids the snapshot holds as rows, then p order ids
 then     s = number of spilled pointers, then s pairs userId, orderId (shoppers at home here whose
          order is in another bucket)
+then     k = number of blocked shoppers, then k user ids (rows of blocked_user)
 then     the proof-of-work difficulty the gateway asks of shoppers before a purchase token (0 or absent:
          no challenge), written to the meta as challengeDifficulty
 
@@ -59,7 +62,7 @@ if version ~= ARGV[12] then
   return {'MOVED', version}
 end
 
-local i = 13
+local i = 14
 local buyerCount = tonumber(ARGV[i])
 local buyersAt = i + 1
 i = i + 1 + 2 * buyerCount
@@ -74,7 +77,10 @@ end
 i = i + 1 + persistedCount
 local spilledCount = tonumber(ARGV[i])
 local spilledAt = i + 1
-local challengeDifficulty = ARGV[spilledAt + 2 * spilledCount] or '0'
+i = i + 1 + 2 * spilledCount
+local blockedCount = tonumber(ARGV[i])
+local blockedAt = i + 1
+local challengeDifficulty = ARGV[blockedAt + blockedCount] or '0'
 
 -- In-flight reservations: quantity from their status hash; if that expired, assume the
 -- per-user limit (taking too much out is safe, the reconciler gives it back later). The shopper
@@ -111,7 +117,12 @@ end
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[2], 'startsAt', ARGV[3], 'endsAt', ARGV[4], 'perUserLimit', ARGV[5],
   'requireToken', ARGV[6], 'priceCents', ARGV[7], 'itemName', ARGV[8], 'paymentTimeoutS', ARGV[9],
-  'buckets', ARGV[11], 'challengeDifficulty', challengeDifficulty)
+  'buckets', ARGV[11], 'paused', ARGV[13], 'challengeDifficulty', challengeDifficulty)
+
+redis.call('DEL', KEYS[8])
+for j = blockedAt, blockedAt + blockedCount - 1 do
+  redis.call('SADD', KEYS[8], ARGV[j])
+end
 
 redis.call('DEL', KEYS[3])
 for j = buyersAt, buyersAt + 2 * buyerCount - 1, 2 do

@@ -19,6 +19,8 @@
   const REFUSALS = {
     SOLD_OUT: 'Sold out — every unit has been sold.',
     SALE_ENDED: 'This sale has ended.',
+    SALE_PAUSED: 'The shop has paused this sale for a moment. Please try again shortly.',
+    USER_BLOCKED: 'This account cannot buy in sales. Please contact the shop.',
     SALE_NOT_STARTED: 'The sale has not started yet — the button unlocks when it opens.',
     RATE_LIMITED: 'Too many requests. Please wait a moment and try again.',
     UNAVAILABLE: 'The shop is busy right now and nothing was ordered. Please try again in a moment.',
@@ -217,6 +219,7 @@
     if (!s) return null;
     const now = serverNow();
     if (s.state === 'ENDED' || now >= Date.parse(s.endsAt)) return 'ENDED';
+    if (s.state === 'PAUSED') return 'PAUSED';
     if (now < Date.parse(s.startsAt)) return 'UPCOMING';
     return st.soldOut ? 'SOLD_OUT' : 'OPEN';
   }
@@ -523,6 +526,9 @@
     } else if (p === 'ENDED') {
       label = 'Sale ended';
       hint = REFUSALS.SALE_ENDED;
+    } else if (p === 'PAUSED') {
+      label = 'Paused';
+      hint = REFUSALS.SALE_PAUSED;
     } else if (p === 'SOLD_OUT') {
       label = 'Sold out';
       hint = REFUSALS.SOLD_OUT;

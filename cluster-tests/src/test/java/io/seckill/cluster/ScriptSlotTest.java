@@ -26,7 +26,8 @@ class ScriptSlotTest {
   private static final Pattern DECLARED_KEY = Pattern.compile("^\\s*(?:--)?\\s*KEYS\\[\\d+]\\s+(\\S+)", Pattern.MULTILINE);
 
   @ParameterizedTest
-  @ValueSource(strings = {"reserve", "release", "persisted", "return", "warmup", "reconcile_stock", "spill"})
+  @ValueSource(strings = {"reserve", "release", "persisted", "return", "warmup", "reconcile_stock", "spill", "sale_control",
+      "blocklist"})
   void everyKeyAScriptDeclaresCarriesTheSalesHashTag(String script) throws IOException {
     String source = read("/lua/" + script + ".lua");
     Matcher keys = DECLARED_KEY.matcher(source);
@@ -57,7 +58,7 @@ class ScriptSlotTest {
     long saleId = 987_654_321L;
     for (Bucket b : Bucket.all(saleId, 8)) {
       String orderId = OrderIds.next(b);
-      List<String> keys = List.of(b.stock(), b.meta(), b.buyers(), b.spilled(), b.pending(), b.returned(),
+      List<String> keys = List.of(b.stock(), b.meta(), b.buyers(), b.spilled(), b.pending(), b.returned(), b.blocked(),
           b.token("t0k3n"), b.order(orderId), RedisKeys.order(orderId));
       assertThat(keys.stream().map(JedisClusterCRC16::getSlot).distinct()).as("bucket %d", b.index()).hasSize(1);
     }

@@ -156,12 +156,14 @@ class BadInputContractTest {
         invalidUtf8(saleText.substring(0, split), saleText.substring(split))), 400, INVALID));
     rows.addAll(BadInputTables.headerRows("GET sales", "GET", sales, admin, null));
 
-    for (String action : List.of("", "/warmup", "/reconcile")) {
-      String method = action.isEmpty() ? "GET" : "POST";
+    for (String action : List.of("", "/warmup", "/reconcile", "/pause", "/resume", "/end", "/audit")) {
+      String method = action.isEmpty() || action.equals("/audit") ? "GET" : "POST";
       String endpoint = method + " sales/{id}" + action;
       rows.addAll(BadInputTables.idRows(endpoint, BadInputTables.BAD_SALE_IDS, id -> st("/admin/v1/sales/" + id + action), method, admin, null));
       rows.add(of(endpoint + ": unknown id", request(method, st("/admin/v1/sales/" + UNKNOWN_SALE + action), admin, null), 404, "SALE_NOT_FOUND"));
     }
+
+    rows.addAll(operatorControlRows());
 
     String owned = new JsonObject().put("userId", OWNER).encode();
     rows.addAll(BadInputTables.idRows("POST admin cancel", BadInputTables.BAD_ORDER_IDS, id -> st("/admin/v1/orders/" + id + "/cancel"),
@@ -178,6 +180,50 @@ class BadInputContractTest {
         .put("outcome", "SUCCEEDED");
     rows.addAll(PaymentRows.all(callback, payment));
     return run(rows);
+  }
+
+  /** PATCH sales/{id}, the operator header, the audit's paging and the blocklist's user ids. */
+  private List<BadInputCase> operatorControlRows() {
+    List<BadInputCase> rows = new ArrayList<>();
+    URI edit = st("/admin/v1/sales/" + openSale);
+    rows.addAll(BadInputTables.idRows("PATCH sales/{id}", BadInputTables.BAD_SALE_IDS, id -> st("/admin/v1/sales/" + id),
+        "PATCH", json(admin), utf8("{\"priceCents\":1}")));
+    rows.add(of("PATCH sales/{id}: unknown id", request("PATCH", st("/admin/v1/sales/" + UNKNOWN_SALE), json(admin),
+        utf8("{\"priceCents\":1}")), 404, "SALE_NOT_FOUND"));
+    for (Map.Entry<String, byte[]> body : BadInputTables.malformedBodies(STOCK_BODY_LIMIT).entrySet()) {
+      rows.add(of("PATCH sales/{id}: " + body.getKey(), request("PATCH", edit, json(admin), body.getValue()), 400, INVALID));
+    }
+    rows.add(of("PATCH sales/{id}: Content-Type text/plain", request("PATCH", edit,
+        BadInputTables.with(admin, "Content-Type", "text/plain"), utf8("{\"priceCents\":1}")), 415, "UNSUPPORTED_MEDIA_TYPE"));
+    rows.add(of("PATCH sales/{id}: body over the limit", request("PATCH", edit, json(admin),
+        utf8(new JsonObject().put("itemName", "x".repeat(STOCK_BODY_LIMIT)).encode())), 413, "PAYLOAD_TOO_LARGE"));
+    // The create rules, on the sale the PATCH would produce (checked before the sale's opening is).
+    BadInputTables.orderedMap("unknown field", "{\"colour\":\"red\"}", "stock null", "{\"stock\":null}",
+        "stock negative", "{\"stock\":-1}", "stock decimal", "{\"stock\":1.5}", "stock as string", "{\"stock\":\"5\"}",
+        "price negative", "{\"priceCents\":-1}", "itemName empty", "{\"itemName\":\"\"}",
+        "itemName too long", "{\"itemName\":\"" + "x".repeat(201) + "\"}", "perUserLimit 0", "{\"perUserLimit\":0}",
+        "paymentTimeoutSeconds 9", "{\"paymentTimeoutSeconds\":9}", "startsAt not a time", "{\"startsAt\":\"soon\"}",
+        "endsAt before startsAt", "{\"endsAt\":\"2000-01-01T00:00:00Z\"}", "stockBuckets 0", "{\"stockBuckets\":0}",
+        "stockBuckets 65", "{\"stockBuckets\":65}", "requirePurchaseToken as string", "{\"requirePurchaseToken\":\"yes\"}",
+        "saleId in the body", "{\"saleId\":1}")
+        .forEach((name, body) -> rows.add(of("PATCH sales/{id}: " + name, request("PATCH", edit, json(admin), utf8(body)), 400, INVALID)));
+    BadInputTables.orderedMap("space", "bob smith", "too long", "o".repeat(65), "semicolon", "ops;drop", "slash", "a/b",
+        "quote", "o'brien", "empty", "")
+        .forEach((name, operator) -> rows.add(of("POST sales/{id}/pause: X-Seckill-Operator " + name,
+            request("POST", st("/admin/v1/sales/" + openSale + "/pause"), BadInputTables.with(admin, "X-Seckill-Operator", operator),
+                null), 400, INVALID)));
+    BadInputTables.orderedMap("limit 0", "limit=0", "limit 201", "limit=201", "limit letters", "limit=ten",
+        "before 0", "before=0", "before negative", "before=-5", "before 2^63", "before=9223372036854775808",
+        "limit twice", "limit=1&limit=2")
+        .forEach((name, query) -> rows.add(of("GET sales/{id}/audit: " + name,
+            request("GET", st("/admin/v1/sales/" + openSale + "/audit?" + query), admin, null), 400, INVALID)));
+    for (String method : List.of("PUT", "DELETE", "GET")) {
+      BadInputTables.orderedMap("too long", "u".repeat(65), "control character", "bob%01", "CRLF", "bob%0D%0AFLUSHALL",
+          "NUL byte", "bob%00")
+          .forEach((name, user) -> rows.add(of(method + " blocklist/{userId}: " + name,
+              request(method, st("/admin/v1/blocklist/" + user), admin, null), 400, INVALID)));
+    }
+    return rows;
   }
 
   /**

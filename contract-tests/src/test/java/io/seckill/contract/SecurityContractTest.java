@@ -153,6 +153,14 @@ class SecurityContractTest {
     calls.put("warm up", new String[] {"POST", "/admin/v1/sales/" + sale + "/warmup?force=true", null});
     calls.put("reconcile", new String[] {"POST", "/admin/v1/sales/" + sale + "/reconcile", null});
     calls.put("cancel order", new String[] {"POST", "/admin/v1/orders/" + ownerOrder + "/cancel", "{\"userId\":\"" + OWNER + "\"}"});
+    calls.put("pause sale", new String[] {"POST", "/admin/v1/sales/" + sale + "/pause", null});
+    calls.put("resume sale", new String[] {"POST", "/admin/v1/sales/" + sale + "/resume", null});
+    calls.put("end sale", new String[] {"POST", "/admin/v1/sales/" + sale + "/end", null});
+    calls.put("edit sale", new String[] {"PATCH", "/admin/v1/sales/" + sale, "{\"priceCents\":1}"});
+    calls.put("read audit", new String[] {"GET", "/admin/v1/sales/" + sale + "/audit", null});
+    calls.put("block shopper", new String[] {"PUT", "/admin/v1/blocklist/" + OWNER, null});
+    calls.put("unblock shopper", new String[] {"DELETE", "/admin/v1/blocklist/" + OWNER, null});
+    calls.put("read blocklist", new String[] {"GET", "/admin/v1/blocklist/" + OWNER, null});
     StateSnapshot before = StateSnapshot.take(system, List.of(sale));
     for (Map.Entry<String, String[]> call : calls.entrySet()) {
       for (Map.Entry<String, String> auth : wrong.entrySet()) {

@@ -18,14 +18,16 @@ import redis.clients.jedis.resps.ScanResult;
 /**
  * Everything a request could change, as comparable text: every Redis key of the given sales (found
  * by SCAN on {@code seckill:{saleId}:*}, values dumped by type; TTLs left out since they tick) and a
- * full dump of the four tables. Two snapshots are equal exactly when nothing changed.
+ * full dump of the tables (the operator's blocklist and audit too). Two snapshots are equal exactly when nothing changed.
  */
 record StateSnapshot(Map<String, String> redis, Map<String, List<String>> tables) {
   private static final List<String> TABLES = List.of(
       "SELECT * FROM sale ORDER BY sale_id",
       "SELECT * FROM orders ORDER BY order_id",
       "SELECT * FROM payment_event ORDER BY payment_id",
-      "SELECT * FROM stock_return ORDER BY order_id");
+      "SELECT * FROM stock_return ORDER BY order_id",
+      "SELECT * FROM blocked_user ORDER BY user_id",
+      "SELECT * FROM admin_audit ORDER BY audit_id");
 
   static StateSnapshot take(ContractSystem system, Collection<Long> saleIds) throws Exception {
     try (Jedis jedis = system.redis(); Connection db = system.db()) {

@@ -152,7 +152,8 @@ public final class AdmissionService {
     String orderId = OrderIds.next(bucket);
     attempt.orderIdAssigned().accept(orderId);
     List<String> keys = List.of(bucket.stock(), bucket.meta(), bucket.buyers(), bucket.pending(),
-        meta.requireToken() ? bucket.token(request.token()) : bucket.stock(), bucket.order(orderId), bucket.spilled());
+        meta.requireToken() ? bucket.token(request.token()) : bucket.stock(), bucket.order(orderId), bucket.spilled(),
+        bucket.blocked());
     List<String> args = List.of(userId, orderId, Integer.toString(request.quantity()), Integer.toString(orderStatusTtlS),
         requestId);
     long started = System.nanoTime();
@@ -199,7 +200,16 @@ public final class AdmissionService {
       case DUPLICATE -> duplicate(saleId, outcome.orderId()); // walk() heals a stale one before it gets here
       case NO_SALE -> metaCache.missing(saleId);
       case NOT_STARTED -> Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_STARTED, "the sale has not started"));
-      case ENDED -> Future.failedFuture(new ProblemException(ErrorCode.SALE_ENDED, "the sale has ended"));
+      case ENDED -> {
+        // The meta this gateway cached may still show the old end (an operator ended the sale): read it again.
+        metaCache.evict(saleId);
+        yield Future.failedFuture(new ProblemException(ErrorCode.SALE_ENDED, "the sale has ended"));
+      }
+      case PAUSED -> {
+        metaCache.evict(saleId);
+        yield Future.failedFuture(SaleMeta.pausedProblem());
+      }
+      case BLOCKED -> Future.failedFuture(blockedProblem());
       case BAD_TOKEN -> Future.failedFuture(badToken());
       case RELEASED -> Future.failedFuture(ProblemException.unavailable("order store unavailable, nothing was reserved",
           RedisCalls.RETRY_AFTER_S));
@@ -243,6 +253,10 @@ public final class AdmissionService {
           + " exists)", new JsonObject().put("orderId", orderId).put("saleId", saleId).put("status", "UNKNOWN"),
           java.util.Map.of("Location", location, "Retry-After", Integer.toString(KAFKA_RETRY_AFTER_S))));
     });
+  }
+
+  static ProblemException blockedProblem() {
+    return new ProblemException(ErrorCode.USER_BLOCKED, "this account may not buy in sales");
   }
 
   private Future<Answer> duplicate(long saleId, String orderId) {

@@ -45,7 +45,7 @@ public final class GatewayMetrics {
     this.redisRejected = Counter.builder(REDIS_REJECTED)
         .description("Redis calls refused because too many were in flight").register(registry);
     for (String outcome : new String[] {"admitted", "duplicate", "sold_out", "not_started", "ended", "rate_limited",
-        "invalid", "unavailable", "limit_exceeded", "bad_token"}) {
+        "invalid", "unavailable", "limit_exceeded", "bad_token", "paused", "blocked"}) {
       attempt(outcome);
     }
   }
@@ -56,6 +56,8 @@ public final class GatewayMetrics {
       case SOLD_OUT -> "sold_out";
       case SALE_NOT_STARTED -> "not_started";
       case SALE_ENDED -> "ended";
+      case SALE_PAUSED -> "paused";
+      case USER_BLOCKED -> "blocked";
       case RATE_LIMITED -> "rate_limited";
       case UNAVAILABLE, SALE_NOT_READY, INTERNAL -> "unavailable";
       case OUTCOME_UNKNOWN -> "unknown";

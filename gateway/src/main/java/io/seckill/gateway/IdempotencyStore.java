@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * marker ({@code SET NX} with a short TTL), then the final answer, kept for the configured TTL
  * (SECKILL_IDEMPOTENCY_TTL_S, default 24 h). Same key + same body replays; same key + another body
  * is 422 IDEMPOTENCY_KEY_REUSED; a second request while the first is running is 409
- * REQUEST_IN_PROGRESS. Transient failures (503, 429) are not stored, so the client may retry.
+ * REQUEST_IN_PROGRESS. Transient failures (503, 429, and the operator's SALE_PAUSED / USER_BLOCKED, which a
+ * resume or an unblock lifts) are not stored, so the client may retry.
  *
  * <p>The marker carries the moment its request is answered at the latest (its HTTP deadline). A marker
  * past it belongs to a request that already got its answer — typically a 503 whose {@code SET NX} timed
@@ -144,7 +145,8 @@ public final class IdempotencyStore {
   }
 
   private static boolean storable(ErrorCode code) {
+    // An operator's pause or blocklist entry is lifted by a later call: a retry after it must be decided afresh.
     return code != ErrorCode.UNAVAILABLE && code != ErrorCode.RATE_LIMITED && code != ErrorCode.INTERNAL
-        && code != ErrorCode.REQUEST_IN_PROGRESS;
+        && code != ErrorCode.REQUEST_IN_PROGRESS && code != ErrorCode.SALE_PAUSED && code != ErrorCode.USER_BLOCKED;
   }
 }

@@ -98,9 +98,11 @@ public final class SaleList {
           return new Page(sales, last.encode());
         }
         Instant startsAt = row.getOffsetDateTime("starts_at").toInstant();
-        Instant endsAt = row.getOffsetDateTime("ends_at").toInstant();
+        Instant windowEnd = row.getOffsetDateTime("ends_at").toInstant();
+        OffsetDateTime ended = row.getOffsetDateTime("ended_at");
+        Instant endsAt = ended != null && ended.toInstant().isBefore(windowEnd) ? ended.toInstant() : windowEnd;
         SaleState state = SaleState.of(SaleMeta.window(now, startsAt.toEpochMilli(), endsAt.toEpochMilli()),
-            row.getInteger("remaining"));
+            row.getBoolean("paused"), row.getInteger("remaining"));
         Integer difficulty = row.getInteger("challenge_difficulty");
         long saleId = row.getLong("sale_id");
         sales.add(new JsonObject().put("saleId", saleId).put("itemName", row.getString("item_name"))
@@ -123,7 +125,7 @@ public final class SaleList {
   static String sql(SaleListQuery query) {
     String states = query.states().stream().map(s -> "(" + s.sqlPredicate() + ")").collect(Collectors.joining(" OR "));
     return """
-        SELECT sale_id, item_name, price_cents, remaining, starts_at, ends_at, challenge_difficulty
+        SELECT sale_id, item_name, price_cents, remaining, starts_at, ends_at, ended_at, paused, challenge_difficulty
         FROM sale
         WHERE sale_id < $2 AND (%s)%s
         ORDER BY starts_at, sale_id

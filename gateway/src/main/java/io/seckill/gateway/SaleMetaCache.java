@@ -26,7 +26,7 @@ import java.util.function.LongSupplier;
  */
 public final class SaleMetaCache {
   private static final List<String> FIELDS = List.of("startsAt", "endsAt", "perUserLimit", "requireToken", "priceCents",
-      "itemName", "buckets", "challengeDifficulty");
+      "itemName", "buckets", "paused", "challengeDifficulty");
   private static final int MAX_ENTRIES = 10_000;
 
   /** A cached load: the Future itself, so a stampede of misses makes one call. */
@@ -144,6 +144,7 @@ public final class SaleMetaCache {
         fields.get(2) == null ? 1 : fields.get(2).toInteger(),
         fields.get(3) != null && "1".equals(fields.get(3).toString()),
         fields.get(6) == null ? 1 : Math.max(1, Math.min(io.seckill.common.redis.Bucket.MAX_BUCKETS, fields.get(6).toInteger())),
-        fields.get(7) == null ? 0 : Math.max(0, Math.min(ProofOfWork.MAX_DIFFICULTY, fields.get(7).toInteger()))));
+        fields.get(7) != null && "1".equals(fields.get(7).toString()),
+        fields.get(8) == null ? 0 : Math.max(0, Math.min(ProofOfWork.MAX_DIFFICULTY, fields.get(8).toInteger()))));
   }
 }

@@ -2,6 +2,7 @@ package io.seckill.gateway;
 
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
+import io.seckill.common.redis.Bucket;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -67,7 +68,7 @@ public final class SaleRoutes {
 
   private JsonObject view(SaleMeta meta, long remaining) {
     long now = clock.getAsLong();
-    SaleState state = SaleState.of(meta.windowAt(now), remaining);
+    SaleState state = SaleState.of(meta.windowAt(now), meta.paused(), remaining);
     return new JsonObject().put("saleId", meta.saleId()).put("itemName", meta.itemName())
         .put("priceCents", meta.priceCents()).put("startsAt", meta.startsAtIso()).put("endsAt", meta.endsAtIso())
         .put("serverTime", Instant.ofEpochMilli(now).toString()).put("state", state.name()).put("remaining", remaining)
@@ -77,6 +78,16 @@ public final class SaleRoutes {
   /** {@code {"kind": "pow", "difficulty": N}}, or null for a sale that asks none. */
   static JsonObject challenge(int difficulty) {
     return difficulty > 0 ? new JsonObject().put("kind", "pow").put("difficulty", difficulty) : null;
+  }
+
+  /**
+   * The sale's meta once the shopper is known not to be on the operator's blocklist (the root bucket's copy,
+   * one SISMEMBER). Fail closed: no token when Redis cannot say.
+   */
+  private Future<SaleMeta> notBlocked(SaleMeta meta, String userId) {
+    return calls.call("SISMEMBER blocked", () -> redis.sismember(Bucket.root(meta.saleId()).blocked(), userId))
+        .compose(member -> member != null && member.toInteger() == 1
+            ? Future.failedFuture(AdmissionService.blockedProblem()) : Future.succeededFuture(meta));
   }
 
   public void issueToken(RoutingContext ctx) {
@@ -91,7 +102,9 @@ public final class SaleRoutes {
       if (soldOut.isSoldOut(saleId)) {
         return Future.failedFuture(new ProblemException(ErrorCode.SOLD_OUT, "every unit has been sold"));
       }
-      return challenges.verify(meta, userId, answer).compose(solved -> storeToken(meta, userId));
+      return notBlocked(meta, userId)
+          .compose(allowed -> challenges.verify(meta, userId, answer))
+          .compose(solved -> storeToken(meta, userId));
     }).onSuccess(body -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(body.encode()))
         .onFailure(ctx::fail);
   }

@@ -4,13 +4,18 @@ package io.seckill.gateway;
  * What a shopper sees of a sale, from its window and its stock: the one place a state is decided, both for
  * {@code GET /api/v1/sales/{id}} (window by this gateway's clock, live Redis stock) and for the list of sales
  * (the same rule as SQL over the {@code sale} row, so a state filter and the state shown cannot disagree).
- * A new state (PAUSED) adds a constant with its predicate and a branch in {@link #of}.
+ * An operator's pause and early end count here as they do in reserve.lua: ENDED first, then PAUSED.
  */
 public enum SaleState {
-  UPCOMING("$1 < starts_at"),
-  OPEN("starts_at <= $1 AND $1 < ends_at AND remaining > 0"),
-  SOLD_OUT("starts_at <= $1 AND $1 < ends_at AND remaining = 0"),
-  ENDED("ends_at <= $1");
+  UPCOMING("NOT paused AND $1 < starts_at AND $1 < " + SaleState.END),
+  OPEN("NOT paused AND starts_at <= $1 AND $1 < " + SaleState.END + " AND remaining > 0"),
+  SOLD_OUT("NOT paused AND starts_at <= $1 AND $1 < " + SaleState.END + " AND remaining = 0"),
+  /** An operator paused it (POST /admin/v1/sales/{id}/pause) and the sale has not ended. */
+  PAUSED("paused AND $1 < " + SaleState.END),
+  ENDED(SaleState.END + " <= $1");
+
+  /** The effective end: the window's, or an operator's earlier end (POST /admin/v1/sales/{id}/end). */
+  static final String END = "least(ends_at, coalesce(ended_at, 'infinity'))";
 
   private final String sqlPredicate;
 
@@ -23,7 +28,10 @@ public enum SaleState {
     return sqlPredicate;
   }
 
-  public static SaleState of(SaleMeta.Window window, long remaining) {
+  public static SaleState of(SaleMeta.Window window, boolean paused, long remaining) {
+    if (paused && window != SaleMeta.Window.ENDED) {
+      return PAUSED;
+    }
     return switch (window) {
       case UPCOMING -> UPCOMING;
       case ENDED -> ENDED;

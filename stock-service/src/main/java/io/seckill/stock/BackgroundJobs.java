@@ -20,13 +20,15 @@ final class BackgroundJobs extends VerticleBase {
   private final StockReturnApplier applier;
   private final Reconciler reconciler;
   private final StockConfig config;
+  private final Supplier<Future<Void>> pausedGauge;
   private final java.util.Set<Future<?>> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final long STOP_WAIT_MS = 5_000;
   private volatile boolean stopped;
 
   /** {@code querySweep} null: SECKILL_PAYMENT_PROVIDER=none, orders are cancelled at their timeout without asking. */
   BackgroundJobs(PaymentTimeoutSweeper sweeper, PaymentQuerySweep querySweep, StockReturnApplier applier,
-                 Reconciler reconciler, StockConfig config) {
+                 Reconciler reconciler, StockConfig config, Supplier<Future<Void>> pausedGauge) {
+    this.pausedGauge = pausedGauge;
     this.sweeper = sweeper;
     this.querySweep = querySweep;
     this.applier = applier;
@@ -46,6 +48,9 @@ final class BackgroundJobs extends VerticleBase {
       every(config.sweepIntervalMs(), "stock return retry", applier::retryUnapplied);
     }
     every(config.reconcileIntervalMs(), "reconciliation", reconciler::reconcileActiveSales);
+    // A paused sale whose window ends leaves the gauge by the clock alone: recounted at the reconciler's pace.
+    every(config.reconcileIntervalMs(), "paused sales gauge", pausedGauge::get);
+    pausedGauge.get();
     return Future.succeededFuture();
   }
 

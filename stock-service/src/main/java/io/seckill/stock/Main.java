@@ -74,6 +74,7 @@ public final class Main {
     OrderCancellation cancellation = new OrderCancellation(pool, applier, runtime.registry());
     PaymentTimeoutSweeper sweeper = new PaymentTimeoutSweeper(pool, cancellation);
     Reconciler reconciler = new Reconciler(pool, redis, kafkaLag, restock, new StockGauges(runtime.registry()), config);
+    AdminMetrics adminMetrics = new AdminMetrics(runtime.registry(), pool);
     PaymentProcessor payments = new PaymentProcessor(pool, redis, config.orderStatusTtlS(), config.redisTimeoutMs());
     PaymentProvider provider = paymentProvider(vertx, pool, config.paymentQuery());
     PaymentQuerySweep querySweep = provider == null ? null
@@ -85,6 +86,9 @@ public final class Main {
     OperatorConsole.mount(router);
     router.route("/admin/*").handler(new AdminAuth(config.adminToken()));
     new SaleRoutes(pool, warmup, probe, reconciler).mount(router);
+    OperatorStateWriter operatorState = new OperatorStateWriter(pool, redis, restock, config.redisTimeoutMs());
+    new SaleControlRoutes(pool, warmup, operatorState, adminMetrics).mount(router);
+    new BlocklistRoutes(pool, operatorState, adminMetrics).mount(router);
     new OrderRoutes(cancellation).mount(router);
     new PaymentRoutes(payments, config.paymentSecret(), runtime.registry()).mount(router);
     String openapi = resource("/openapi.yaml");
@@ -102,7 +106,8 @@ public final class Main {
     StockHttpVerticle http = new StockHttpVerticle(router, config.httpPort(), config.http());
     return vertx.deployVerticle(http)
         .compose(id -> vertx.deployVerticle(management))
-        .compose(id -> vertx.deployVerticle(new BackgroundJobs(sweeper, querySweep, applier, reconciler, config)))
+        .compose(id -> vertx.deployVerticle(new BackgroundJobs(sweeper, querySweep, applier, reconciler, config,
+            adminMetrics::refreshPaused)))
         .map(id -> (RunningService) new StockService(runtime, http.actualPort(), management, router, pool, redisClient,
             kafkaLag))
         .recover(failure -> {

@@ -3,22 +3,32 @@ package io.seckill.stock;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 
 /**
  * One row of {@code sale}, as the admin API shows it.
  *
+ * @param endsAt   the effective end: the window's end, or the moment an operator ended the sale if earlier
+ *                 (what warm-up writes into Redis, so reserve.lua answers ENDED from then on)
+ * @param windowEndsAt the end of the window the sale was created (or last edited) with
+ * @param paused   an operator paused admissions (POST .../pause) and has not resumed them
+ * @param endedAt  when an operator ended the sale early (POST .../end), null otherwise
  * @param challengeDifficulty the proof-of-work's leading zero bits asked before a purchase token, null: no challenge
  */
 public record Sale(long saleId, String itemName, long priceCents, int initialStock, int remaining, int perUserLimit,
                    Instant startsAt, Instant endsAt, int paymentTimeoutS, boolean requireToken, int stockBuckets,
-                   Integer challengeDifficulty) {
+                   Integer challengeDifficulty, Instant windowEndsAt, boolean paused, Instant endedAt) {
 
   public static Sale from(Row row) {
+    Instant windowEnd = row.getOffsetDateTime("ends_at").toInstant();
+    OffsetDateTime ended = row.getOffsetDateTime("ended_at");
+    Instant endedAt = ended == null ? null : ended.toInstant();
+    Instant effectiveEnd = endedAt != null && endedAt.isBefore(windowEnd) ? endedAt : windowEnd;
     return new Sale(row.getLong("sale_id"), row.getString("item_name"), row.getLong("price_cents"),
         row.getInteger("initial_stock"), row.getInteger("remaining"), row.getInteger("per_user_limit"),
-        row.getOffsetDateTime("starts_at").toInstant(), row.getOffsetDateTime("ends_at").toInstant(),
+        row.getOffsetDateTime("starts_at").toInstant(), effectiveEnd,
         row.getInteger("payment_timeout_s"), row.getBoolean("require_token"), row.getInteger("stock_buckets"),
-        row.getInteger("challenge_difficulty"));
+        row.getInteger("challenge_difficulty"), windowEnd, row.getBoolean("paused"), endedAt);
   }
 
   /** The sale's Redis stock buckets (one unless the operator split it). */
@@ -29,6 +39,31 @@ public record Sale(long saleId, String itemName, long priceCents, int initialSto
   /** OPEN by the clock alone: the window the gateway admits shoppers in. */
   public boolean openAt(Instant now) {
     return !now.isBefore(startsAt) && now.isBefore(endsAt);
+  }
+
+  /** What the operator sees: ENDED, PAUSED, UPCOMING or OPEN (sold out or not), by this clock. */
+  public String stateAt(Instant now) {
+    if (!now.isBefore(endsAt)) {
+      return "ENDED";
+    }
+    if (paused) {
+      return "PAUSED";
+    }
+    return now.isBefore(startsAt) ? "UPCOMING" : "OPEN";
+  }
+
+  /** The fields a create request sets, in its shape: what PATCH merges its body into. */
+  public JsonObject editableJson() {
+    return new JsonObject()
+        .put("itemName", itemName)
+        .put("priceCents", priceCents)
+        .put("stock", initialStock)
+        .put("startsAt", startsAt.toString())
+        .put("endsAt", windowEndsAt.toString())
+        .put("perUserLimit", perUserLimit)
+        .put("paymentTimeoutSeconds", paymentTimeoutS)
+        .put("requirePurchaseToken", requireToken)
+        .put("stockBuckets", stockBuckets);
   }
 
   public JsonObject toJson() {
@@ -45,6 +80,9 @@ public record Sale(long saleId, String itemName, long priceCents, int initialSto
         .put("requirePurchaseToken", requireToken)
         .put("stockBuckets", stockBuckets)
         .put("challenge", challengeDifficulty == null ? null
-            : new JsonObject().put("kind", SaleValidator.CHALLENGE_KIND).put("difficulty", challengeDifficulty));
+            : new JsonObject().put("kind", SaleValidator.CHALLENGE_KIND).put("difficulty", challengeDifficulty))
+        .put("state", stateAt(Instant.now()))
+        .put("paused", paused)
+        .put("endedAt", endedAt == null ? null : endedAt.toString());
   }
 }

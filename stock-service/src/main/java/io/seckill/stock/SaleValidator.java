@@ -93,8 +93,29 @@ final class SaleValidator {
     return (int) n;
   }
 
+  /**
+   * The shape of a PATCH body before it is merged into the sale: known fields only, none null. Types and bounds
+   * are then checked on the merged sale by {@link #validate}, exactly as for a new sale.
+   */
+  static void checkPatch(JsonObject patch) {
+    for (String field : patch.fieldNames()) {
+      if (!FIELDS.contains(field)) {
+        throw invalid(field, "is not a known field");
+      }
+      if (patch.getValue(field) == null) {
+        throw invalid(field, "must not be null (leave a field out to keep it)");
+      }
+    }
+  }
+
   static ProblemException invalid(String field, String problem) {
     return new ProblemException(ErrorCode.INVALID_REQUEST, field + " " + problem, new JsonObject().put("field", field), Map.of());
+  }
+
+  /** A bad request header, named in the answer the way a bad field is. */
+  static ProblemException invalidHeader(String header, String problem) {
+    return new ProblemException(ErrorCode.INVALID_REQUEST, header + " " + problem, new JsonObject().put("header", header),
+        Map.of());
   }
 
   static String text(JsonObject body, String field) {

@@ -18,7 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rebuilds a sale's Redis state (meta, stock, buyers, spilled pointers, returned) from PostgreSQL with
+ * Rebuilds a sale's Redis state (meta with the operator's pause and end, stock, buyers, spilled pointers,
+ * returned, the blocklist) from PostgreSQL with
  * warmup.lua, atomically per stock bucket and idempotently. The reservations in flight are read live
  * inside the script, so the snapshot taken here only needs to say which pending orders are rows already.
  *
@@ -61,6 +62,19 @@ final class SaleWarmup {
       deletes.add(redis.del(b.fixedKeys()));
     }
     return Future.all(deletes).compose(deleted -> warmup(sale.saleId(), true));
+  }
+
+  /**
+   * Drops every key of the sale's buckets {@code from} (inclusive) to {@code to} (exclusive): buckets an edit of an
+   * unopened sale added (leftovers of an earlier database would count as in flight) or removed (their meta would
+   * outlive them). Only for a sale that has not opened: nobody can hold a reservation in them.
+   */
+  Future<Void> dropBuckets(long saleId, int from, int to) {
+    List<Future<Response>> deletes = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      deletes.add(redis.del(new Bucket(saleId, i).fixedKeys()));
+    }
+    return Future.all(deletes).mapEmpty();
   }
 
   Future<JsonObject> warmup(long saleId, boolean force) {
@@ -117,7 +131,7 @@ final class SaleWarmup {
   }
 
   private record Snapshot(Sale sale, List<Held> buyers, List<String> returned, List<String> persistedPending,
-                          List<Held> inFlight, Map<Bucket, String> versions) {
+                          List<Held> inFlight, Map<Bucket, String> versions, List<String> blocked) {
   }
 
   /** Every bucket's pending order ids with the shopper each belongs to (null when its status hash expired). */
@@ -144,7 +158,8 @@ final class SaleWarmup {
         .compose(ignored -> StockProbe.loadSale(tx, saleId))
         .compose(fresh -> tx.preparedQuery(SaleQueries.BUYERS).execute(Tuple.of(saleId)).compose(buyers ->
             tx.preparedQuery(SaleQueries.RETURNED_ORDER_IDS).execute(Tuple.of(saleId)).compose(returned ->
-                tx.preparedQuery(SaleQueries.ORDERS_AMONG).execute(Tuple.of(saleId).addArrayOfString(pendingIds)).map(persisted -> {
+                tx.preparedQuery(SaleQueries.ORDERS_AMONG).execute(Tuple.of(saleId).addArrayOfString(pendingIds)).compose(persisted ->
+                tx.query(SaleQueries.BLOCKED_USERS).execute().map(blockedRows -> {
                   List<Held> held = new ArrayList<>();
                   for (Row row : buyers) {
                     held.add(new Held(row.getString("user_id"), row.getString("order_id")));
@@ -156,8 +171,10 @@ final class SaleWarmup {
                   java.util.Set<String> rows = new java.util.HashSet<>(persistedIds);
                   List<Held> stillInFlight = pending.stream()
                       .filter(p -> p.userId() != null && !rows.contains(p.orderId())).toList();
-                  return new Snapshot(fresh, held, returnedIds, persistedIds, stillInFlight, versions);
-                })))));
+                  List<String> blocked = new ArrayList<>();
+                  blockedRows.forEach(row -> blocked.add(row.getString("user_id")));
+                  return new Snapshot(fresh, held, returnedIds, persistedIds, stillInFlight, versions, blocked);
+                }))))));
   }
 
   /** What warmup.lua gets for one bucket. */
@@ -214,7 +231,7 @@ final class SaleWarmup {
     for (Bucket b : buckets) {
       boolean forceThis = force || b.index() > 0;
       String version = s.versions().getOrDefault(b, "0");
-      chain = chain.compose(x -> runBucket(sale, b, parts.get(b), forceThis, version).map(report -> {
+      chain = chain.compose(x -> runBucket(sale, b, parts.get(b), forceThis, version, s.blocked()).map(report -> {
         perBucket.add(report);
         return null;
       }));
@@ -237,8 +254,10 @@ final class SaleWarmup {
     });
   }
 
-  private Future<JsonObject> runBucket(Sale sale, Bucket b, BucketPart part, boolean force, String version) {
-    List<String> keys = List.of(b.stock(), b.meta(), b.buyers(), b.pending(), b.returned(), b.spilled(), b.version());
+  private Future<JsonObject> runBucket(Sale sale, Bucket b, BucketPart part, boolean force, String version,
+                                       List<String> blocked) {
+    List<String> keys = List.of(b.stock(), b.meta(), b.buyers(), b.pending(), b.returned(), b.spilled(), b.version(),
+        b.blocked());
     List<String> args = new ArrayList<>();
     args.add(force ? "1" : "0");
     args.add(b.tag());
@@ -252,6 +271,8 @@ final class SaleWarmup {
     args.add(Integer.toString(share(sale.remaining(), sale.stockBuckets(), b.index())));
     args.add(Integer.toString(sale.stockBuckets()));
     args.add(version);
+    // The operator's pause and end travel with the rest of the meta (the end as the effective endsAt above).
+    args.add(sale.paused() ? "1" : "0");
     args.add(Integer.toString(part.buyerPairs.size() / 2));
     args.addAll(part.buyerPairs);
     args.add(Integer.toString(part.returned.size()));
@@ -260,6 +281,8 @@ final class SaleWarmup {
     args.addAll(part.persistedPending);
     args.add(Integer.toString(part.spilledPairs.size() / 2));
     args.addAll(part.spilledPairs);
+    args.add(Integer.toString(blocked.size()));
+    args.addAll(blocked);
     args.add(sale.challengeDifficulty() == null ? "0" : Integer.toString(sale.challengeDifficulty()));
     return WARMUP.run(redis, keys, args).compose(result -> {
       if ("MOVED".equals(result.get(0).toString())) {

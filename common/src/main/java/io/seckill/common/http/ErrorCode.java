@@ -12,6 +12,8 @@ public enum ErrorCode {
   CHALLENGE_FAILED(403, "Challenge failed"),
   /** The challenge nonce is unknown to this shopper: expired, already used, or issued to someone else. */
   CHALLENGE_EXPIRED(403, "Challenge expired"),
+  /** The shopper is on the operator's blocklist (PUT /admin/v1/blocklist/{userId}). */
+  USER_BLOCKED(403, "User blocked"),
   SALE_NOT_FOUND(404, "Sale not found"),
   ORDER_NOT_FOUND(404, "Order not found"),
   NOT_FOUND(404, "Not found"),
@@ -24,6 +26,10 @@ public enum ErrorCode {
   SALE_LIVE(409, "Sale is live"),
   /** A challenge was asked for a sale that has none: its purchase tokens need no proof-of-work. */
   CHALLENGE_NOT_REQUIRED(409, "Challenge not required"),
+  /** An operator paused the sale (POST /admin/v1/sales/{saleId}/pause) and has not resumed it. */
+  SALE_PAUSED(409, "Sale paused"),
+  /** An edit of a sale whose window has opened (PATCH /admin/v1/sales/{saleId}): only unopened sales change. */
+  SALE_ALREADY_OPEN(409, "Sale already open"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   URI_TOO_LONG(414, "URI too long"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),

@@ -28,7 +28,9 @@ public enum SeckillMeter {
   PAYMENT_QUERIES("seckill.payment.queries", MeterType.COUNTER, "Payment provider queries before a timeout cancel, by result (paid, not_paid, unknown)", null, "result"),
   PAYMENT_QUERY_DURATION("seckill.payment.query.duration", MeterType.TIMER, "Time until the payment provider answered a query (or it timed out), by result", "seconds", "result"),
   STOCK_RETURNS("seckill.stock.returns", MeterType.COUNTER, "Orders whose stock went back, by cause", null, "cause"),
-  RATE_LIMITED("seckill.ratelimit.rejections", MeterType.COUNTER, "Requests refused by a rate limit, by scope", null, "scope");
+  RATE_LIMITED("seckill.ratelimit.rejections", MeterType.COUNTER, "Requests refused by a rate limit, by scope", null, "scope"),
+  ADMIN_ACTIONS("seckill.admin.actions", MeterType.COUNTER, "Operator control calls (pause, resume, end, patch, block, unblock) by action and outcome", null, "action", "outcome"),
+  SALES_PAUSED("seckill.sales.paused", MeterType.GAUGE, "Sales an operator paused that have not ended", null);
 
   /** The latency SLO buckets every timer publishes (seconds): the buy call targets p99 <= 10 ms. */
   public static final List<Duration> SLO = List.of(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),

@@ -113,9 +113,14 @@ public record Bucket(long saleId, int index) {
     return tag() + "version";
   }
 
+  /** Set of blocked user ids: this bucket's copy of the operator's blocklist (reserve.lua checks it). */
+  public String blocked() {
+    return tag() + "blocked";
+  }
+
   /** Every key of the bucket but the per-order status hashes and one-time tokens. */
   public List<String> fixedKeys() {
-    return List.of(stock(), meta(), buyers(), pending(), returned(), version(), spilled());
+    return List.of(stock(), meta(), buyers(), pending(), returned(), version(), spilled(), blocked());
   }
 
   public String token(String token) {
