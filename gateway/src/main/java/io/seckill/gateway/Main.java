@@ -73,7 +73,7 @@ public final class Main {
     RateLimiter perIp = new RateLimiter(config.ipRatePerS(), config.ipBurst(), config.rateMaxKeys(), System::nanoTime);
     WarmUpPass warmUpPass = new WarmUpPass();
     RequestGuards guards = new RequestGuards(perUser, perIp, metrics, warmUpPass);
-    RestockSubscriber restock = new RestockSubscriber(vertx, config.redis().url(), saleId -> {
+    RestockSubscriber restock = new RestockSubscriber(vertx, config.redis(), saleId -> {
       soldOut.clear(saleId);
       metaCache.evict(saleId);
     }, () -> {

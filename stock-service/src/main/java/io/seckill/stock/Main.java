@@ -63,7 +63,7 @@ public final class Main {
     Pool pool = PgPools.create(vertx, config.pg(), "stock-service");
     Redis redisClient = RedisClients.create(vertx, config.redis());
     RedisAPI redis = RedisAPI.api(redisClient);
-    KafkaLag kafkaLag = new KafkaLag(vertx, config.kafka().bootstrap(), config.kafka().ordersTopic(), config.consumerGroup());
+    KafkaLag kafkaLag = new KafkaLag(vertx, config.kafka(), config.kafka().ordersTopic(), config.consumerGroup());
 
     RestockPublisher restock = new RestockPublisher(redis, config.redisTimeoutMs());
     StockProbe probe = new StockProbe(pool, redis);
