@@ -8,6 +8,7 @@ import io.seckill.common.db.OrderFence;
 import io.seckill.common.db.PgPools;
 import io.seckill.common.http.Health;
 import io.seckill.common.metrics.ServiceRuntime;
+import io.seckill.common.kafka.KafkaCredentialsCheck;
 import io.seckill.common.redis.RedisClients;
 import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.DeploymentOptions;
@@ -105,7 +106,9 @@ public final class Main {
     Future<Void> preload = SeckillScripts.preloadAll(redis)
         .onFailure(e -> LOG.warn("could not preload Lua scripts: {}", e.toString()))
         .recover(e -> Future.succeededFuture());
-    return Future.all(preload, publisher.warmUp(vertx), restock.start())
+    // Fail-closed on Kafka refusing the SASL login (a wrong password), open on Kafka being down.
+    return KafkaCredentialsCheck.verify(vertx, config.kafka())
+        .compose(checked -> Future.all(preload, publisher.warmUp(vertx), restock.start()))
         .compose(ready -> vertx.deployVerticle(() -> service.track(new GatewayVerticle(components, port)),
             new DeploymentOptions().setInstances(config.eventLoops())))
         .map(id -> (RunningService) service.listeningOn(port).warmingUp(warmUp, port))

@@ -5,6 +5,7 @@ import io.seckill.common.db.PgPools;
 import io.seckill.common.http.Health;
 import io.seckill.common.http.HttpDeadlines;
 import io.seckill.common.metrics.ServiceRuntime;
+import io.seckill.common.kafka.KafkaCredentialsCheck;
 import io.seckill.common.redis.RedisClients;
 import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.Future;
@@ -108,7 +109,9 @@ final class OrderConsumerService implements RunningService {
         .check("kafka", service::kafkaReady)
         .check("consumer", service::loopsReady)
         .mount(router, vertx);
-    return HttpDeadlines.server(vertx, new HttpServerOptions(), router, config.http(), List.of()).listen(config.httpPort())
+    return KafkaCredentialsCheck.verify(vertx, config.kafka())
+        .compose(checked -> HttpDeadlines.server(vertx, new HttpServerOptions(), router, config.http(), List.of())
+            .listen(config.httpPort()))
         .map(server -> {
           service.server = server;
           service.warmUpThenStartLoops();

@@ -11,6 +11,7 @@ import io.seckill.common.http.ProblemException;
 import io.seckill.common.http.Problems;
 import io.seckill.common.http.RequestIds;
 import io.seckill.common.metrics.ServiceRuntime;
+import io.seckill.common.kafka.KafkaCredentialsCheck;
 import io.seckill.common.redis.RedisClients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,7 +55,8 @@ public final class Main {
     ServiceRuntime runtime = ServiceRuntime.create("stock-service", 2);
     Vertx vertx = runtime.vertx();
     return vertx.executeBlocking(() -> SchemaMigrator.migrate(config.pg().url()))
-        .compose(migrated -> wire(runtime, config))
+        .compose(migrated -> KafkaCredentialsCheck.verify(vertx, config.kafka()))
+        .compose(checked -> wire(runtime, config))
         .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure)));
   }
 
