@@ -49,6 +49,8 @@ public final class Main {
   public static Future<RunningService> start(Env env) {
     GatewayConfig config = GatewayConfig.from(env);
     LOG.info("starting with {}", config);
+    // Fail-closed on Kafka refusing the SASL login (a wrong password), open on Kafka being down.
+    KafkaCredentialsCheck.verify(config.kafka());
     ServiceRuntime runtime = ServiceRuntime.create("gateway", config.eventLoops());
     Vertx vertx = runtime.vertx();
     LongSupplier clock = System::currentTimeMillis;
@@ -106,9 +108,7 @@ public final class Main {
     Future<Void> preload = SeckillScripts.preloadAll(redis)
         .onFailure(e -> LOG.warn("could not preload Lua scripts: {}", e.toString()))
         .recover(e -> Future.succeededFuture());
-    // Fail-closed on Kafka refusing the SASL login (a wrong password), open on Kafka being down.
-    return KafkaCredentialsCheck.verify(vertx, config.kafka())
-        .compose(checked -> Future.all(preload, publisher.warmUp(vertx), restock.start()))
+    return Future.all(preload, publisher.warmUp(vertx), restock.start())
         .compose(ready -> vertx.deployVerticle(() -> service.track(new GatewayVerticle(components, port)),
             new DeploymentOptions().setInstances(config.eventLoops())))
         .map(id -> (RunningService) service.listeningOn(port).warmingUp(warmUp, port))

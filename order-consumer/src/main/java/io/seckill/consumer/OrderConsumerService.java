@@ -72,6 +72,8 @@ final class OrderConsumerService implements RunningService {
   }
 
   static Future<RunningService> start(ConsumerConfig config, BatchFaults faults) {
+    // Fail-closed on Kafka refusing the SASL login (a wrong password), open on Kafka being down.
+    KafkaCredentialsCheck.verify(config.kafka());
     String instance = "seckill-order-consumer-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
     ServiceRuntime runtime = ServiceRuntime.create("order-consumer", 2);
     Vertx vertx = runtime.vertx();
@@ -109,9 +111,7 @@ final class OrderConsumerService implements RunningService {
         .check("kafka", service::kafkaReady)
         .check("consumer", service::loopsReady)
         .mount(router, vertx);
-    return KafkaCredentialsCheck.verify(vertx, config.kafka())
-        .compose(checked -> HttpDeadlines.server(vertx, new HttpServerOptions(), router, config.http(), List.of())
-            .listen(config.httpPort()))
+    return HttpDeadlines.server(vertx, new HttpServerOptions(), router, config.http(), List.of()).listen(config.httpPort())
         .map(server -> {
           service.server = server;
           service.warmUpThenStartLoops();

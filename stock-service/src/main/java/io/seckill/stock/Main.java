@@ -52,11 +52,12 @@ public final class Main {
   public static Future<RunningService> start(Env env) {
     StockConfig config = StockConfig.from(env);
     LOG.info("starting stock-service with {}", config);
+    // Fail-closed on Kafka refusing the SASL login (a wrong password), open on Kafka being down.
+    KafkaCredentialsCheck.verify(config.kafka());
     ServiceRuntime runtime = ServiceRuntime.create("stock-service", 2);
     Vertx vertx = runtime.vertx();
     return vertx.executeBlocking(() -> SchemaMigrator.migrate(config.pg().url()))
-        .compose(migrated -> KafkaCredentialsCheck.verify(vertx, config.kafka()))
-        .compose(checked -> wire(runtime, config))
+        .compose(migrated -> wire(runtime, config))
         .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure)));
   }
 

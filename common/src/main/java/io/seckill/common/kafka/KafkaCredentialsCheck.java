@@ -1,8 +1,6 @@
 package io.seckill.common.kafka;
 
 import io.seckill.common.config.ConfigException;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,12 +23,16 @@ public final class KafkaCredentialsCheck {
   private KafkaCredentialsCheck() {
   }
 
-  public static Future<Void> verify(Vertx vertx, KafkaSettings kafka) {
+  /**
+   * Blocking (at most about 6 s, only with SASL): call from {@code Main} before anything starts, like the other
+   * configuration checks, so a refused login throws {@link ConfigException} with nothing to stop.
+   */
+  public static void verify(KafkaSettings kafka) {
     KafkaSecurity security = kafka.security();
     if (security.mechanism() == null) {
-      return Future.succeededFuture();
+      return;
     }
-    return vertx.executeBlocking(() -> {
+    try {
       try (Admin admin = Admin.create(kafka.clientProperties(Map.of(
           AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS,
           AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS)))) {
@@ -45,7 +47,8 @@ public final class KafkaCredentialsCheck {
       } catch (java.util.concurrent.TimeoutException e) {
         LOG.warn("could not check the Kafka credentials of user '{}' at start (timeout); going on", security.username());
       }
-      return null;
-    }, false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
