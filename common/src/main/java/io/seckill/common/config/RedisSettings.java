@@ -18,7 +18,8 @@ import java.util.Map;
  * in a Secret. A value in the URL and the same setting on its own is refused (two sources, one would silently win).
  * They are taken out of the URL here: {@link #url()} never holds a password, and the client applies {@link #user()}
  * and {@link #password()} to every connection, including the cluster nodes it discovers with CLUSTER SLOTS. In
- * cluster mode every seed URL must carry the same credentials (one ACL user for the whole cluster).
+ * cluster mode the seed URLs that carry credentials must carry the same ones (one ACL user for the whole cluster);
+ * the others take them.
  *
  * @param url         redis[s]://host:port[/db] without credentials; in cluster mode a comma-separated list of seed nodes
  * @param mode        standalone (one Redis) or cluster (a Redis Cluster, commands routed by slot)
@@ -45,8 +46,13 @@ public record RedisSettings(String url, Mode mode, int connections, int poolSize
   public static RedisSettings from(Env env) {
     Mode mode = mode(env);
     List<Endpoint> endpoints = endpoints(env, mode);
-    Endpoint first = endpoints.get(0);
+    // Seeds without credentials take those of the seeds that have them; two different ones are refused.
+    Endpoint first = endpoints.stream().filter(e -> e.user != null || e.password != null).findFirst()
+        .orElse(endpoints.get(0));
     for (Endpoint e : endpoints) {
+      if (e.user == null && e.password == null) {
+        continue;
+      }
       if (!java.util.Objects.equals(e.user, first.user) || !java.util.Objects.equals(e.password, first.password)) {
         throw new ConfigException(URL, "gives different credentials to different seed nodes; a cluster has one ACL "
             + "user for all of them");
