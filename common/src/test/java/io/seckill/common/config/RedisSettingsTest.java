@@ -51,6 +51,14 @@ class RedisSettingsTest {
   }
 
   @Test
+  void clusterSeedsWithoutCredentialsTakeThoseOfTheOthers() {
+    RedisSettings s = from("SECKILL_REDIS_MODE", "cluster", "SECKILL_REDIS_URL", "redis://a:7000,redis://u:pw@b:7001");
+    assertThat(s.urls()).containsExactly("redis://a:7000", "redis://b:7001");
+    assertThat(s.user()).isEqualTo("u");
+    assertThat(s.password()).isEqualTo("pw");
+  }
+
+  @Test
   void clusterSeedsWithDifferentCredentialsAreRefusedWithoutShowingThem() {
     assertThatThrownBy(() -> from("SECKILL_REDIS_MODE", "cluster",
         "SECKILL_REDIS_URL", "redis://u:first-secret@a:7000,redis://u:second-secret@b:7001"))
