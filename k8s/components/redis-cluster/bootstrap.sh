@@ -21,10 +21,11 @@ if [ "$#" -lt 3 ]; then
 fi
 deadline=$(( $(date +%s) + WAIT_SECONDS ))
 
+# With REDIS_USER set (the Job: seckill-cluster-admin), redis-cli logs in as it with the password in REDISCLI_AUTH.
 cli() {
   target="$1"
   shift
-  redis-cli -h "${target%:*}" -p "${target##*:}" "$@"
+  redis-cli ${REDIS_USER:+--user "$REDIS_USER"} -h "${target%:*}" -p "${target##*:}" "$@"
 }
 
 # One field of CLUSTER INFO (redis-cli prints its CRLF lines as they are).
@@ -92,7 +93,7 @@ if [ -n "$joined" ]; then
 fi
 
 echo "bootstrap: creating a cluster of $# nodes with $CLUSTER_REPLICAS replica(s) per primary"
-redis-cli --cluster create "$@" --cluster-replicas "$CLUSTER_REPLICAS" --cluster-yes
+redis-cli ${REDIS_USER:+--user "$REDIS_USER"} --cluster create "$@" --cluster-replicas "$CLUSTER_REPLICAS" --cluster-yes
 
 for node in "$@"; do
   until [ "$(info_field "$node" cluster_state)" = ok ]; do

@@ -54,4 +54,16 @@ if [ -s "$nodes_conf" ]; then
   refresh_peer_addresses
 fi
 
+# ACL users (the StatefulSet sets REDIS_ACL_TEMPLATES): the base's redis-acl.conf plus cluster-acl.conf, their
+# passwords filled in from the Secrets, written to a memory-backed volume; replicas log in to their primary as
+# seckill-replication. Without it (the boot test on a bare machine) the node runs with no ACL.
+if [ -n "${REDIS_ACL_TEMPLATES:-}" ]; then
+  acl_dir="${REDIS_ACL_DIR:-/acl}"
+  # shellcheck disable=SC2086 # a space-separated list of template files
+  sh "$REDIS_ACL_RENDER" "$acl_dir/users.acl" $REDIS_ACL_TEMPLATES
+  umask 077
+  printf 'masteruser seckill-replication\nmasterauth %s\n' "$SECKILL_REDIS_REPLICATION_PASSWORD" > "$acl_dir/replication.conf"
+  exec redis-server "$REDIS_CONF" --aclfile "$acl_dir/users.acl" --include "$acl_dir/replication.conf" "$@"
+fi
+
 exec redis-server "$REDIS_CONF" "$@"

@@ -26,8 +26,11 @@ class RedisModeConfigTest {
         "SECKILL_REDIS_URL", "redis://10.0.0.1:7000, redis://seckill:secret@10.0.0.2:7001,rediss://10.0.0.3:7002")));
 
     assertThat(settings.mode()).isEqualTo(RedisSettings.Mode.CLUSTER);
-    assertThat(settings.urls()).containsExactly("redis://10.0.0.1:7000", "redis://seckill:secret@10.0.0.2:7001",
+    // The credentials leave the URL and apply to every seed (and every node found through CLUSTER SLOTS).
+    assertThat(settings.urls()).containsExactly("redis://10.0.0.1:7000", "redis://10.0.0.2:7001",
         "rediss://10.0.0.3:7002");
+    assertThat(settings.user()).isEqualTo("seckill");
+    assertThat(settings.password()).isEqualTo("secret");
     assertThat(settings.toString()).doesNotContain("secret");
   }
 

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.config.Env;
+import io.seckill.common.config.RedisSettings;
 import io.seckill.gateway.RestockSubscriber;
 import io.seckill.infra.RedisClusterHarness;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +30,8 @@ class RestockSubscriptionFailoverTest {
     Set<Long> restocked = ConcurrentHashMap.newKeySet();
     AtomicInteger resubscribed = new AtomicInteger();
     try (RedisClusterHarness cluster = RedisClusterHarness.start()) {
-      RestockSubscriber subscriber = new RestockSubscriber(vertx, cluster.url(), restocked::add, resubscribed::incrementAndGet);
+      RestockSubscriber subscriber = new RestockSubscriber(vertx, RedisSettings.from(Env.of(
+          Map.of("SECKILL_REDIS_URL", cluster.url(), "SECKILL_REDIS_MODE", "cluster"))), restocked::add, resubscribed::incrementAndGet);
       subscriber.start().await();
       int listening = await().atMost(Duration.ofSeconds(10)).until(() -> subscribedNode(cluster.ports()), port -> port > 0);
       int other = cluster.ports().stream().filter(port -> port != listening).findFirst().orElseThrow();

@@ -9,6 +9,7 @@ import io.seckill.common.db.PgPools;
 import io.seckill.common.management.Health;
 import io.seckill.common.management.ManagementServer;
 import io.seckill.common.metrics.ServiceRuntime;
+import io.seckill.common.kafka.KafkaCredentialsCheck;
 import io.seckill.common.redis.RedisClients;
 import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.DeploymentOptions;
@@ -49,6 +50,8 @@ public final class Main {
   public static Future<RunningService> start(Env env) {
     GatewayConfig config = GatewayConfig.from(env);
     LOG.info("starting with {}", config);
+    // Fail-closed on Kafka refusing the SASL login (a wrong password), open on Kafka being down.
+    KafkaCredentialsCheck.verify(config.kafka());
     ServiceRuntime runtime = ServiceRuntime.create("gateway", config.eventLoops());
     Vertx vertx = runtime.vertx();
     LongSupplier clock = System::currentTimeMillis;
@@ -74,7 +77,7 @@ public final class Main {
     RateLimiter perIp = new RateLimiter(config.ipRatePerS(), config.ipBurst(), config.rateMaxKeys(), System::nanoTime);
     WarmUpPass warmUpPass = new WarmUpPass();
     RequestGuards guards = new RequestGuards(perUser, perIp, metrics, warmUpPass);
-    RestockSubscriber restock = new RestockSubscriber(vertx, config.redis().url(), saleId -> {
+    RestockSubscriber restock = new RestockSubscriber(vertx, config.redis(), saleId -> {
       soldOut.clear(saleId);
       metaCache.evict(saleId);
     }, () -> {

@@ -1,5 +1,6 @@
 package io.seckill.gateway;
 
+import io.seckill.common.kafka.KafkaSettings;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.kafka.OrderMessageCodec;
 import io.seckill.common.warmup.WarmUpSales;
@@ -48,7 +49,7 @@ public final class OrderPublisher {
   private final ExecutorService sendThread;
   private final String topic;
   private final String warmUpTopic;
-  private final String bootstrap;
+  private final KafkaSettings kafka;
   private final GatewayMetrics metrics;
   private final long queueWaitNanos;
   private volatile Admin admin;
@@ -64,20 +65,19 @@ public final class OrderPublisher {
   public OrderPublisher(GatewayConfig config, GatewayMetrics metrics) {
     this.topic = config.kafka().ordersTopic();
     this.warmUpTopic = config.warmUp().topic();
-    this.bootstrap = config.kafka().bootstrap();
+    this.kafka = config.kafka();
     this.metrics = metrics;
     // A record waits in the send queue at most max.block (the time one blocked send can take), so its whole
     // life in the gateway stays within KafkaSettings.orderRecordLifetimeMs, which the reconciler relies on.
     this.queueWaitNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(config.kafkaMaxBlockMs(), 10));
-    Map<String, Object> props = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    Map<String, Object> props = kafka.clientProperties(Map.of(
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.LINGER_MS_CONFIG, config.kafkaLingerMs(),
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.kafkaDeliveryTimeoutMs(),
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, config.kafkaRequestTimeoutMs(),
         ProducerConfig.MAX_BLOCK_MS_CONFIG, config.kafkaMaxBlockMs(),
-        ProducerConfig.CLIENT_ID_CONFIG, "seckill-gateway");
+        ProducerConfig.CLIENT_ID_CONFIG, "seckill-gateway"));
     this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     this.sendThread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "seckill-kafka-send");
@@ -183,8 +183,8 @@ public final class OrderPublisher {
     if (current == null) {
       synchronized (this) {
         if (admin == null) {
-          admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-              AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1500, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000));
+          admin = Admin.create(kafka.clientProperties(Map.of(
+              AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1500, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000)));
         }
         current = admin;
       }

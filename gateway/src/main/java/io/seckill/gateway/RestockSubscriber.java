@@ -1,16 +1,16 @@
 package io.seckill.gateway;
 
+import io.seckill.common.config.RedisSettings;
+import io.seckill.common.redis.RedisClients;
 import io.seckill.common.redis.RedisKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -38,10 +38,9 @@ public final class RestockSubscriber {
   private volatile RedisConnection connection;
   private volatile boolean stopped;
 
-  public RestockSubscriber(Vertx vertx, String redisUrl, LongConsumer onRestock, Runnable onResubscribe) {
+  public RestockSubscriber(Vertx vertx, RedisSettings redis, LongConsumer onRestock, Runnable onResubscribe) {
     this.vertx = vertx;
-    this.nodes = Arrays.stream(redisUrl.split(",")).map(String::trim)
-        .map(url -> Redis.createClient(vertx, new RedisOptions().setConnectionString(url))).toList();
+    this.nodes = redis.urls().stream().map(url -> RedisClients.node(vertx, redis, url)).toList();
     this.onRestock = onRestock;
     this.onResubscribe = onResubscribe;
   }

@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * go through a fault proxy: Kafka clients connect to the address the broker advertises after
  * bootstrap, so that listener advertises the proxy's port while binding a port of its own, the one
  * the proxy forwards to. The {@code PLAINTEXT} listener stays for direct clients.
+ *
+ * <p>{@link #startWithScramListener()} adds a {@code SASL} listener (SASL_PLAINTEXT, SCRAM-SHA-512) and turns on
+ * the StandardAuthorizer: clients there need SCRAM credentials and ACLs, as on the Strimzi cluster. The
+ * {@code PLAINTEXT} listener stays as the test's own admin door: its principal, {@code User:ANONYMOUS}, is a super
+ * user (the broker and the controller talk over it too), and so is {@link #SCRAM_ADMIN} on the SASL listener.
  */
 public final class KafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
@@ -40,9 +45,15 @@ public final class KafkaBroker implements AutoCloseable {
   private final int controllerPort;
   private final int proxiedListenerPort;
   private final int proxyPort;
+  private final int scramPort;
   private KafkaRaftServer server;
 
-  private KafkaBroker(Path logDir, int brokerPort, int controllerPort, int proxiedListenerPort, int proxyPort) {
+  /** The super user of a broker with the SCRAM listener (create its credentials with the Admin API, as any user's). */
+  public static final String SCRAM_ADMIN = "seckill-test-admin";
+
+  private KafkaBroker(Path logDir, int brokerPort, int controllerPort, int proxiedListenerPort, int proxyPort,
+                      int scramPort) {
+    this.scramPort = scramPort;
     this.logDir = logDir;
     this.brokerPort = brokerPort;
     this.controllerPort = controllerPort;
@@ -67,10 +78,20 @@ public final class KafkaBroker implements AutoCloseable {
     return start(Ports.freePort(), proxyPort);
   }
 
+  /** Starts a broker that also has the SCRAM-SHA-512 {@code SASL} listener, with ACLs enforced (see the class javadoc). */
+  public static KafkaBroker startWithScramListener() {
+    return start(0, 0, Ports.freePort());
+  }
+
   private static KafkaBroker start(int proxiedListenerPort, int proxyPort) {
+    return start(proxiedListenerPort, proxyPort, 0);
+  }
+
+  private static KafkaBroker start(int proxiedListenerPort, int proxyPort, int scramPort) {
     try {
       Path dir = Files.createTempDirectory("seckill-kafka-");
-      KafkaBroker broker = new KafkaBroker(dir, Ports.freePort(), Ports.freePort(), proxiedListenerPort, proxyPort);
+      KafkaBroker broker = new KafkaBroker(dir, Ports.freePort(), Ports.freePort(), proxiedListenerPort, proxyPort,
+          scramPort);
       broker.format();
       broker.startServer();
       return broker;
@@ -100,6 +121,14 @@ public final class KafkaBroker implements AutoCloseable {
     if (proxiedListenerPort == 0) {
       throw new IllegalStateException("this broker has no PROXIED listener: start it with startWithProxiedListener");
     }
+  }
+
+  /** The SCRAM-SHA-512 listener (SASL_PLAINTEXT). */
+  public String scramBootstrap() {
+    if (scramPort == 0) {
+      throw new IllegalStateException("this broker has no SASL listener: start it with startWithScramListener");
+    }
+    return "127.0.0.1:" + scramPort;
   }
 
   public synchronized boolean running() {
@@ -187,6 +216,18 @@ public final class KafkaBroker implements AutoCloseable {
       listeners += ",PROXIED://127.0.0.1:" + proxiedListenerPort;
       advertised += ",PROXIED://127.0.0.1:" + proxyPort;
       protocols += ",PROXIED:PLAINTEXT";
+    }
+    if (scramPort != 0) {
+      listeners += ",SASL://127.0.0.1:" + scramPort;
+      advertised += ",SASL://127.0.0.1:" + scramPort;
+      protocols += ",SASL:SASL_PLAINTEXT";
+      p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+      p.put("listener.name.sasl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+      p.put("listener.name.sasl.scram-sha-512.sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+      p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+      p.put("super.users", "User:ANONYMOUS;User:" + SCRAM_ADMIN);
+      p.put("allow.everyone.if.no.acl.found", "false");
     }
     p.put("listeners", listeners);
     p.put("advertised.listeners", advertised);

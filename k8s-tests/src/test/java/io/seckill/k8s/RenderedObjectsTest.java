@@ -21,6 +21,12 @@ import tools.jackson.databind.JsonNode;
 /** Every overlay renders, and every object in it is a well-formed object of a type the cluster will know. */
 class RenderedObjectsTest {
   /** The custom resources the manifests use, and the fields each must have (JSON pointers). */
+  /** The custom resources of the services' Kafka credentials (Map.of holds ten at most). */
+  private static final Map<String, List<String>> CREDENTIAL_CRD_REQUIRED = Map.of(
+      "kafka.strimzi.io/v1/KafkaUser", List.of("/metadata/labels/strimzi.io~1cluster", "/spec/authentication/type",
+          "/spec/authorization/type", "/spec/authorization/acls/0/resource/type",
+          "/spec/authorization/acls/0/operations/0"),
+      "keda.sh/v1alpha1/TriggerAuthentication", List.of("/spec/env/0/parameter", "/spec/env/0/name"));
   private static final Map<String, List<String>> CRD_REQUIRED = Map.of(
       "kafka.strimzi.io/v1/Kafka", List.of("/spec/kafka/listeners/0/name", "/spec/kafka/listeners/0/port",
           "/spec/kafka/config/min.insync.replicas", "/spec/entityOperator/topicOperator"),
@@ -53,8 +59,8 @@ class RenderedObjectsTest {
         } catch (RuntimeException e) {
           problems.add(Manifests.id(object) + ": " + e.getMessage().lines().findFirst().orElse(""));
         }
-      } else if (CRD_REQUIRED.containsKey(type)) {
-        for (String pointer : CRD_REQUIRED.get(type)) {
+      } else if (CRD_REQUIRED.containsKey(type) || CREDENTIAL_CRD_REQUIRED.containsKey(type)) {
+        for (String pointer : CRD_REQUIRED.getOrDefault(type, CREDENTIAL_CRD_REQUIRED.get(type))) {
           JsonNode field = object.at(pointer);
           if (field.isMissingNode() || field.isNull()) {
             problems.add(Manifests.id(object) + " (" + type + ") lacks " + pointer);

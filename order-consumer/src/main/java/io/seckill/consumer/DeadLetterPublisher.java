@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import io.seckill.common.kafka.KafkaSettings;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -34,16 +35,15 @@ final class DeadLetterPublisher implements AutoCloseable {
   private final String topic;
   private final Duration timeout;
 
-  DeadLetterPublisher(String bootstrap, String topic, String clientId, Duration timeout) {
+  DeadLetterPublisher(KafkaSettings kafka, String topic, String clientId, Duration timeout) {
     this.topic = topic;
     this.timeout = timeout;
-    this.producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    this.producer = new KafkaProducer<>(kafka.clientProperties(Map.of(
         ProducerConfig.CLIENT_ID_CONFIG, clientId,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000),
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 30_000) + 1_000),
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 30_000) + 1_000)),
         new ByteArraySerializer(), new ByteArraySerializer());
   }
 

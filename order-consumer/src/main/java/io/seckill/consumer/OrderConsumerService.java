@@ -5,6 +5,7 @@ import io.seckill.common.db.PgPools;
 import io.seckill.common.management.Health;
 import io.seckill.common.management.ManagementServer;
 import io.seckill.common.metrics.ServiceRuntime;
+import io.seckill.common.kafka.KafkaCredentialsCheck;
 import io.seckill.common.redis.RedisClients;
 import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.Future;
@@ -68,17 +69,19 @@ final class OrderConsumerService implements RunningService {
   }
 
   static Future<RunningService> start(ConsumerConfig config, BatchFaults faults) {
+    // Fail-closed on Kafka refusing the SASL login (a wrong password), open on Kafka being down.
+    KafkaCredentialsCheck.verify(config.kafka());
     String instance = "seckill-order-consumer-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
     ServiceRuntime runtime = ServiceRuntime.create("order-consumer", 2);
     Vertx vertx = runtime.vertx();
     Pool pool = PgPools.create(vertx, config.pg(), "order-consumer");
     Redis redis = RedisClients.create(vertx, config.redis());
     RedisAPI redisApi = RedisAPI.api(redis);
-    Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap(),
+    Admin admin = Admin.create(config.kafka().clientProperties(Map.of(
         AdminClientConfig.CLIENT_ID_CONFIG, instance + "-admin",
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT_MS,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT_MS));
-    DeadLetterPublisher deadLetters = new DeadLetterPublisher(config.kafka().bootstrap(), config.kafka().dlqTopic(),
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT_MS)));
+    DeadLetterPublisher deadLetters = new DeadLetterPublisher(config.kafka(), config.kafka().dlqTopic(),
         instance + "-dlq", config.dbTimeout());
     ConsumerMeters meters = new ConsumerMeters(runtime.registry());
     OrderBatchWriter writer = new OrderBatchWriter(pool, config.dbTimeout());
@@ -117,7 +120,6 @@ final class OrderConsumerService implements RunningService {
 
   private static KafkaConsumer<byte[], byte[]> newConsumer(ConsumerConfig config, String clientId) {
     Map<String, Object> props = Map.of(
-        org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap(),
         org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
         org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, clientId,
         // Offsets move only after the PostgreSQL commit; a new group starts at the beginning, never skipping orders.
@@ -129,7 +131,7 @@ final class OrderConsumerService implements RunningService {
         // Cooperative: a rebalance revokes only the partitions that move; the others keep flowing.
         org.apache.kafka.clients.consumer.ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
-    Map<String, Object> withTimeouts = new java.util.HashMap<>(props);
+    Map<String, Object> withTimeouts = config.kafka().clientProperties(props);
     // A member silent past session.timeout.ms, or a loop stuck past max.poll.interval.ms, loses its partitions.
     withTimeouts.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, config.maxPollIntervalMs());
     withTimeouts.put(org.apache.kafka.clients.consumer.ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.sessionTimeoutMs());

@@ -3,6 +3,7 @@ package io.seckill.stock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
+import io.seckill.common.kafka.KafkaSettings;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,13 +27,13 @@ final class KafkaLag implements AutoCloseable {
   private final String topic;
   private final String group;
 
-  KafkaLag(Vertx vertx, String bootstrap, String topic, String group) {
+  KafkaLag(Vertx vertx, KafkaSettings kafka, String topic, String group) {
     this.vertx = vertx;
     this.topic = topic;
     this.group = group;
-    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    this.admin = Admin.create(kafka.clientProperties(Map.of(
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT_MS,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT_MS));
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT_MS)));
   }
 
   /** Total lag in records; fails when Kafka cannot tell (callers treat that as "not caught up"). */

@@ -12,6 +12,7 @@ import io.seckill.common.http.RequestIds;
 import io.seckill.common.management.Health;
 import io.seckill.common.management.ManagementServer;
 import io.seckill.common.metrics.ServiceRuntime;
+import io.seckill.common.kafka.KafkaCredentialsCheck;
 import io.seckill.common.redis.RedisClients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -52,6 +53,8 @@ public final class Main {
   public static Future<RunningService> start(Env env) {
     StockConfig config = StockConfig.from(env);
     LOG.info("starting stock-service with {}", config);
+    // Fail-closed on Kafka refusing the SASL login (a wrong password), open on Kafka being down.
+    KafkaCredentialsCheck.verify(config.kafka());
     ServiceRuntime runtime = ServiceRuntime.create("stock-service", 2);
     Vertx vertx = runtime.vertx();
     return vertx.executeBlocking(() -> SchemaMigrator.migrate(config.pg().url()))
@@ -64,7 +67,7 @@ public final class Main {
     Pool pool = PgPools.create(vertx, config.pg(), "stock-service");
     Redis redisClient = RedisClients.create(vertx, config.redis());
     RedisAPI redis = RedisAPI.api(redisClient);
-    KafkaLag kafkaLag = new KafkaLag(vertx, config.kafka().bootstrap(), config.kafka().ordersTopic(), config.consumerGroup());
+    KafkaLag kafkaLag = new KafkaLag(vertx, config.kafka(), config.kafka().ordersTopic(), config.consumerGroup());
 
     RestockPublisher restock = new RestockPublisher(redis, config.redisTimeoutMs());
     StockProbe probe = new StockProbe(pool, redis);

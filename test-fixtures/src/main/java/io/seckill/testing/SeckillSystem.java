@@ -34,6 +34,8 @@ public final class SeckillSystem implements AutoCloseable {
 
   private final LocalInfra infra = LocalInfra.shared();
   private final Map<String, String> env = new HashMap<>();
+  /** Per service (STOCK, CONSUMER, GATEWAY): variables only that service gets, e.g. its own Redis and Kafka user. */
+  private final Map<String, Map<String, String>> serviceEnv = new HashMap<>();
   private final String pgUrl;
   private final String topic;
   private final Jwt jwt = new Jwt(JWT_SECRET);
@@ -45,7 +47,8 @@ public final class SeckillSystem implements AutoCloseable {
     pgUrl = infra.createSeckillDatabase(name);
     // A test may bring its own broker (SECKILL_KAFKA_BOOTSTRAP in the overrides): the topic is created there.
     String bootstrap = overrides.getOrDefault("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
-    topic = LocalInfra.uniqueName(name + "-orders");
+    // A test on its own broker may name the topic (the manifests' names, for ACLs that mirror them).
+    topic = overrides.getOrDefault("SECKILL_ORDERS_TOPIC", LocalInfra.uniqueName(name + "-orders"));
     io.seckill.infra.KafkaAdmin.createTopic(bootstrap, topic, partitions);
     env.put("SECKILL_REDIS_URL", infra.redisUrl());
     env.put("SECKILL_PG_URL", pgUrl);
@@ -71,9 +74,24 @@ public final class SeckillSystem implements AutoCloseable {
    */
   public static SeckillSystem start(String name, Map<String, String> overrides, int partitions, int gateways,
                                     int consumers) throws Exception {
+    return start(name, overrides, Map.of(), partitions, gateways, consumers);
+  }
+
+  /** Service names for {@code perService}. */
+  public static final String STOCK = "stock-service";
+  public static final String CONSUMER = "order-consumer";
+  public static final String GATEWAY = "gateway";
+
+  /**
+   * As {@link #start(String, Map, int, int, int)}, and each service ({@link #STOCK}, {@link #CONSUMER},
+   * {@link #GATEWAY}) also gets its own variables from {@code perService} (its own credentials, say).
+   */
+  public static SeckillSystem start(String name, Map<String, String> overrides, Map<String, Map<String, String>> perService,
+                                    int partitions, int gateways, int consumers) throws Exception {
     SeckillSystem system = new SeckillSystem(name, partitions, overrides);
+    system.serviceEnv.putAll(perService);
     try {
-      system.stock = io.seckill.stock.Main.start(Env.of(system.env)).await();
+      system.stock = io.seckill.stock.Main.start(Env.of(system.envFor(STOCK, Map.of()))).await();
       system.env.put("SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:" + system.stock.httpPort());
       for (int i = 0; i < consumers; i++) {
         system.startConsumer();
@@ -99,15 +117,13 @@ public final class SeckillSystem implements AutoCloseable {
 
   /** A gateway whose environment differs from the system's in {@code extra} (e.g. Kafka or PostgreSQL through a proxy). */
   public RunningService startGateway(Map<String, String> extra) {
-    Map<String, String> own = new HashMap<>(env);
-    own.putAll(extra);
-    RunningService gateway = io.seckill.gateway.Main.start(Env.of(own)).await();
+    RunningService gateway = io.seckill.gateway.Main.start(Env.of(envFor(GATEWAY, extra))).await();
     gateways.add(gateway);
     return gateway;
   }
 
   public RunningService startConsumer() {
-    RunningService consumer = io.seckill.consumer.Main.start(Env.of(env)).await();
+    RunningService consumer = io.seckill.consumer.Main.start(Env.of(envFor(CONSUMER, Map.of()))).await();
     consumers.add(consumer);
     return consumer;
   }
@@ -116,6 +132,13 @@ public final class SeckillSystem implements AutoCloseable {
   public void stopConsumer(RunningService consumer) {
     consumer.stop().await();
     consumers.remove(consumer);
+  }
+
+  private Map<String, String> envFor(String service, Map<String, String> extra) {
+    Map<String, String> own = new HashMap<>(env);
+    own.putAll(serviceEnv.getOrDefault(service, Map.of()));
+    own.putAll(extra);
+    return own;
   }
 
   public LocalInfra infra() {

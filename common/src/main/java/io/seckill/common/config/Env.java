@@ -110,8 +110,12 @@ public final class Env {
     return value == null || value.isBlank() ? null : value.trim();
   }
 
-  /** Hides a password in a URL before it reaches an error message or a log. */
+  /**
+   * Hides a password in a URL (or a comma-separated list of URLs) before it reaches an error message or a log.
+   * Up to the last {@code @} of each entry: a password may itself hold {@code @}, {@code /} or spaces when it was
+   * not percent-encoded, and hiding too much is the safe side.
+   */
   public static String redact(String url) {
-    return url.replaceAll("//([^:/@]*):[^@/]*@", "//$1:***@");
+    return url.replaceAll("//([^:/@,]*):[^,]*@", "//$1:***@");
   }
 }

@@ -1,9 +1,15 @@
 package io.seckill.common.kafka;
 
 import io.seckill.common.config.Env;
+import java.util.HashMap;
+import java.util.Map;
 
-/** Kafka connection: bootstrap servers and the orders topic (overridable so tests can isolate themselves). */
-public record KafkaSettings(String bootstrap, String ordersTopic, String dlqTopic) {
+/**
+ * Kafka connection: bootstrap servers, the orders topic (overridable so tests can isolate themselves) and how to
+ * authenticate ({@link KafkaSecurity}: SECKILL_KAFKA_SECURITY_PROTOCOL, SECKILL_KAFKA_SASL_*). Every client a service
+ * creates takes its properties from {@link #clientProperties(Map)}, so none connects without the credentials.
+ */
+public record KafkaSettings(String bootstrap, String ordersTopic, String dlqTopic, KafkaSecurity security) {
   public static final int DEFAULT_DELIVERY_TIMEOUT_MS = 5000;
   public static final int DEFAULT_MAX_BLOCK_MS = 1000;
 
@@ -27,9 +33,26 @@ public record KafkaSettings(String bootstrap, String ordersTopic, String dlqTopi
     return 2 * maxBlockMs(env) + deliveryTimeoutMs(env);
   }
 
+  /** Without authentication (PLAINTEXT). */
+  public KafkaSettings(String bootstrap, String ordersTopic, String dlqTopic) {
+    this(bootstrap, ordersTopic, dlqTopic, KafkaSecurity.PLAINTEXT);
+  }
+
   public static KafkaSettings from(Env env) {
     return new KafkaSettings(env.hostPorts("SECKILL_KAFKA_BOOTSTRAP"),
         env.optional("SECKILL_ORDERS_TOPIC", Topics.ORDERS),
-        env.optional("SECKILL_ORDERS_DLQ_TOPIC", Topics.ORDERS_DLQ));
+        env.optional("SECKILL_ORDERS_DLQ_TOPIC", Topics.ORDERS_DLQ),
+        KafkaSecurity.from(env));
+  }
+
+  /**
+   * A client's own properties plus bootstrap.servers and the security settings, for a producer, a consumer or an
+   * admin client alike (the keys are the same in all three). The security settings win over the client's own.
+   */
+  public Map<String, Object> clientProperties(Map<String, Object> own) {
+    Map<String, Object> props = new HashMap<>(own);
+    props.put("bootstrap.servers", bootstrap);
+    props.putAll(security.properties());
+    return props;
   }
 }

@@ -32,8 +32,7 @@ public final class RedisClients {
    * keyless commands (PING, PUBLISH) go to any primary. Pool sizes apply per node.
    */
   public static Redis create(Vertx vertx, RedisSettings settings) {
-    RedisOptions options = new RedisOptions()
-        .setEndpoints(new ArrayList<>(settings.urls()))
+    RedisOptions options = options(settings)
         .setType(settings.mode() == RedisSettings.Mode.CLUSTER ? RedisClientType.CLUSTER : RedisClientType.STANDALONE)
         .setUseReplicas(RedisReplicas.NEVER)
         .setMaxPoolSize(settings.poolSize())
@@ -41,5 +40,22 @@ public final class RedisClients {
         .setMaxWaitingHandlers(65_536)
         .setPoolRecycleTimeout(15_000);
     return PipelinedRedis.start(vertx, Redis.createClient(vertx, options), settings.connections());
+  }
+
+  /**
+   * The endpoints and the credentials. The URLs carry none (RedisSettings takes them out); the user and password
+   * set here go with every connection, including those to the cluster nodes found through CLUSTER SLOTS.
+   */
+  public static RedisOptions options(RedisSettings settings) {
+    return new RedisOptions()
+        .setEndpoints(new ArrayList<>(settings.urls()))
+        .setUser(settings.user())
+        .setPassword(settings.password());
+  }
+
+  /** A plain client for one node of the settings (a pub/sub subscription), with the settings' credentials. */
+  public static Redis node(Vertx vertx, RedisSettings settings, String url) {
+    return Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
+        .setUser(settings.user()).setPassword(settings.password()));
   }
 }
