@@ -1,7 +1,9 @@
 package io.seckill.gateway;
 
 import io.seckill.common.RunningService;
+import io.seckill.common.auth.JwksTokenVerifier;
 import io.seckill.common.auth.Jwt;
+import io.seckill.common.auth.SecretTokenVerifier;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
 import io.seckill.common.db.OrderFence;
@@ -18,6 +20,8 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -81,21 +85,33 @@ public final class Main {
       metaCache.evictAll();
     });
 
+    JwksTokenVerifier jwks = config.jwt().jwksMode() ? new JwksTokenVerifier(vertx, config.jwt()) : null;
+    // With a JWKS the warm-up cannot mint shopper tokens: it signs its own with a secret that never leaves the process.
+    String warmUpSecret = jwks == null ? config.jwt().secret() : randomSecret();
+    ShopperAuth auth = jwks == null ? new ShopperAuth(new SecretTokenVerifier(vertx, warmUpSecret, config.jwt()))
+        : new ShopperAuth(jwks, warmUpPass, new SecretTokenVerifier(vertx, warmUpSecret, config.jwt().withoutIssuer()));
     WarmUpTraffic warmUp = config.warmUp().enabled() ? new WarmUpTraffic(vertx, redis, config.redis().mode(), publisher,
-        config.warmUp(), new Jwt(config.jwtSecret()), warmUpPass, saleId -> {
+        config.warmUp(), new Jwt(warmUpSecret), warmUpPass, saleId -> {
           soldOut.clear(saleId);
           metaCache.evict(saleId);
         }, guards::forgetWarmUp) : null;
+    if (warmUp == null) {
+      auth.endWarmUp();
+    } else {
+      warmUp.done().onComplete(over -> auth.endWarmUp());
+    }
 
     // Readiness checks dependencies, and the warm-up until it is over; a sold-out sale never makes the gateway unready.
     Health health = new Health(2500)
         .check("redis", () -> redis.ping(List.of()))
         .check("kafka", () -> publisher.probe(vertx))
         .check("postgres", () -> pg.query("SELECT 1").execute())
+        .check("identity-keys", () -> jwks == null || jwks.ready().isComplete() ? Future.succeededFuture()
+            : Future.failedFuture("identity provider keys not fetched yet"))
         .check("warm-up", () -> warmUp == null || warmUp.done().isComplete() ? Future.succeededFuture()
             : Future.failedFuture(warmUp.progress()));
     GatewayComponents components = new GatewayComponents(config, runtime, health, metrics,
-        guards, new ShopperAuth(new Jwt(config.jwtSecret())),
+        guards, auth,
         new SaleRoutes(redis, calls, metaCache, soldOut, config.purchaseTokenTtlS(), clock),
         new OrderRoutes(admission, idempotency, orderReader, stockService), new PurchaseMetrics(metrics));
 
@@ -105,11 +121,20 @@ public final class Main {
     Future<Void> preload = SeckillScripts.preloadAll(redis)
         .onFailure(e -> LOG.warn("could not preload Lua scripts: {}", e.toString()))
         .recover(e -> Future.succeededFuture());
+    if (jwks != null) {
+      jwks.start(); // not awaited: readiness waits for the first fetch, which retries until the IdP answers
+    }
     return Future.all(preload, publisher.warmUp(vertx), restock.start())
         .compose(ready -> vertx.deployVerticle(() -> service.track(new GatewayVerticle(components, port)),
             new DeploymentOptions().setInstances(config.eventLoops())))
         .map(id -> (RunningService) service.listeningOn(port).warmingUp(warmUp, port))
         .recover(e -> service.stop().transform(stopped -> Future.failedFuture(e)));
+  }
+
+  private static String randomSecret() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** SECKILL_HTTP_PORT=0: pick a free port once, so every verticle instance shares the same one. */
