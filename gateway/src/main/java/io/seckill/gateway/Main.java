@@ -106,10 +106,13 @@ public final class Main {
         .check("redis", () -> redis.ping(List.of()))
         .check("kafka", () -> publisher.probe(vertx))
         .check("postgres", () -> pg.query("SELECT 1").execute())
-        .check("identity-keys", () -> jwks == null || jwks.ready().isComplete() ? Future.succeededFuture()
-            : Future.failedFuture("identity provider keys not fetched yet"))
         .check("warm-up", () -> warmUp == null || warmUp.done().isComplete() ? Future.succeededFuture()
             : Future.failedFuture(warmUp.progress()));
+    if (jwks != null) {
+      // No token can verify before the first JWKS fetch: not ready until then.
+      health.check("identity-keys", () -> jwks.ready().isComplete() ? Future.succeededFuture()
+          : Future.failedFuture("identity provider keys not fetched yet"));
+    }
     GatewayComponents components = new GatewayComponents(config, runtime, health, metrics,
         guards, auth,
         new SaleRoutes(redis, calls, metaCache, soldOut, config.purchaseTokenTtlS(), clock),

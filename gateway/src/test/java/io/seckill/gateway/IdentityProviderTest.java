@@ -45,6 +45,7 @@ class IdentityProviderTest {
   private static final AtomicInteger jwksFetches = new AtomicInteger();
   private static GatewayHarness gw;
   private static long saleId;
+  private static WarmUpTraffic.Report warmUp;
 
   @BeforeAll
   static void start() {
@@ -63,7 +64,13 @@ class IdentityProviderTest {
         "SECKILL_JWT_JWKS_URL", "http://127.0.0.1:" + jwksServer.actualPort() + "/realms/shop/certs",
         "SECKILL_JWT_ISSUER", ISSUER,
         "SECKILL_JWT_AUDIENCE", AUDIENCE,
-        "SECKILL_JWT_JWKS_MIN_REFRESH_MS", Integer.toString(MIN_REFRESH_MS)));
+        "SECKILL_JWT_JWKS_MIN_REFRESH_MS", Integer.toString(MIN_REFRESH_MS),
+        // The start-up warm-up cannot mint the IdP's tokens: it runs with its own (see theStartUpWarmUp…).
+        "SECKILL_WARMUP_REQUESTS", "400", "SECKILL_WARMUP_MAX_MS", "60000",
+        "SECKILL_WARMUP_TOPIC", io.seckill.infra.LocalInfra.uniqueName("orders-warmup")));
+    GatewayService service = (GatewayService) gw.service;
+    await().atMost(Duration.ofSeconds(90)).until(() -> service.warmUp().isComplete());
+    warmUp = service.warmUp().result();
     saleId = gw.seedOpenSale(100_000, 100_000);
   }
 
@@ -115,6 +122,15 @@ class IdentityProviderTest {
     assertAccepted(ED.sign(claims(user())));
     // aud may be an array that contains the configured audience
     assertAccepted(RSA.sign(claims(user()).put("aud", new JsonArray().add("account").add(AUDIENCE))));
+  }
+
+  @Test
+  void theStartUpWarmUpAuthenticatesWithTokensOfItsOwnInJwksMode() {
+    assertThat(warmUp.sent()).isEqualTo(400);
+    assertThat(warmUp.answers()).containsKey(202).doesNotContainKeys(401, 0, 500);
+    // Its tokens are HS256 with a per-process secret: without the warm-up's pass, HS256 never verifies here.
+    assertRefused(hs256(new JsonObject().put("alg", "HS256").put("kid", "rsa-1"), claims(user()),
+        GatewayHarness.SECRET.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test

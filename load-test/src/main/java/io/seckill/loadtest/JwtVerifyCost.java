@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * CPU µs per verification (the thread's CPU time, so a busy machine slows the run but not the figure). Prints {@code {"hs256":…,"rs256":…,"es256":…,"eddsa":…}}; with {@code --merge-into FILE}
  * also adds it to that JSON file as {@code jwt_verify_us} (scripts/bench.sh's bench-results.json).
  *
- * <p>Usage: {@code JwtVerifyCost [--seconds 5] [--warmup-seconds 3] [--window-ms 250] [--merge-into FILE]}
+ * <p>Usage: {@code JwtVerifyCost [--seconds 5] [--warmup-seconds 3] [--window-ms 250] [--merge-into FILE]
+ * [--jdk-baseline true]}; the last also prints the JDK's bare signature check per algorithm, for comparison.
  */
 public final class JwtVerifyCost {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -78,6 +79,14 @@ public final class JwtVerifyCost {
       figures.put("es256", measure(jwks, tokens(i -> sign("ES256", "ec", ec, i)), seconds, warmupSeconds, windowMs));
       figures.put("eddsa", measure(jwks, tokens(i -> sign("EdDSA", "ed", ed, i)), seconds, warmupSeconds, windowMs));
       System.out.println(figures.encode());
+      if (cli.optional("--jdk-baseline", "false").equals("true")) {
+        // The JDK's own signature check alone (no parsing, no claims): what no JWT library can go below.
+        JsonObject jdk = new JsonObject();
+        jdk.put("rs256", measure(jdkOnly("SHA256withRSA", rsa), tokens(i -> sign("RS256", "rsa", rsa, i)), seconds, warmupSeconds, windowMs));
+        jdk.put("es256", measure(jdkOnly("SHA256withECDSAinP1363Format", ec), tokens(i -> sign("ES256", "ec", ec, i)), seconds, warmupSeconds, windowMs));
+        jdk.put("eddsa", measure(jdkOnly("Ed25519", ed), tokens(i -> sign("EdDSA", "ed", ed, i)), seconds, warmupSeconds, windowMs));
+        System.out.println(new JsonObject().put("jdk_signature_only_us", jdk).encode());
+      }
       if (mergeInto != null) {
         Path file = Path.of(mergeInto);
         JsonObject results = new JsonObject(Files.readString(file));
@@ -126,6 +135,21 @@ public final class JwtVerifyCost {
       }
     }
     return done;
+  }
+
+  private static TokenVerifier jdkOnly(String algorithm, KeyPair pair) throws Exception {
+    Signature signature = Signature.getInstance(algorithm);
+    return token -> {
+      try {
+        int dot = token.lastIndexOf('.');
+        signature.initVerify(pair.getPublic());
+        signature.update(token.substring(0, dot).getBytes(StandardCharsets.US_ASCII));
+        return signature.verify(Base64.getUrlDecoder().decode(token.substring(dot + 1)))
+            ? io.vertx.core.Future.succeededFuture("ok") : io.vertx.core.Future.failedFuture("bad signature");
+      } catch (Exception e) {
+        return io.vertx.core.Future.failedFuture(e);
+      }
+    };
   }
 
   private interface Mint {
