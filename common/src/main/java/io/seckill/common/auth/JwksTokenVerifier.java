@@ -138,14 +138,15 @@ public final class JwksTokenVerifier implements TokenVerifier {
             .setAbsoluteURI(settings.jwksUrl()).putHeader("Accept", "application/json"))
         .compose(request -> request.send())
         .compose(response -> {
-          if (response.statusCode() != 200) {
-            return Future.failedFuture("answered HTTP " + response.statusCode());
-          }
           String length = response.getHeader("Content-Length");
-          if (length != null && length.length() > 9 || length != null && Long.parseLong(length) > MAX_BODY_BYTES) {
+          if (length != null && (length.length() > 9 || Long.parseLong(length) > MAX_BODY_BYTES)) {
+            response.request().reset(); // not read: drop the connection rather than buffer it
             return Future.failedFuture("body over " + MAX_BODY_BYTES + " bytes");
           }
-          return response.body();
+          int status = response.statusCode();
+          // The body is read either way, so the pooled connection is freed.
+          return response.body().compose(body -> status == 200 ? Future.succeededFuture(body)
+              : Future.failedFuture("answered HTTP " + status));
         })
         .timeout(FETCH_TIMEOUT_MS * 2, TimeUnit.MILLISECONDS)
         .compose(this::install)
