@@ -683,6 +683,11 @@ set +e
 java -cp "$LOAD_JAR" io.seckill.loadtest.BenchReport "$RUN" "$WORKDIR/bench-results.json"
 rc=$?
 set -e
+# JWT verification: CPU µs per token per algorithm (HS256; RS256, ES256, EdDSA from a JWKS), merged into the results
+# as jwt_verify_us by the tool itself (docs/performance.md, "Shopper token verification").
+log "jwt: verification cost per algorithm (about a minute) ..."
+java -cp "$LOAD_JAR" io.seckill.loadtest.JwtVerifyCost --merge-into "$WORKDIR/bench-results.json" \
+  >"$RUN/jwt-verify.json" 2>"$RUN/logs/jwt-verify.log" || log "jwt: not measured, see $RUN/logs/jwt-verify.log"
 if [[ -n "${GATLING_BUY_P99:-}" ]]; then
   log "gatling: buy p99 ${GATLING_BUY_P99} ms at ${GATLING_RATE} users/s (target <= 10 ms, reported, not asserted); report $GATLING_REPORT"
 fi

@@ -1,5 +1,6 @@
 package io.seckill.gateway;
 
+import io.seckill.common.auth.JwtSettings;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
 import io.seckill.common.config.HttpTimeouts;
@@ -18,7 +19,11 @@ import java.net.URI;
  * @param management            SECKILL_MANAGEMENT_PORT (9080; 0 picks a free port): /metrics and /health/*,
  *                              SECKILL_READINESS_CACHE_MS (1000), see {@link ManagementSettings}
  * @param eventLoops            SECKILL_EVENT_LOOPS (cores): event loops and HTTP verticle instances
- * @param jwtSecret             SECKILL_JWT_SECRET (>= 32 chars), HS256 key of shopper tokens
+ * @param jwt                   how shopper tokens are verified: SECKILL_JWT_SECRET (>= 32 chars, HS256) or
+ *                              SECKILL_JWT_JWKS_URL (an identity provider), SECKILL_JWT_ISSUER, SECKILL_JWT_AUDIENCE,
+ *                              SECKILL_JWT_LEEWAY_S (30), SECKILL_JWT_MAX_LIFETIME_S (3600), SECKILL_JWT_JWKS_REFRESH_S
+ *                              (300), SECKILL_JWT_JWKS_MIN_REFRESH_MS (10000), SECKILL_JWT_JWKS_MAX_KEYS (32); see
+ *                              {@link JwtSettings}
  * @param adminToken            SECKILL_ADMIN_TOKEN (>= 32 chars), bearer token for the stock-service cancel hand-off
  * @param stockServiceUrl       SECKILL_STOCK_SERVICE_URL (http://127.0.0.1:8081)
  * @param orderStatusTtlS       SECKILL_ORDER_STATUS_TTL_S (604800): TTL of the Redis order status hash
@@ -57,7 +62,7 @@ import java.net.URI;
  *                              {@code GET /api/v1/sales} query
  */
 public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
-                            String jwtSecret, String adminToken, String stockServiceUrl, int orderStatusTtlS,
+                            JwtSettings jwt, String adminToken, String stockServiceUrl, int orderStatusTtlS,
                             int userRatePerS, int userBurst, int ipRatePerS, int ipBurst, int rateMaxKeys,
                             int redisMaxInFlight, int redisTimeoutMs, int soldOutTtlMs, int metaCacheTtlMs,
                             int purchaseTokenTtlS, int idempotencyTtlS, int idempotencyLockTtlS, int bodyLimitBytes,
@@ -76,13 +81,14 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
     }
     String stockServiceUrl = httpUrl(env, "SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:8081");
     HttpTimeouts http = HttpTimeouts.from(env);
+    DevModeConfig devMode = DevModeConfig.from(env, stockServiceUrl);
     return new GatewayConfig(
         env.port("SECKILL_HTTP_PORT", 8080),
         env.integer("SECKILL_EVENT_LOOPS", cores, 1, 256),
         RedisSettings.from(env),
         PgSettings.from(env, 4, http.requestTimeoutMs()),
         KafkaSettings.from(env),
-        env.secret("SECKILL_JWT_SECRET", 32),
+        JwtSettings.from(env, devMode.enabled() ? devMode.tokenTtlS() : 0),
         env.secret("SECKILL_ADMIN_TOKEN", 32),
         stockServiceUrl,
         env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000),
@@ -103,7 +109,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         requestTimeout,
         KafkaSettings.maxBlockMs(env),
         env.integer("SECKILL_TEST_HALT_AFTER_RESERVE_EVERY", 0, 0, 1_000_000),
-        DevModeConfig.from(env, stockServiceUrl),
+        devMode,
         env.integer("SECKILL_ORDER_FENCE_TIMEOUT_MS", 1000, 50, 60_000),
         http,
         WarmUpSettings.from(env),
@@ -130,7 +136,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
   @Override
   public String toString() {
     return "GatewayConfig[httpPort=" + httpPort + ", " + management + ", eventLoops=" + eventLoops + ", " + redis + ", " + pg + ", kafka="
-        + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + warmUp + ", " + devMode
+        + kafka + ", " + jwt + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + warmUp + ", " + devMode
         + (testHaltAfterReserveEvery > 0 ? ", TEST HOOK haltAfterReserveEvery=" + testHaltAfterReserveEvery : "") + "]";
   }
 }

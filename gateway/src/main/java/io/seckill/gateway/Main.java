@@ -1,7 +1,9 @@
 package io.seckill.gateway;
 
 import io.seckill.common.RunningService;
+import io.seckill.common.auth.JwksTokenVerifier;
 import io.seckill.common.auth.Jwt;
+import io.seckill.common.auth.SecretTokenVerifier;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
 import io.seckill.common.db.OrderFence;
@@ -20,6 +22,8 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -85,11 +89,21 @@ public final class Main {
       metaCache.evictAll();
     });
 
+    JwksTokenVerifier jwks = config.jwt().jwksMode() ? new JwksTokenVerifier(vertx, config.jwt()) : null;
+    // With a JWKS the warm-up cannot mint shopper tokens: it signs its own with a secret that never leaves the process.
+    String warmUpSecret = jwks == null ? config.jwt().secret() : randomSecret();
+    ShopperAuth auth = jwks == null ? new ShopperAuth(new SecretTokenVerifier(vertx, warmUpSecret, config.jwt()))
+        : new ShopperAuth(jwks, warmUpPass, new SecretTokenVerifier(vertx, warmUpSecret, config.jwt().withoutIssuer()));
     WarmUpTraffic warmUp = config.warmUp().enabled() ? new WarmUpTraffic(vertx, redis, config.redis().mode(), publisher,
-        config.warmUp(), new Jwt(config.jwtSecret()), warmUpPass, saleId -> {
+        config.warmUp(), new Jwt(warmUpSecret), warmUpPass, saleId -> {
           soldOut.clear(saleId);
           metaCache.evict(saleId);
         }, guards::forgetWarmUp) : null;
+    if (warmUp == null) {
+      auth.endWarmUp();
+    } else {
+      warmUp.done().onComplete(over -> auth.endWarmUp());
+    }
 
     // Readiness checks dependencies, and the warm-up until it is over; a sold-out sale never makes the gateway unready.
     Health health = new Health(2500, config.management().readinessCacheMs())
@@ -98,11 +112,16 @@ public final class Main {
         .check("postgres", () -> pg.query("SELECT 1").execute())
         .check("warm-up", () -> warmUp == null || warmUp.done().isComplete() ? Future.succeededFuture()
             : Health.notReady("warming-up", warmUp.progress()));
+    if (jwks != null) {
+      // No token can verify before the first JWKS fetch: not ready until then.
+      health.check("identity-keys", () -> jwks.ready().isComplete() ? Future.succeededFuture()
+          : Health.notReady("unavailable", "identity provider keys not fetched yet"));
+    }
     ManagementServer management = new ManagementServer(runtime, health, ManagementServer.ANY_HOST,
         config.management().port(), config.http());
     PowChallenges challenges = new PowChallenges(redis, calls, metaCache, config.challengeTtlS(), clock);
     GatewayComponents components = new GatewayComponents(config, metrics,
-        guards, new ShopperAuth(new Jwt(config.jwtSecret())),
+        guards, auth,
         new SaleRoutes(redis, calls, metaCache, soldOut, challenges, config.purchaseTokenTtlS(), clock),
         new OrderRoutes(admission, idempotency, orderReader, stockService), new PurchaseMetrics(metrics),
         new SaleList(pg, config.saleListCacheTtlMs(), clock), challenges);
@@ -114,12 +133,21 @@ public final class Main {
     Future<Void> preload = SeckillScripts.preloadAll(redis)
         .onFailure(e -> LOG.warn("could not preload Lua scripts: {}", e.toString()))
         .recover(e -> Future.succeededFuture());
+    if (jwks != null) {
+      jwks.start(); // not awaited: readiness waits for the first fetch, which retries until the IdP answers
+    }
     return Future.all(preload, publisher.warmUp(vertx), restock.start())
         .compose(ready -> vertx.deployVerticle(() -> service.track(new GatewayVerticle(components, port)),
             new DeploymentOptions().setInstances(config.eventLoops())))
         .compose(id -> vertx.deployVerticle(management))
         .map(id -> (RunningService) service.listeningOn(port).warmingUp(warmUp, port))
         .recover(e -> service.stop().transform(stopped -> Future.failedFuture(e)));
+  }
+
+  private static String randomSecret() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** SECKILL_HTTP_PORT=0: pick a free port once, so every verticle instance shares the same one. */

@@ -3,6 +3,7 @@ package io.seckill.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.seckill.common.auth.JwtSettings;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
 import io.vertx.core.buffer.Buffer;
@@ -51,6 +52,63 @@ class GatewayUnitsTest {
     Map<String, String> badUrl = validEnv();
     badUrl.put("SECKILL_STOCK_SERVICE_URL", "ftp://x");
     assertThatThrownBy(() -> GatewayConfig.from(Env.of(badUrl))).hasMessageContaining("SECKILL_STOCK_SERVICE_URL");
+  }
+
+  @Test
+  void identityProviderSettingsHaveTheDocumentedDefaultsAndNameTheVariableInEveryError() {
+    JwtSettings hs256 = GatewayConfig.from(Env.of(validEnv())).jwt();
+    assertThat(hs256.jwksMode()).isFalse();
+    assertThat(hs256).extracting(JwtSettings::issuer, JwtSettings::audience, JwtSettings::leewayS, JwtSettings::maxLifetimeS)
+        .containsExactly(null, null, 30, 3600);
+
+    Map<String, String> jwks = validEnv();
+    jwks.remove("SECKILL_JWT_SECRET");
+    jwks.put("SECKILL_JWT_JWKS_URL", "https://idp.example.com/realms/shop/protocol/openid-connect/certs");
+    jwks.put("SECKILL_JWT_ISSUER", "https://idp.example.com/realms/shop");
+    jwks.put("SECKILL_JWT_AUDIENCE", "seckill");
+    GatewayConfig config = GatewayConfig.from(Env.of(jwks));
+    assertThat(config.jwt().jwksMode()).isTrue();
+    assertThat(config.jwt()).extracting(JwtSettings::secret, JwtSettings::leewayS, JwtSettings::maxLifetimeS,
+        JwtSettings::jwksRefreshS, JwtSettings::jwksMinRefreshMs, JwtSettings::jwksMaxKeys)
+        .containsExactly(null, 30, 3600, 300, 10_000, 32);
+    assertThat(config.toString()).contains("idp.example.com").doesNotContain(GatewayHarness.SECRET);
+
+    Map<String, String> both = new HashMap<>(jwks);
+    both.put("SECKILL_JWT_SECRET", GatewayHarness.SECRET);
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(both))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SECKILL_JWT_JWKS_URL").hasMessageContaining("exactly one");
+    for (String required : new String[] {"SECKILL_JWT_ISSUER", "SECKILL_JWT_AUDIENCE"}) {
+      Map<String, String> missing = new HashMap<>(jwks);
+      missing.remove(required);
+      assertThatThrownBy(() -> GatewayConfig.from(Env.of(missing))).hasMessageContaining(required);
+    }
+    for (String url : new String[] {"http://idp.example.com/certs", "ftp://idp/certs", "not a url"}) {
+      Map<String, String> plain = new HashMap<>(jwks);
+      plain.put("SECKILL_JWT_JWKS_URL", url);
+      assertThatThrownBy(() -> GatewayConfig.from(Env.of(plain))).hasMessageContaining("SECKILL_JWT_JWKS_URL");
+    }
+    Map<String, String> loopback = new HashMap<>(jwks);
+    loopback.put("SECKILL_JWT_JWKS_URL", "http://127.0.0.1:8180/certs");
+    assertThat(GatewayConfig.from(Env.of(loopback)).jwt().jwksUrl()).isEqualTo("http://127.0.0.1:8180/certs");
+    for (String[] bad : new String[][] {{"SECKILL_JWT_LEEWAY_S", "-1"}, {"SECKILL_JWT_MAX_LIFETIME_S", "10"},
+        {"SECKILL_JWT_JWKS_REFRESH_S", "1"}, {"SECKILL_JWT_JWKS_MIN_REFRESH_MS", "x"}, {"SECKILL_JWT_JWKS_MAX_KEYS", "0"}}) {
+      Map<String, String> env = new HashMap<>(jwks);
+      env.put(bad[0], bad[1]);
+      assertThatThrownBy(() -> GatewayConfig.from(Env.of(env))).hasMessageContaining(bad[0]);
+    }
+
+    // The dev sign-in mints HS256 tokens of SECKILL_DEV_TOKEN_TTL_S: it needs the secret, and a lifetime that fits.
+    Map<String, String> dev = validEnv();
+    dev.put("SECKILL_DEV_MODE", "true");
+    dev.put("SECKILL_PAYMENT_SECRET", "dev-payment-secret-0123456789-abcdef");
+    assertThat(GatewayConfig.from(Env.of(dev)).jwt().maxLifetimeS()).isEqualTo(28_800);
+    Map<String, String> devShort = new HashMap<>(dev);
+    devShort.put("SECKILL_JWT_MAX_LIFETIME_S", "3600");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(devShort))).hasMessageContaining("SECKILL_JWT_MAX_LIFETIME_S");
+    Map<String, String> devJwks = new HashMap<>(jwks);
+    devJwks.put("SECKILL_DEV_MODE", "true");
+    devJwks.put("SECKILL_PAYMENT_SECRET", "dev-payment-secret-0123456789-abcdef");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(devJwks))).hasMessageContaining("SECKILL_JWT_JWKS_URL");
   }
 
   @Test

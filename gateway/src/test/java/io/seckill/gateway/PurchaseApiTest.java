@@ -182,8 +182,9 @@ class PurchaseApiTest {
         ("{\"sub\":\"mallory\",\"exp\":" + (System.currentTimeMillis() / 1000 + 600) + "}").getBytes(StandardCharsets.UTF_8));
     String algNone = header + "." + claims + ".";
     String wrongKey = new io.seckill.common.auth.Jwt("another-secret-0123456789-abcdefghijkl").mint("mallory", 600);
-    String expired = GatewayHarness.JWT.mint("mallory", -10);
-    for (String bearer : new String[] {null, "garbage", algNone, wrongKey, expired}) {
+    String expired = GatewayHarness.JWT.mint("mallory", -60); // past the 30 s leeway
+    String tooLong = GatewayHarness.JWT.mint("mallory", 3601); // over SECKILL_JWT_MAX_LIFETIME_S
+    for (String bearer : new String[] {null, "garbage", algNone, wrongKey, expired, tooLong}) {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.url(path)))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}"));
       if (bearer != null) {

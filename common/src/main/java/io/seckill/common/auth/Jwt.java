@@ -12,7 +12,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HS256 JSON Web Tokens, and nothing else: the algorithm is pinned, so {@code alg: none} and
+ * Mints the HS256 shopper tokens of local runs, tests, the dev sign-in, the warm-up and the load test. The gateway
+ * verifies with {@link SecretTokenVerifier} or {@link JwksTokenVerifier} (vertx-auth-jwt); {@link #verify} stays for
+ * tools and tests that check a minted token.
+ *
+ * <p>HS256 JSON Web Tokens, and nothing else: the algorithm is pinned, so {@code alg: none} and
  * algorithm confusion are refused before any signature work. {@code sub} is the user id and
  * {@code exp} is required.
  */

@@ -28,7 +28,7 @@ public final class DevRoutes {
     if (!dev.enabled()) {
       return;
     }
-    DevSignIn signIn = new DevSignIn(new Jwt(c.config().jwtSecret()), dev.tokenTtlS());
+    DevSignIn signIn = new DevSignIn(new Jwt(c.config().jwt().secret()), dev.tokenTtlS());
     PaymentSimulator payments = new PaymentSimulator(vertx, selfPort, dev);
     Handler<RoutingContext> body = BodyHandler.create(false).setBodyLimit(c.config().bodyLimitBytes());
 
