@@ -1,5 +1,6 @@
 package io.seckill.gateway;
 
+import io.seckill.common.config.BindHost;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
 import io.seckill.common.config.HttpTimeouts;
@@ -16,7 +17,8 @@ import java.net.URI;
  * @param httpPort              SECKILL_HTTP_PORT (8080; 0 picks a free port)
  * @param eventLoops            SECKILL_EVENT_LOOPS (cores): event loops and HTTP verticle instances
  * @param jwtSecret             SECKILL_JWT_SECRET (>= 32 chars), HS256 key of shopper tokens
- * @param adminToken            SECKILL_ADMIN_TOKEN (>= 32 chars), bearer token for the stock-service cancel hand-off
+ * @param cancelToken           SECKILL_CANCEL_TOKEN (>= 32 chars), bearer token for the stock-service cancel hand-off; stock-service
+ *                              accepts it on that route only (the gateway never holds the operators' SECKILL_ADMIN_TOKEN)
  * @param stockServiceUrl       SECKILL_STOCK_SERVICE_URL (http://127.0.0.1:8081)
  * @param orderStatusTtlS       SECKILL_ORDER_STATUS_TTL_S (604800): TTL of the Redis order status hash
  * @param userRatePerS          SECKILL_RATE_USER_PER_S (5) refill of the per-user token bucket
@@ -48,15 +50,17 @@ import java.net.URI;
  *                              SECKILL_WARMUP_TOPIC (seckill.orders.warmup): the start-up warm-up, see {@link WarmUpTraffic}
  * @param kafkaLingerMs         SECKILL_KAFKA_LINGER_MS (1): linger.ms of the order producer: a longer
  *                              linger puts more records in each produce request (less broker CPU per order) at up to that much more latency per 202
+ * @param bind                  SECKILL_BIND_HOST (0.0.0.0): the address the HTTP server listens on, see {@link BindHost}
  */
 public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
-                            String jwtSecret, String adminToken, String stockServiceUrl, int orderStatusTtlS,
+                            String jwtSecret, String cancelToken, String stockServiceUrl, int orderStatusTtlS,
                             int userRatePerS, int userBurst, int ipRatePerS, int ipBurst, int rateMaxKeys,
                             int redisMaxInFlight, int redisTimeoutMs, int soldOutTtlMs, int metaCacheTtlMs,
                             int purchaseTokenTtlS, int idempotencyTtlS, int idempotencyLockTtlS, int bodyLimitBytes,
                             int kafkaDeliveryTimeoutMs, int kafkaRequestTimeoutMs, int kafkaMaxBlockMs,
                             int testHaltAfterReserveEvery, DevModeConfig devMode, int orderFenceTimeoutMs,
-                            HttpTimeouts http, WarmUpSettings warmUp, int kafkaLingerMs) {
+                            HttpTimeouts http, WarmUpSettings warmUp, int kafkaLingerMs,
+                            BindHost bind) {
 
   public static GatewayConfig from(Env env) {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -75,7 +79,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         PgSettings.from(env, 4, http.requestTimeoutMs()),
         KafkaSettings.from(env),
         env.secret("SECKILL_JWT_SECRET", 32),
-        env.secret("SECKILL_ADMIN_TOKEN", 32),
+        env.secret("SECKILL_CANCEL_TOKEN", 32),
         stockServiceUrl,
         env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000),
         env.integer("SECKILL_RATE_USER_PER_S", 5, 1, 1_000_000),
@@ -99,7 +103,8 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         env.integer("SECKILL_ORDER_FENCE_TIMEOUT_MS", 1000, 50, 60_000),
         http,
         WarmUpSettings.from(env),
-        env.integer("SECKILL_KAFKA_LINGER_MS", 1, 0, 1000));
+        env.integer("SECKILL_KAFKA_LINGER_MS", 1, 0, 1000),
+        BindHost.from(env));
   }
 
   private static String httpUrl(Env env, String name, String fallback) {
@@ -119,7 +124,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
   @Override
   public String toString() {
     return "GatewayConfig[httpPort=" + httpPort + ", eventLoops=" + eventLoops + ", " + redis + ", " + pg + ", kafka="
-        + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + warmUp + ", " + devMode
+        + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + bind + ", " + warmUp + ", " + devMode
         + (testHaltAfterReserveEvery > 0 ? ", TEST HOOK haltAfterReserveEvery=" + testHaltAfterReserveEvery : "") + "]";
   }
 }

@@ -51,7 +51,8 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     router = router();
     HttpServerOptions options = new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true);
-    return HttpDeadlines.server(vertx, options, router, components.config().http(), OUTCOME_UNKNOWN_ROUTES).listen(port);
+    return HttpDeadlines.server(vertx, options, router, components.config().http(), OUTCOME_UNKNOWN_ROUTES)
+        .listen(port, components.config().bind().host());
   }
 
   Router router() {

@@ -58,7 +58,7 @@ public final class Main {
     // Redis exists, and settles a Kafka send that failed ambiguously (OrderFence) — none of it on the happy path.
     Pool pg = PgPools.create(vertx, config.pg(), "gateway-orders");
     OrderPublisher publisher = new OrderPublisher(config, metrics);
-    StockServiceClient stockService = new StockServiceClient(vertx, config.stockServiceUrl(), config.adminToken());
+    StockServiceClient stockService = new StockServiceClient(vertx, config.stockServiceUrl(), config.cancelToken());
 
     RedisCalls calls = new RedisCalls(config.redisMaxInFlight(), config.redisTimeoutMs(), metrics);
     SoldOutFlags soldOut = new SoldOutFlags(config.soldOutTtlMs(), clock);

@@ -19,7 +19,7 @@ class GatewayUnitsTest {
     env.put("SECKILL_PG_URL", "postgresql://u@127.0.0.1:5432/db");
     env.put("SECKILL_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
     env.put("SECKILL_JWT_SECRET", GatewayHarness.SECRET);
-    env.put("SECKILL_ADMIN_TOKEN", GatewayHarness.ADMIN_TOKEN);
+    env.put("SECKILL_CANCEL_TOKEN", GatewayHarness.CANCEL_TOKEN);
     return env;
   }
 
@@ -35,7 +35,7 @@ class GatewayUnitsTest {
     assertThat(config.redisMaxInFlight()).isEqualTo(2048);
     assertThat(config.http()).isEqualTo(new io.seckill.common.config.HttpTimeouts(2000, 60, 10_000));
     assertThat(config.pg().queryTimeoutMs()).isEqualTo(2000);
-    assertThat(config.toString()).doesNotContain(GatewayHarness.SECRET).doesNotContain(GatewayHarness.ADMIN_TOKEN);
+    assertThat(config.toString()).doesNotContain(GatewayHarness.SECRET).doesNotContain(GatewayHarness.CANCEL_TOKEN);
   }
 
   @Test
@@ -45,8 +45,8 @@ class GatewayUnitsTest {
     assertThatThrownBy(() -> GatewayConfig.from(Env.of(noSecret))).isInstanceOf(ConfigException.class)
         .hasMessageContaining("SECKILL_JWT_SECRET");
     Map<String, String> shortToken = validEnv();
-    shortToken.put("SECKILL_ADMIN_TOKEN", "short");
-    assertThatThrownBy(() -> GatewayConfig.from(Env.of(shortToken))).hasMessageContaining("SECKILL_ADMIN_TOKEN");
+    shortToken.put("SECKILL_CANCEL_TOKEN", "short");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(shortToken))).hasMessageContaining("SECKILL_CANCEL_TOKEN");
     Map<String, String> badUrl = validEnv();
     badUrl.put("SECKILL_STOCK_SERVICE_URL", "ftp://x");
     assertThatThrownBy(() -> GatewayConfig.from(Env.of(badUrl))).hasMessageContaining("SECKILL_STOCK_SERVICE_URL");

@@ -90,7 +90,7 @@ class OrderApiTest {
     assertThat(new JsonObject(response.body()).getString("status")).isEqualTo("CANCELLED");
     FakeStockService.Call call = stockService.calls.stream().filter(c -> c.path().contains(orderId)).findFirst().orElseThrow();
     assertThat(call.path()).isEqualTo("/admin/v1/orders/" + orderId + "/cancel");
-    assertThat(call.authorization()).isEqualTo("Bearer " + GatewayHarness.ADMIN_TOKEN);
+    assertThat(call.authorization()).isEqualTo("Bearer " + GatewayHarness.CANCEL_TOKEN);
     assertThat(new JsonObject(call.body()).getString("userId")).isEqualTo("xena");
   }
 

@@ -108,7 +108,7 @@ final class OrderConsumerService implements RunningService {
         .check("kafka", service::kafkaReady)
         .check("consumer", service::loopsReady)
         .mount(router, vertx);
-    return HttpDeadlines.server(vertx, new HttpServerOptions(), router, config.http(), List.of()).listen(config.httpPort())
+    return HttpDeadlines.server(vertx, new HttpServerOptions(), router, config.http(), List.of()).listen(config.httpPort(), config.bind().host())
         .map(server -> {
           service.server = server;
           service.warmUpThenStartLoops();

@@ -78,7 +78,7 @@ public final class Main {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds.handler());
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
-    router.route("/admin/*").handler(new AdminAuth(config.adminToken()));
+    router.route("/admin/*").handler(new AdminAuth(config.adminToken(), config.cancelToken()));
     new SaleRoutes(pool, warmup, probe, reconciler).mount(router);
     new OrderRoutes(cancellation).mount(router);
     new PaymentRoutes(payments, config.paymentSecret(), runtime.registry()).mount(router);
@@ -93,7 +93,7 @@ public final class Main {
     router.errorHandler(404, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.NOT_FOUND, "no such resource")));
     router.errorHandler(405, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.METHOD_NOT_ALLOWED, null)));
 
-    StockHttpVerticle http = new StockHttpVerticle(router, config.httpPort(), config.http());
+    StockHttpVerticle http = new StockHttpVerticle(router, config.bind().host(), config.httpPort(), config.http());
     return vertx.deployVerticle(http)
         .compose(id -> vertx.deployVerticle(new BackgroundJobs(sweeper, applier, reconciler, config)))
         .map(id -> (RunningService) new StockService(runtime, http.actualPort(), router, pool, redisClient, kafkaLag))

@@ -6,6 +6,8 @@ public enum ErrorCode {
   UNAUTHENTICATED(401, "Unauthenticated"),
   INVALID_SIGNATURE(401, "Invalid signature"),
   INVALID_PURCHASE_TOKEN(403, "Invalid purchase token"),
+  /** A valid credential used beyond its scope (the gateway's cancel-only token on another admin route). */
+  FORBIDDEN(403, "Forbidden"),
   SALE_NOT_FOUND(404, "Sale not found"),
   ORDER_NOT_FOUND(404, "Order not found"),
   NOT_FOUND(404, "Not found"),
