@@ -8,6 +8,7 @@ import io.seckill.common.config.PgSettings;
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
 import io.seckill.common.warmup.WarmUpSettings;
+import io.seckill.gateway.clientip.TrustedProxies;
 import io.seckill.gateway.dev.DevModeConfig;
 import java.net.URI;
 
@@ -51,6 +52,10 @@ import java.net.URI;
  * @param kafkaLingerMs         SECKILL_KAFKA_LINGER_MS (1): linger.ms of the order producer: a longer
  *                              linger puts more records in each produce request (less broker CPU per order) at up to that much more latency per 202
  * @param bind                  SECKILL_BIND_HOST (0.0.0.0): the address the HTTP server listens on, see {@link BindHost}
+ * @param trustedProxies        SECKILL_TRUSTED_PROXIES (empty: trust nobody): comma-separated IPv4/IPv6 CIDRs whose
+ *                              Forwarded / X-Forwarded-For headers name the client, see {@link TrustedProxies}
+ * @param proxyProtocol         SECKILL_PROXY_PROTOCOL (false): the shopper port expects a PROXY protocol v1/v2 header
+ *                              on every connection, and its address is the peer; only for a load balancer that sends it
  */
 public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
                             String jwtSecret, String cancelToken, String stockServiceUrl, int orderStatusTtlS,
@@ -60,7 +65,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
                             int kafkaDeliveryTimeoutMs, int kafkaRequestTimeoutMs, int kafkaMaxBlockMs,
                             int testHaltAfterReserveEvery, DevModeConfig devMode, int orderFenceTimeoutMs,
                             HttpTimeouts http, WarmUpSettings warmUp, int kafkaLingerMs,
-                            BindHost bind) {
+                            BindHost bind, TrustedProxies trustedProxies, boolean proxyProtocol) {
 
   public static GatewayConfig from(Env env) {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -104,7 +109,9 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         http,
         WarmUpSettings.from(env),
         env.integer("SECKILL_KAFKA_LINGER_MS", 1, 0, 1000),
-        BindHost.from(env));
+        BindHost.from(env),
+        TrustedProxies.parse(env.optional(TrustedProxies.VARIABLE, "")),
+        env.bool("SECKILL_PROXY_PROTOCOL", false));
   }
 
   private static String httpUrl(Env env, String name, String fallback) {
@@ -124,7 +131,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
   @Override
   public String toString() {
     return "GatewayConfig[httpPort=" + httpPort + ", eventLoops=" + eventLoops + ", " + redis + ", " + pg + ", kafka="
-        + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + bind + ", " + warmUp + ", " + devMode
+        + kafka + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + bind + ", " + trustedProxies + ", proxyProtocol=" + proxyProtocol + ", " + warmUp + ", " + devMode
         + (testHaltAfterReserveEvery > 0 ? ", TEST HOOK haltAfterReserveEvery=" + testHaltAfterReserveEvery : "") + "]";
   }
 }

@@ -10,6 +10,7 @@ import io.seckill.common.http.Health;
 import io.seckill.common.metrics.ServiceRuntime;
 import io.seckill.common.redis.RedisClients;
 import io.seckill.common.redis.SeckillScripts;
+import io.seckill.gateway.clientip.ClientIp;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -48,7 +49,11 @@ public final class Main {
   public static Future<RunningService> start(Env env) {
     GatewayConfig config = GatewayConfig.from(env);
     LOG.info("starting with {}", config);
-    ServiceRuntime runtime = ServiceRuntime.create("gateway", config.eventLoops());
+    if (config.proxyProtocol()) {
+      LOG.warn("SECKILL_PROXY_PROTOCOL=true: Vert.x's vertx_http_server_* metrics are off (they would hide the PROXY"
+          + " header's client address); the seckill_* metrics are unaffected");
+    }
+    ServiceRuntime runtime = ServiceRuntime.create("gateway", config.eventLoops(), !config.proxyProtocol());
     Vertx vertx = runtime.vertx();
     LongSupplier clock = System::currentTimeMillis;
     GatewayMetrics metrics = new GatewayMetrics(runtime.registry());
@@ -72,7 +77,8 @@ public final class Main {
     RateLimiter perUser = new RateLimiter(config.userRatePerS(), config.userBurst(), config.rateMaxKeys(), System::nanoTime);
     RateLimiter perIp = new RateLimiter(config.ipRatePerS(), config.ipBurst(), config.rateMaxKeys(), System::nanoTime);
     WarmUpPass warmUpPass = new WarmUpPass();
-    RequestGuards guards = new RequestGuards(perUser, perIp, metrics, warmUpPass);
+    RequestGuards guards = new RequestGuards(perUser, perIp, metrics, warmUpPass,
+        new ClientIp(config.trustedProxies()));
     RestockSubscriber restock = new RestockSubscriber(vertx, config.redis().url(), saleId -> {
       soldOut.clear(saleId);
       metaCache.evict(saleId);
