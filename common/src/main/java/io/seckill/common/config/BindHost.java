@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
 public record BindHost(String host) {
   public static final String VARIABLE = "SECKILL_BIND_HOST";
   public static final String ALL_INTERFACES = "0.0.0.0";
-  // An IPv4/IPv6 literal or a DNS name; no brackets, ports or spaces (Vert.x takes the host alone).
-  private static final Pattern HOST = Pattern.compile("[0-9A-Fa-f:.]{2,45}|[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
+  // An IPv6 literal (two colons at least, so "host:port" is refused), or an IPv4 literal or DNS name; no brackets,
+  // ports or spaces (Vert.x takes the host alone).
+  private static final Pattern HOST = Pattern.compile(
+      "(?=(?:[^:]*:){2})[0-9A-Fa-f:.]{2,45}|[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
 
   public BindHost {
     if (host == null || !HOST.matcher(host).matches()) {
