@@ -36,6 +36,22 @@ class GatewayUnitsTest {
     assertThat(config.http()).isEqualTo(new io.seckill.common.config.HttpTimeouts(2000, 60, 10_000));
     assertThat(config.pg().queryTimeoutMs()).isEqualTo(2000);
     assertThat(config.toString()).doesNotContain(GatewayHarness.SECRET).doesNotContain(GatewayHarness.CANCEL_TOKEN);
+    assertThat(config.bind().host()).isEqualTo("0.0.0.0");
+    assertThat(config.trustedProxies().isEmpty()).as("trust nobody by default").isTrue();
+    assertThat(config.proxyProtocol()).isFalse();
+  }
+
+  @Test
+  void aMalformedTrustedProxyOrBindHostStopsTheStartNamingTheVariable() {
+    Map<String, String> badProxy = validEnv();
+    badProxy.put("SECKILL_TRUSTED_PROXIES", "10.0.0.0/8, ingress.internal");
+    Map<String, String> badHost = validEnv();
+    badHost.put("SECKILL_BIND_HOST", "0.0.0.0:8080");
+
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(badProxy))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SECKILL_TRUSTED_PROXIES");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(badHost))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SECKILL_BIND_HOST");
   }
 
   @Test
