@@ -37,6 +37,9 @@ public final class ClientIp {
 
   /** The rate-limit key of a request from {@code remote} (the peer) with these headers. */
   public String key(SocketAddress remote, MultiMap headers) {
+    if (trusted.isEmpty() && remote != null && remote.hostAddress() != null && remote.hostAddress().indexOf(':') < 0) {
+      return remote.hostAddress(); // the hot path with no proxy: an IPv4 peer, already a literal, is its own key
+    }
     InetAddress peer = remote == null ? null : IpLiteral.parse(remote.hostAddress());
     if (peer == null) {
       return remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
