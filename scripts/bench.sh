@@ -281,8 +281,8 @@ if [[ "$USE_RUNNING" == true ]]; then
   mint_all & MINT_PID=$!
   log "using the running stack: gateway $GATEWAY_URL (its rate limits apply: raise SECKILL_RATE_IP_PER_S for a fair figure)"
 else
-  export SECKILL_JWT_SECRET SECKILL_ADMIN_TOKEN SECKILL_PAYMENT_SECRET
-  SECKILL_JWT_SECRET="$(secret)"; SECKILL_ADMIN_TOKEN="$(secret)"; SECKILL_PAYMENT_SECRET="$(secret)"
+  export SECKILL_JWT_SECRET SECKILL_ADMIN_TOKEN SECKILL_CANCEL_TOKEN SECKILL_PAYMENT_SECRET
+  SECKILL_JWT_SECRET="$(secret)"; SECKILL_ADMIN_TOKEN="$(secret)"; SECKILL_CANCEL_TOKEN="$(secret)"; SECKILL_PAYMENT_SECRET="$(secret)"
   # The bench is one client IP hammering on purpose: lift the per-IP limiter (the check still runs).
   log "minting shoppers' JWTs ($TOKENS_PER_RUN per run) while the stack starts ..."
   mint_all & MINT_PID=$!

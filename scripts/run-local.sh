@@ -7,12 +7,14 @@
 #   SECKILL_GATEWAY_PORT (8080)  SECKILL_STOCK_PORT (8081)                   the shopper and operator APIs
 #   SECKILL_GATEWAY_MANAGEMENT_PORT (9080)  SECKILL_STOCK_MANAGEMENT_PORT (9081)
 #   SECKILL_CONSUMER_PORT (9082)  management ports: /metrics and /health/* (the consumer has no other)
-#   SECKILL_JWT_SECRET / SECKILL_ADMIN_TOKEN / SECKILL_PAYMENT_SECRET   generated when unset
+#   SECKILL_JWT_SECRET / SECKILL_ADMIN_TOKEN / SECKILL_CANCEL_TOKEN / SECKILL_PAYMENT_SECRET   generated when unset
 #   SECKILL_REDIS_URL / SECKILL_PG_URL / SECKILL_KAFKA_BOOTSTRAP         use these servers instead
 #   SECKILL_DEMO=false           do not create the demo sale
 #   SECKILL_REBUILD=true         rebuild the jars even if they exist
 #   SECKILL_WARMUP_MAX_MS (10000) bound on the gateway's and consumer's start-up warm-up (SECKILL_WARMUP_REQUESTS=0: off)
 #   SECKILL_PAYMENT_PROVIDER (simulator) what stock-service asks before a timeout cancel (none | simulator | http)
+#   SECKILL_BIND_HOST (127.0.0.1) the address the three services listen on; the default keeps the dev-mode gateway
+#                                 (it mints tokens and simulates payments) off the network: 0.0.0.0 exposes it
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +24,13 @@ LOGS="$STATE/logs"
 mkdir -p "$LOGS"
 
 GATEWAY_PORT="${SECKILL_GATEWAY_PORT:-8080}"
+# Loopback unless told otherwise (the services' own default, 0.0.0.0, is for containers).
+export SECKILL_BIND_HOST="${SECKILL_BIND_HOST:-127.0.0.1}"
+case "$SECKILL_BIND_HOST" in
+  0.0.0.0|::) HOST=127.0.0.1 ;;
+  *:*) HOST="[$SECKILL_BIND_HOST]" ;;
+  *) HOST="$SECKILL_BIND_HOST" ;;
+esac
 STOCK_PORT="${SECKILL_STOCK_PORT:-8081}"
 GATEWAY_MANAGEMENT_PORT="${SECKILL_GATEWAY_MANAGEMENT_PORT:-9080}"
 STOCK_MANAGEMENT_PORT="${SECKILL_STOCK_MANAGEMENT_PORT:-9081}"
@@ -46,8 +55,11 @@ secret() { head -c 48 /dev/urandom | base64 | tr -d '/+=\n' | cut -c1-48; }
 generated=()
 if [[ -z "${SECKILL_JWT_SECRET:-}" ]]; then SECKILL_JWT_SECRET="$(secret)"; generated+=(SECKILL_JWT_SECRET); fi
 if [[ -z "${SECKILL_ADMIN_TOKEN:-}" ]]; then SECKILL_ADMIN_TOKEN="$(secret)"; generated+=(SECKILL_ADMIN_TOKEN); fi
+if [[ -z "${SECKILL_CANCEL_TOKEN:-}" ]]; then SECKILL_CANCEL_TOKEN="$(secret)"; generated+=(SECKILL_CANCEL_TOKEN); fi
 if [[ -z "${SECKILL_PAYMENT_SECRET:-}" ]]; then SECKILL_PAYMENT_SECRET="$(secret)"; generated+=(SECKILL_PAYMENT_SECRET); fi
-export SECKILL_JWT_SECRET SECKILL_ADMIN_TOKEN SECKILL_PAYMENT_SECRET
+export SECKILL_JWT_SECRET SECKILL_CANCEL_TOKEN SECKILL_PAYMENT_SECRET
+# The operator token goes to stock-service alone; the gateway gets the cancel-only token.
+export -n SECKILL_ADMIN_TOKEN 2>/dev/null || true
 # The start-up warm-up stays on (this is how people try the system), with a short bound so a start stays quick.
 export SECKILL_WARMUP_MAX_MS="${SECKILL_WARMUP_MAX_MS:-10000}"
 
@@ -98,28 +110,30 @@ start_service() { # name jar management-port [api-port]; readiness is on the man
   env ${port:+SECKILL_HTTP_PORT="$port"} SECKILL_MANAGEMENT_PORT="$management" \
     java ${SECKILL_JAVA_OPTS:-} -jar "$jar" >"$LOGS/$name.log" 2>&1 &
   PIDS+=($!)
-  wait_for "$name" "http://127.0.0.1:$management/health/ready" 90 "$!"
+  wait_for "$name" "http://$HOST:$management/health/ready" 90 "$!"
   log "$name ready${port:+ on :$port}, management on :$management"
 }
 # The dev stack asks its own payment records before a timeout cancel, so the query step runs here too.
 export SECKILL_PAYMENT_PROVIDER="${SECKILL_PAYMENT_PROVIDER:-simulator}"
-start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_MANAGEMENT_PORT" "$STOCK_PORT"
+SECKILL_ADMIN_TOKEN="$SECKILL_ADMIN_TOKEN" \
+  start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_MANAGEMENT_PORT" "$STOCK_PORT"
 start_service order-consumer order-consumer/target/seckill-order-consumer.jar "$CONSUMER_PORT"
 # Dev mode (dev sign-in and payment simulator for the shopper page) is for this local stack only; SECKILL_DEV_MODE=false turns it off.
-SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK_PORT" SECKILL_DEV_MODE="${SECKILL_DEV_MODE:-true}" \
-  SECKILL_PAYMENT_SECRET="$SECKILL_PAYMENT_SECRET" SECKILL_PAYMENT_CALLBACK_URL="http://127.0.0.1:$STOCK_PORT/api/v1/payments/callback" \
+SECKILL_STOCK_SERVICE_URL="http://$HOST:$STOCK_PORT" SECKILL_DEV_MODE="${SECKILL_DEV_MODE:-true}" \
+  SECKILL_PAYMENT_SECRET="$SECKILL_PAYMENT_SECRET" SECKILL_PAYMENT_CALLBACK_URL="http://$HOST:$STOCK_PORT/api/v1/payments/callback" \
   start_service gateway gateway/target/seckill-gateway.jar "$GATEWAY_MANAGEMENT_PORT" "$GATEWAY_PORT"
 
 # What scripts/jwt.sh and the other helpers need to talk to this stack.
 umask 077
 cat >"$STATE/env" <<ENV
-SECKILL_GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT
-SECKILL_STOCK_URL=http://127.0.0.1:$STOCK_PORT
-SECKILL_CONSUMER_URL=http://127.0.0.1:$CONSUMER_PORT
-SECKILL_GATEWAY_MANAGEMENT_URL=http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT
-SECKILL_STOCK_MANAGEMENT_URL=http://127.0.0.1:$STOCK_MANAGEMENT_PORT
+SECKILL_GATEWAY_URL=http://$HOST:$GATEWAY_PORT
+SECKILL_STOCK_URL=http://$HOST:$STOCK_PORT
+SECKILL_CONSUMER_URL=http://$HOST:$CONSUMER_PORT
+SECKILL_GATEWAY_MANAGEMENT_URL=http://$HOST:$GATEWAY_MANAGEMENT_PORT
+SECKILL_STOCK_MANAGEMENT_URL=http://$HOST:$STOCK_MANAGEMENT_PORT
 SECKILL_JWT_SECRET=$SECKILL_JWT_SECRET
 SECKILL_ADMIN_TOKEN=$SECKILL_ADMIN_TOKEN
+SECKILL_CANCEL_TOKEN=$SECKILL_CANCEL_TOKEN
 SECKILL_PAYMENT_SECRET=$SECKILL_PAYMENT_SECRET
 ENV
 
@@ -127,7 +141,7 @@ SALE_ID=""
 if [[ "${SECKILL_DEMO:-true}" != false ]]; then
   starts="$(date -u -d '+15 seconds' +%Y-%m-%dT%H:%M:%SZ)"
   ends="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
-  sale="$(curl -fsS -X POST "http://127.0.0.1:$STOCK_PORT/admin/v1/sales" \
+  sale="$(curl -fsS -X POST "http://$HOST:$STOCK_PORT/admin/v1/sales" \
     -H "Authorization: Bearer $SECKILL_ADMIN_TOKEN" -H 'Content-Type: application/json' \
     -d "{\"itemName\":\"Demo phone\",\"priceCents\":19900,\"stock\":100,\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",\"perUserLimit\":1,\"paymentTimeoutSeconds\":300,\"requirePurchaseToken\":false}")" \
     || die "could not create the demo sale"
@@ -141,24 +155,24 @@ fi
 S="${SALE_ID:-<saleId>}"
 cat <<TXT
 
-Seckill is ready — gateway http://127.0.0.1:$GATEWAY_PORT, stock-service http://127.0.0.1:$STOCK_PORT, order-consumer (management only) http://127.0.0.1:$CONSUMER_PORT
+Seckill is ready — gateway http://$HOST:$GATEWAY_PORT, stock-service http://$HOST:$STOCK_PORT, order-consumer (management only) http://$HOST:$CONSUMER_PORT
 Metrics and health on the management ports: gateway :$GATEWAY_MANAGEMENT_PORT, stock-service :$STOCK_MANAGEMENT_PORT, order-consumer :$CONSUMER_PORT
 
   # the shopper page: sign in with any name (dev mode), buy once the sale opens, pay (simulated)
-  http://127.0.0.1:$GATEWAY_PORT/?sale=$S
+  http://$HOST:$GATEWAY_PORT/?sale=$S
   # the sale (no auth)
-  curl -s http://127.0.0.1:$GATEWAY_PORT/api/v1/sales/$S
+  curl -s http://$HOST:$GATEWAY_PORT/api/v1/sales/$S
   # a shopper token (JWT) for user alice
   TOKEN=\$(scripts/jwt.sh alice)
   # buy one unit (202 QUEUED; once the sale is open)
-  curl -s -X POST http://127.0.0.1:$GATEWAY_PORT/api/v1/sales/$S/orders -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -d '{"quantity":1}'
+  curl -s -X POST http://$HOST:$GATEWAY_PORT/api/v1/sales/$S/orders -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -d '{"quantity":1}'
   # the order's status (use the orderId from the answer above)
-  curl -s http://127.0.0.1:$GATEWAY_PORT/api/v1/orders/<orderId> -H "Authorization: Bearer \$TOKEN"
+  curl -s http://$HOST:$GATEWAY_PORT/api/v1/orders/<orderId> -H "Authorization: Bearer \$TOKEN"
   # the operator's view: DB counts, Redis state, drift
-  curl -s http://127.0.0.1:$STOCK_PORT/admin/v1/sales/$S -H "Authorization: Bearer \$(scripts/admin-token.sh)"
+  curl -s http://$HOST:$STOCK_PORT/admin/v1/sales/$S -H "Authorization: Bearer \$(scripts/admin-token.sh)"
   # metrics and readiness (management port, not the shopper port)
-  curl -s http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/metrics | grep seckill_
-  curl -s http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/health/ready
+  curl -s http://$HOST:$GATEWAY_MANAGEMENT_PORT/metrics | grep seckill_
+  curl -s http://$HOST:$GATEWAY_MANAGEMENT_PORT/health/ready
 
 Logs in $LOGS. Press Ctrl-C to stop everything.
 TXT

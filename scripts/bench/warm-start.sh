@@ -33,7 +33,7 @@ for _ in $(seq 1 600); do [[ -f "$RUN/infra.env" ]] && break; sleep 0.2; done
 set -a; source "$RUN/infra.env"; set +a
 SERVER_URL="$SECKILL_PG_URL"; DB="seckill_warm_start_$$"
 SECKILL_PG_URL="$(java -cp "$LOAD_JAR" io.seckill.loadtest.ScratchDatabase create "$SERVER_URL" "$DB" 2>"$RUN/logs/db.log" | tail -1)"
-export SECKILL_PG_URL SECKILL_JWT_SECRET="$(secret)" SECKILL_ADMIN_TOKEN="$(secret)" SECKILL_PAYMENT_SECRET="$(secret)"
+export SECKILL_PG_URL SECKILL_JWT_SECRET="$(secret)" SECKILL_ADMIN_TOKEN="$(secret)" SECKILL_CANCEL_TOKEN="$(secret)" SECKILL_PAYMENT_SECRET="$(secret)"
 export SECKILL_RATE_IP_PER_S=10000000 SECKILL_RATE_IP_BURST=10000000 SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK"
 specs=(); for t in $(seq 1 $((2 * TRIES))); do specs+=(--file "try-$t:warm$t-:60000"); done
 java -cp "$LOAD_JAR" io.seckill.loadtest.MintTokens --out-dir "$RUN/tokens" --ttl-seconds 3600 "${specs[@]}" >"$RUN/logs/mint.log" 2>&1

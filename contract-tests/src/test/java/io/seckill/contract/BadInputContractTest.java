@@ -239,6 +239,11 @@ class BadInputContractTest {
       baseline = after;
       assertThat(row.statuses()).as("%s: HTTP status of %s", row.name(), reply).contains(reply.status());
       Problems.assertProblem(reply, reply.status(), row.codes(), row.name());
+      String detail = reply.json().getString("detail", "");
+      for (String fragment : BadInputTables.PARSER_TEXT) {
+        assertThat(detail).as("%s: the detail is our own fixed text, no parser or exception message", row.name())
+            .doesNotContain(fragment);
+      }
       assertThat(after.tables()).as("%s: the database after %s", row.name(), reply).isEqualTo(before.tables());
       assertThat(after.redis()).as("%s: Redis after %s", row.name(), reply).isEqualTo(before.redis());
     }));

@@ -34,7 +34,17 @@ final class BadInputTables {
       "too long", "1-" + "0".repeat(63), "lowercase ULID", "1-01arz3ndektsv4rrffq69g5fav",
       "encoded traversal", "..%2F..%2Fetc%2Fpasswd", "SQL injection", "1'%20OR%20'1'%3D'1",
       "SQL statement", "1%3BDROP%20TABLE%20orders", "Lua braces", "%7B1%7D", "glob", "*",
-      "CRLF Redis command", "1%0D%0AFLUSHALL", "invalid UTF-8", "%FF%FE");
+      "CRLF Redis command", "1%0D%0AFLUSHALL", "invalid UTF-8", "%FF%FE",
+      "sale id past 2^63", "9999999999999999999-01ARZ3NDEKTSV4RRFFQ69G5FAV",
+      "sale id 2^63", "9223372036854775808-01ARZ3NDEKTSV4RRFFQ69G5FAV");
+
+  /**
+   * Fragments of parser and exception messages (NumberFormatException, Jackson, Java class names): a client-visible
+   * detail is a fixed text of ours, so none of these may appear in one.
+   */
+  static final List<String> PARSER_TEXT = List.of("For input string", "Exception", "Unexpected character",
+      "Cannot deserialize", "line:", "column:", "Unrecognized token", "Unexpected end-of-input", "java.", "io.vertx",
+      "com.fasterxml", "tools.jackson", "at [Source");
 
   private BadInputTables() {
   }

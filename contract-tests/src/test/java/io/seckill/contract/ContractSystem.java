@@ -27,6 +27,7 @@ import redis.clients.jedis.Jedis;
 final class ContractSystem implements AutoCloseable {
   static final String JWT_SECRET = SeckillSystem.JWT_SECRET;
   static final String ADMIN_TOKEN = SeckillSystem.ADMIN_TOKEN;
+  static final String CANCEL_TOKEN = SeckillSystem.CANCEL_TOKEN;
   static final String PAYMENT_SECRET = SeckillSystem.PAYMENT_SECRET;
   static final long PRICE_CENTS = SeckillSystem.PRICE_CENTS;
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

@@ -181,6 +181,55 @@ class SecurityContractTest {
   }
 
   @Test
+  @Order(3)
+  void theGatewaysCancelTokenIsRefusedWith403OnEveryAdminRouteButTheCancelHandOffAndChangesNothing() throws Exception {
+    String newSale = new JsonObject().put("itemName", "Scoped").put("priceCents", 1).put("stock", 1000)
+        .put("startsAt", "2030-01-01T00:00:00Z").put("endsAt", "2030-01-02T00:00:00Z").put("perUserLimit", 1)
+        .put("paymentTimeoutSeconds", 60).put("requirePurchaseToken", false).encode();
+    Map<String, String[]> refused = new LinkedHashMap<>();
+    refused.put("list sales", new String[] {"GET", "/admin/v1/sales", null});
+    refused.put("create sale", new String[] {"POST", "/admin/v1/sales", newSale});
+    refused.put("show sale", new String[] {"GET", "/admin/v1/sales/" + sale, null});
+    refused.put("forced warm-up", new String[] {"POST", "/admin/v1/sales/" + sale + "/warmup?force=true", null});
+    refused.put("reconcile", new String[] {"POST", "/admin/v1/sales/" + sale + "/reconcile", null});
+    refused.put("cancel by GET", new String[] {"GET", "/admin/v1/orders/" + ownerOrder + "/cancel", null});
+    refused.put("a route under the cancel path", new String[] {"POST", "/admin/v1/orders/" + ownerOrder + "/cancel/x", "{}"});
+    long salesBefore = countSales();
+    StateSnapshot before = StateSnapshot.take(system, List.of(sale));
+
+    for (Map.Entry<String, String[]> call : refused.entrySet()) {
+      Reply reply = adminCall(call.getValue(), ContractSystem.CANCEL_TOKEN);
+      Problems.assertProblem(reply, 403, Set.of("FORBIDDEN"), call.getKey() + " with the cancel token");
+    }
+    // Past the guard, the cancel hand-off itself answers: another shopper's order is not found, so nothing changes.
+    String[] cancel = {"POST", "/admin/v1/orders/" + ownerOrder + "/cancel", "{\"userId\":\"" + INTRUDER + "\"}"};
+    Problems.assertProblem(adminCall(cancel, ContractSystem.CANCEL_TOKEN), 404, Set.of("ORDER_NOT_FOUND"),
+        "the cancel hand-off with the cancel token");
+    Problems.assertProblem(adminCall(cancel, ContractSystem.ADMIN_TOKEN), 404, Set.of("ORDER_NOT_FOUND"),
+        "the cancel hand-off with the admin token");
+
+    assertThat(countSales()).as("no sale created with the cancel token").isEqualTo(salesBefore);
+    assertThat(StateSnapshot.take(system, List.of(sale))).as("state after the cancel token's calls").isEqualTo(before);
+  }
+
+  private Reply adminCall(String[] call, String token) throws Exception {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Authorization", "Bearer " + token);
+    if (call[2] != null) {
+      headers.put("Content-Type", "application/json");
+    }
+    return ContractSystem.send(BadInputCase.request(call[0], system.stockUri(call[1]), headers,
+        call[2] == null ? null : call[2].getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private long countSales() throws Exception {
+    try (var db = system.db(); var rs = db.createStatement().executeQuery("SELECT count(*) FROM sale")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
   @Order(4)
   void forgedPaymentSignaturesAre401AndChangeNothing() throws Exception {
     String body = paymentBody("pay-forged-1", ownerOrder);
@@ -232,6 +281,7 @@ class SecurityContractTest {
     List<String> lines = logs.lines();
     assertThat(lines).as("log lines captured while the services ran").hasSizeGreaterThan(5);
     List<String> secrets = new java.util.ArrayList<>(List.of(ContractSystem.JWT_SECRET, ContractSystem.ADMIN_TOKEN,
+        ContractSystem.CANCEL_TOKEN,
         ContractSystem.PAYMENT_SECRET));
     secrets.addAll(jwts);
     for (String line : lines) {

@@ -34,6 +34,7 @@ import redis.clients.jedis.Jedis;
 final class FaultStack implements AutoCloseable {
   static final String JWT_SECRET = "fault-jwt-secret-0123456789abcdefghij";
   static final String ADMIN_TOKEN = "fault-admin-token-0123456789abcdefghi";
+  static final String CANCEL_TOKEN = "fault-cancel-token-0123456789abcdefgh";
   static final String PAYMENT_SECRET = "fault-payment-secret-0123456789abcde";
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
 
@@ -87,6 +88,7 @@ final class FaultStack implements AutoCloseable {
     // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
     stack.env.put("SECKILL_WARMUP_REQUESTS", "0");
     stack.env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
+    stack.env.put("SECKILL_CANCEL_TOKEN", CANCEL_TOKEN);
     stack.env.put("SECKILL_PAYMENT_SECRET", PAYMENT_SECRET);
     stack.env.put("SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:" + stack.stockPort);
     // Every buyer comes from 127.0.0.1: the per-IP limit would otherwise be the only thing under test.
@@ -139,6 +141,7 @@ final class FaultStack implements AutoCloseable {
   /** (Re)starts the gateway on the same port, so buyers keep their address across crashes. */
   ServiceProcess startGateway(Map<String, String> extra) {
     Map<String, String> own = new HashMap<>(env);
+    own.remove("SECKILL_ADMIN_TOKEN"); // the gateway holds only the cancel-only token
     own.putAll(extra);
     gateway = track(ServiceProcess.start(ServiceProcess.Kind.GATEWAY, scenario + "-gateway", gatewayPort, own,
         FaultPaths.log(scenario, "gateway")));

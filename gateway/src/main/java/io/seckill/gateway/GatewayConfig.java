@@ -1,6 +1,7 @@
 package io.seckill.gateway;
 
 import io.seckill.common.auth.JwtSettings;
+import io.seckill.common.config.BindHost;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
 import io.seckill.common.config.HttpTimeouts;
@@ -9,6 +10,7 @@ import io.seckill.common.config.PgSettings;
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
 import io.seckill.common.warmup.WarmUpSettings;
+import io.seckill.gateway.clientip.TrustedProxies;
 import io.seckill.gateway.dev.DevModeConfig;
 import java.net.URI;
 
@@ -24,7 +26,8 @@ import java.net.URI;
  *                              SECKILL_JWT_LEEWAY_S (30), SECKILL_JWT_MAX_LIFETIME_S (3600), SECKILL_JWT_JWKS_REFRESH_S
  *                              (300), SECKILL_JWT_JWKS_MIN_REFRESH_MS (10000), SECKILL_JWT_JWKS_MAX_KEYS (32); see
  *                              {@link JwtSettings}
- * @param adminToken            SECKILL_ADMIN_TOKEN (>= 32 chars), bearer token for the stock-service cancel hand-off
+ * @param cancelToken           SECKILL_CANCEL_TOKEN (>= 32 chars), bearer token for the stock-service cancel hand-off; stock-service
+ *                              accepts it on that route only (the gateway never holds the operators' SECKILL_ADMIN_TOKEN)
  * @param stockServiceUrl       SECKILL_STOCK_SERVICE_URL (http://127.0.0.1:8081)
  * @param orderStatusTtlS       SECKILL_ORDER_STATUS_TTL_S (604800): TTL of the Redis order status hash
  * @param userRatePerS          SECKILL_RATE_USER_PER_S (5) refill of the per-user token bucket
@@ -60,16 +63,22 @@ import java.net.URI;
  *                              be fetched during the countdown and solved before the sale opens
  * @param saleListCacheTtlMs    SECKILL_SALE_LIST_CACHE_TTL_MS (1000, 0..60000): in-memory cache of each distinct
  *                              {@code GET /api/v1/sales} query
+ * @param bind                  SECKILL_BIND_HOST (0.0.0.0): the address the HTTP servers listen on, see {@link BindHost}
+ * @param trustedProxies        SECKILL_TRUSTED_PROXIES (empty: trust nobody): comma-separated IPv4/IPv6 CIDRs whose
+ *                              Forwarded / X-Forwarded-For headers name the client, see {@link TrustedProxies}
+ * @param proxyProtocol         SECKILL_PROXY_PROTOCOL (false): the shopper port expects a PROXY protocol v1/v2 header
+ *                              on every connection, and its address is the peer; only for a load balancer that sends it
  */
 public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
-                            JwtSettings jwt, String adminToken, String stockServiceUrl, int orderStatusTtlS,
+                            JwtSettings jwt, String cancelToken, String stockServiceUrl, int orderStatusTtlS,
                             int userRatePerS, int userBurst, int ipRatePerS, int ipBurst, int rateMaxKeys,
                             int redisMaxInFlight, int redisTimeoutMs, int soldOutTtlMs, int metaCacheTtlMs,
                             int purchaseTokenTtlS, int idempotencyTtlS, int idempotencyLockTtlS, int bodyLimitBytes,
                             int kafkaDeliveryTimeoutMs, int kafkaRequestTimeoutMs, int kafkaMaxBlockMs,
                             int testHaltAfterReserveEvery, DevModeConfig devMode, int orderFenceTimeoutMs,
                             HttpTimeouts http, WarmUpSettings warmUp, int kafkaLingerMs, ManagementSettings management,
-                            int challengeTtlS, int saleListCacheTtlMs) {
+                            int challengeTtlS, int saleListCacheTtlMs, BindHost bind, TrustedProxies trustedProxies,
+                            boolean proxyProtocol) {
 
   public static GatewayConfig from(Env env) {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -89,7 +98,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         PgSettings.from(env, 4, http.requestTimeoutMs()),
         KafkaSettings.from(env),
         JwtSettings.from(env, devMode.enabled() ? devMode.tokenTtlS() : 0),
-        env.secret("SECKILL_ADMIN_TOKEN", 32),
+        env.secret("SECKILL_CANCEL_TOKEN", 32),
         stockServiceUrl,
         env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000),
         env.integer("SECKILL_RATE_USER_PER_S", 5, 1, 1_000_000),
@@ -116,7 +125,10 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         env.integer("SECKILL_KAFKA_LINGER_MS", 1, 0, 1000),
         ManagementSettings.from(env, ManagementSettings.GATEWAY_PORT),
         env.integer("SECKILL_CHALLENGE_TTL_S", 600, 1, 86_400),
-        env.integer("SECKILL_SALE_LIST_CACHE_TTL_MS", 1000, 0, 60_000));
+        env.integer("SECKILL_SALE_LIST_CACHE_TTL_MS", 1000, 0, 60_000),
+        BindHost.from(env),
+        TrustedProxies.parse(env.optional(TrustedProxies.VARIABLE, "")),
+        env.bool("SECKILL_PROXY_PROTOCOL", false));
   }
 
   private static String httpUrl(Env env, String name, String fallback) {
@@ -136,7 +148,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
   @Override
   public String toString() {
     return "GatewayConfig[httpPort=" + httpPort + ", " + management + ", eventLoops=" + eventLoops + ", " + redis + ", " + pg + ", kafka="
-        + kafka + ", " + jwt + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + warmUp + ", " + devMode
+        + kafka + ", " + jwt + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + bind + ", " + trustedProxies + ", proxyProtocol=" + proxyProtocol + ", " + warmUp + ", " + devMode
         + (testHaltAfterReserveEvery > 0 ? ", TEST HOOK haltAfterReserveEvery=" + testHaltAfterReserveEvery : "") + "]";
   }
 }

@@ -50,8 +50,11 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     router = router();
-    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true);
-    return HttpDeadlines.server(vertx, options, router, components.config().http(), OUTCOME_UNKNOWN_ROUTES).listen(port);
+    // PROXY protocol: Vert.x reads the v1/v2 header before HTTP and reports its address as the remote address.
+    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(false).setTcpNoDelay(true)
+        .setUseProxyProtocol(components.config().proxyProtocol());
+    return HttpDeadlines.server(vertx, options, router, components.config().http(), OUTCOME_UNKNOWN_ROUTES)
+        .listen(port, components.config().bind().host());
   }
 
   Router router() {

@@ -14,6 +14,7 @@ import io.seckill.common.metrics.ServiceRuntime;
 import io.seckill.common.kafka.KafkaCredentialsCheck;
 import io.seckill.common.redis.RedisClients;
 import io.seckill.common.redis.SeckillScripts;
+import io.seckill.gateway.clientip.ClientIp;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -56,7 +57,11 @@ public final class Main {
     LOG.info("starting with {}", config);
     // Fail-closed on Kafka refusing the SASL login (a wrong password), open on Kafka being down.
     KafkaCredentialsCheck.verify(config.kafka());
-    ServiceRuntime runtime = ServiceRuntime.create("gateway", config.eventLoops());
+    if (config.proxyProtocol()) {
+      LOG.warn("SECKILL_PROXY_PROTOCOL=true: Vert.x's vertx_http_server_* metrics are off (they would hide the PROXY"
+          + " header's client address); the seckill_* metrics are unaffected");
+    }
+    ServiceRuntime runtime = ServiceRuntime.create("gateway", config.eventLoops(), !config.proxyProtocol());
     Vertx vertx = runtime.vertx();
     LongSupplier clock = System::currentTimeMillis;
     GatewayMetrics metrics = new GatewayMetrics(runtime.registry());
@@ -66,7 +71,7 @@ public final class Main {
     // Redis exists, and settles a Kafka send that failed ambiguously (OrderFence) — none of it on the happy path.
     Pool pg = PgPools.create(vertx, config.pg(), "gateway-orders");
     OrderPublisher publisher = new OrderPublisher(config, metrics);
-    StockServiceClient stockService = new StockServiceClient(vertx, config.stockServiceUrl(), config.adminToken());
+    StockServiceClient stockService = new StockServiceClient(vertx, config.stockServiceUrl(), config.cancelToken());
 
     RedisCalls calls = new RedisCalls(config.redisMaxInFlight(), config.redisTimeoutMs(), metrics);
     SoldOutFlags soldOut = new SoldOutFlags(config.soldOutTtlMs(), clock);
@@ -80,7 +85,8 @@ public final class Main {
     RateLimiter perUser = new RateLimiter(config.userRatePerS(), config.userBurst(), config.rateMaxKeys(), System::nanoTime);
     RateLimiter perIp = new RateLimiter(config.ipRatePerS(), config.ipBurst(), config.rateMaxKeys(), System::nanoTime);
     WarmUpPass warmUpPass = new WarmUpPass();
-    RequestGuards guards = new RequestGuards(perUser, perIp, metrics, warmUpPass);
+    RequestGuards guards = new RequestGuards(perUser, perIp, metrics, warmUpPass,
+        new ClientIp(config.trustedProxies()));
     RestockSubscriber restock = new RestockSubscriber(vertx, config.redis(), saleId -> {
       soldOut.clear(saleId);
       metaCache.evict(saleId);
@@ -117,7 +123,7 @@ public final class Main {
       health.check("identity-keys", () -> jwks.ready().isComplete() ? Future.succeededFuture()
           : Health.notReady("unavailable", "identity provider keys not fetched yet"));
     }
-    ManagementServer management = new ManagementServer(runtime, health, ManagementServer.ANY_HOST,
+    ManagementServer management = new ManagementServer(runtime, health, config.bind().host(),
         config.management().port(), config.http());
     PowChallenges challenges = new PowChallenges(redis, calls, metaCache, config.challengeTtlS(), clock);
     GatewayComponents components = new GatewayComponents(config, metrics,

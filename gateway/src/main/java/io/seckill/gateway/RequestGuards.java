@@ -3,6 +3,8 @@ package io.seckill.gateway;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.order.OrderIds;
+import io.seckill.gateway.clientip.ClientIp;
+import io.seckill.gateway.clientip.TrustedProxies;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -18,16 +20,18 @@ public final class RequestGuards {
   private final RateLimiter perIp;
   private final GatewayMetrics metrics;
   private final WarmUpPass warmUp;
+  private final ClientIp clientIp;
 
   public RequestGuards(RateLimiter perUser, RateLimiter perIp, GatewayMetrics metrics) {
-    this(perUser, perIp, metrics, new WarmUpPass());
+    this(perUser, perIp, metrics, new WarmUpPass(), new ClientIp(TrustedProxies.none()));
   }
 
-  RequestGuards(RateLimiter perUser, RateLimiter perIp, GatewayMetrics metrics, WarmUpPass warmUp) {
+  RequestGuards(RateLimiter perUser, RateLimiter perIp, GatewayMetrics metrics, WarmUpPass warmUp, ClientIp clientIp) {
     this.perUser = perUser;
     this.perIp = perIp;
     this.metrics = metrics;
     this.warmUp = warmUp;
+    this.clientIp = clientIp;
   }
 
   /** After the start-up warm-up: its synthetic buckets go, so real clients find the limiters as if it never ran. */
@@ -36,14 +40,13 @@ public final class RequestGuards {
   }
 
   /**
-   * Per client IP. The socket's peer address is used, not X-Forwarded-For, which any client can
-   * forge; behind a load balancer, configure it to preserve the client address (PROXY protocol).
+   * Per client IP, as {@link ClientIp} sees it: the peer (TCP, or PROXY protocol's), and forwarding headers only
+   * from SECKILL_TRUSTED_PROXIES, which no client can forge; IPv6 per /64.
    */
   public Handler<RoutingContext> ipLimit() {
     return ctx -> {
       String warmUpKey = warmUp.ipKey(ctx.request());
-      String ip = warmUpKey != null ? warmUpKey
-          : ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+      String ip = warmUpKey != null ? warmUpKey : clientIp.key(ctx.request());
       long wait = perIp.tryAcquire(ip);
       if (wait > 0) {
         metrics.rateLimited(false);

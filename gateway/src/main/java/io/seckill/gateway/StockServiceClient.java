@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shopper-cancel hand-off: stock-service owns every change of a persisted order, so the
- * gateway forwards {@code POST /admin/v1/orders/{orderId}/cancel {userId}} with the admin token.
+ * gateway forwards {@code POST /admin/v1/orders/{orderId}/cancel {userId}} with the cancel-only token (SECKILL_CANCEL_TOKEN).
  */
 public final class StockServiceClient {
   private static final Logger LOG = LoggerFactory.getLogger(StockServiceClient.class);
@@ -35,19 +35,19 @@ public final class StockServiceClient {
 
   private final HttpClientAgent client;
   private final String baseUrl;
-  private final String adminToken;
+  private final String cancelToken;
 
-  public StockServiceClient(Vertx vertx, String baseUrl, String adminToken) {
+  public StockServiceClient(Vertx vertx, String baseUrl, String cancelToken) {
     this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000).setKeepAlive(true));
     this.baseUrl = baseUrl;
-    this.adminToken = adminToken;
+    this.cancelToken = cancelToken;
   }
 
   public Future<Reply> cancel(String orderId, String userId, String requestId) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setAbsoluteURI(baseUrl + "/admin/v1/orders/" + orderId + "/cancel")
         .setTimeout(TIMEOUT_MS)
-        .putHeader("Authorization", "Bearer " + adminToken)
+        .putHeader("Authorization", "Bearer " + cancelToken)
         .putHeader("Content-Type", "application/json")
         .putHeader("X-Request-Id", requestId);
     Buffer body = new JsonObject().put("userId", userId).toBuffer();

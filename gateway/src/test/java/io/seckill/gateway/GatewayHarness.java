@@ -34,7 +34,7 @@ import redis.clients.jedis.Jedis;
 /** A gateway started in-process against the shared real Redis, PostgreSQL and Kafka, plus helpers to call it. */
 final class GatewayHarness implements AutoCloseable {
   static final String SECRET = "test-jwt-secret-0123456789-abcdefghij";
-  static final String ADMIN_TOKEN = "test-admin-token-0123456789-abcdefghij";
+  static final String CANCEL_TOKEN = "test-cancel-token-0123456789-abcdefghi";
   static final Jwt JWT = new Jwt(SECRET);
 
   final LocalInfra infra = LocalInfra.shared();
@@ -57,7 +57,7 @@ final class GatewayHarness implements AutoCloseable {
     env.put("SECKILL_JWT_SECRET", SECRET);
     // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
     env.put("SECKILL_WARMUP_REQUESTS", "0");
-    env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("SECKILL_CANCEL_TOKEN", CANCEL_TOKEN);
     env.put("SECKILL_ORDERS_TOPIC", topic);
     env.put("SECKILL_RATE_USER_PER_S", "1000");
     env.put("SECKILL_RATE_USER_BURST", "1000");

@@ -20,7 +20,7 @@ class GatewayUnitsTest {
     env.put("SECKILL_PG_URL", "postgresql://u@127.0.0.1:5432/db");
     env.put("SECKILL_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
     env.put("SECKILL_JWT_SECRET", GatewayHarness.SECRET);
-    env.put("SECKILL_ADMIN_TOKEN", GatewayHarness.ADMIN_TOKEN);
+    env.put("SECKILL_CANCEL_TOKEN", GatewayHarness.CANCEL_TOKEN);
     return env;
   }
 
@@ -37,7 +37,23 @@ class GatewayUnitsTest {
     assertThat(config.redisMaxInFlight()).isEqualTo(2048);
     assertThat(config.http()).isEqualTo(new io.seckill.common.config.HttpTimeouts(2000, 60, 10_000));
     assertThat(config.pg().queryTimeoutMs()).isEqualTo(2000);
-    assertThat(config.toString()).doesNotContain(GatewayHarness.SECRET).doesNotContain(GatewayHarness.ADMIN_TOKEN);
+    assertThat(config.toString()).doesNotContain(GatewayHarness.SECRET).doesNotContain(GatewayHarness.CANCEL_TOKEN);
+    assertThat(config.bind().host()).isEqualTo("0.0.0.0");
+    assertThat(config.trustedProxies().isEmpty()).as("trust nobody by default").isTrue();
+    assertThat(config.proxyProtocol()).isFalse();
+  }
+
+  @Test
+  void aMalformedTrustedProxyOrBindHostStopsTheStartNamingTheVariable() {
+    Map<String, String> badProxy = validEnv();
+    badProxy.put("SECKILL_TRUSTED_PROXIES", "10.0.0.0/8, ingress.internal");
+    Map<String, String> badHost = validEnv();
+    badHost.put("SECKILL_BIND_HOST", "0.0.0.0:8080");
+
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(badProxy))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SECKILL_TRUSTED_PROXIES");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(badHost))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SECKILL_BIND_HOST");
   }
 
   @Test
@@ -47,8 +63,8 @@ class GatewayUnitsTest {
     assertThatThrownBy(() -> GatewayConfig.from(Env.of(noSecret))).isInstanceOf(ConfigException.class)
         .hasMessageContaining("SECKILL_JWT_SECRET");
     Map<String, String> shortToken = validEnv();
-    shortToken.put("SECKILL_ADMIN_TOKEN", "short");
-    assertThatThrownBy(() -> GatewayConfig.from(Env.of(shortToken))).hasMessageContaining("SECKILL_ADMIN_TOKEN");
+    shortToken.put("SECKILL_CANCEL_TOKEN", "short");
+    assertThatThrownBy(() -> GatewayConfig.from(Env.of(shortToken))).hasMessageContaining("SECKILL_CANCEL_TOKEN");
     Map<String, String> badUrl = validEnv();
     badUrl.put("SECKILL_STOCK_SERVICE_URL", "ftp://x");
     assertThatThrownBy(() -> GatewayConfig.from(Env.of(badUrl))).hasMessageContaining("SECKILL_STOCK_SERVICE_URL");

@@ -42,6 +42,24 @@ class OrderApiTest {
     assertThat(new JsonObject(response.body()).getString("code")).isEqualTo(code);
   }
 
+  @Test
+  void badIdsAndBodiesAnswerFixedDetailsNeverAParsersMessage() {
+    long saleId = gw.seedOpenSale(5, 1);
+    Map<String, HttpResponse<String>> answers = new java.util.LinkedHashMap<>();
+    answers.put("orderId is not a valid order id", gw.get("/api/v1/orders/9999999999999999999-01ARZ3NDEKTSV4RRFFQ69G5FAV", "ann"));
+    answers.put("saleId must be a positive 64-bit integer", gw.get("/api/v1/sales/99999999999999999999999", null));
+    answers.put("the body is not valid JSON", gw.postJson("/api/v1/sales/" + saleId + "/orders", "ann", "{\"quantity\": tru"));
+    answers.put("quantity must be an integer", gw.postJson("/api/v1/sales/" + saleId + "/orders", "ann", "{\"quantity\":\"1\"}"));
+    answers.put("this call takes no input: send no body or {}",
+        gw.postJson("/api/v1/orders/" + OrderIds.next(saleId) + "/cancel", "ann", "{\"x\":"));
+
+    answers.forEach((detail, response) -> {
+      assertProblem(response, 400, "INVALID_REQUEST");
+      assertThat(new JsonObject(response.body()).getString("detail")).isEqualTo(detail);
+      assertThat(response.body()).doesNotContain("For input string", "Exception", "Unexpected character", "line:", "column:");
+    });
+  }
+
   /** An order as the consumer leaves it: a PENDING_PAYMENT row, and optionally its Redis status. */
   private String persistedOrder(long saleId, String user, boolean cached) {
     String orderId = OrderIds.next(saleId);
@@ -90,7 +108,7 @@ class OrderApiTest {
     assertThat(new JsonObject(response.body()).getString("status")).isEqualTo("CANCELLED");
     FakeStockService.Call call = stockService.calls.stream().filter(c -> c.path().contains(orderId)).findFirst().orElseThrow();
     assertThat(call.path()).isEqualTo("/admin/v1/orders/" + orderId + "/cancel");
-    assertThat(call.authorization()).isEqualTo("Bearer " + GatewayHarness.ADMIN_TOKEN);
+    assertThat(call.authorization()).isEqualTo("Bearer " + GatewayHarness.CANCEL_TOKEN);
     assertThat(new JsonObject(call.body()).getString("userId")).isEqualTo("xena");
   }
 

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.Map;
 import tools.jackson.databind.DeserializationFeature;
@@ -40,7 +41,8 @@ final class StrictKubernetesModels {
       Map.entry("batch/v1/Job", Job.class),
       Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
       Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
-      Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class));
+      Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
+      Map.entry("networking.k8s.io/v1/Ingress", Ingress.class));
 
   static final JsonMapper MAPPER = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -31,8 +31,9 @@ class WiringTest {
       "SECKILL_KAFKA_BOOTSTRAP", "SECKILL_MANAGEMENT_PORT", "SECKILL_REDIS_POOL_SIZE",
       "SECKILL_PG_POOL_SIZE", "SECKILL_ORDERS_TOPIC");
   private static final Map<String, List<String>> SERVICE_ALSO_READS = Map.of(
-      "gateway", List.of("SECKILL_JWT_SECRET", "SECKILL_ADMIN_TOKEN", "SECKILL_STOCK_SERVICE_URL", "SECKILL_EVENT_LOOPS"),
-      "stock-service", List.of("SECKILL_ADMIN_TOKEN", "SECKILL_PAYMENT_SECRET", "SECKILL_CONSUMER_GROUP"),
+      "gateway", List.of("SECKILL_JWT_SECRET", "SECKILL_CANCEL_TOKEN", "SECKILL_STOCK_SERVICE_URL", "SECKILL_EVENT_LOOPS"),
+      "stock-service", List.of("SECKILL_ADMIN_TOKEN", "SECKILL_CANCEL_TOKEN", "SECKILL_PAYMENT_SECRET",
+          "SECKILL_CONSUMER_GROUP"),
       "order-consumer", List.of("SECKILL_CONSUMER_GROUP", "SECKILL_CONSUMER_THREADS", "SECKILL_CONSUMER_MAX_BATCH",
           "SECKILL_ORDERS_DLQ_TOPIC"));
 
@@ -92,6 +93,10 @@ class WiringTest {
       Map<String, String> env = ContainerEnvironment.resolve(manifests, w.mainContainer());
       assertThat(env).as("%s %s environment", overlay, service).containsKeys(EVERY_SERVICE_READS.toArray(String[]::new))
           .containsKeys(SERVICE_ALSO_READS.get(service).toArray(String[]::new));
+      if (!"stock-service".equals(service)) {
+        assertThat(env).as("%s %s: only stock-service holds the operators' token", overlay, service)
+            .doesNotContainKey("SECKILL_ADMIN_TOKEN");
+      }
       assertThat(Integer.parseInt(env.get("SECKILL_MANAGEMENT_PORT"))).as("%s listens where its probes look", service)
           .isEqualTo(Workload.SERVICES.get(service));
       Integer api = Workload.PUBLIC_PORTS.get(service);

@@ -2,6 +2,7 @@ package io.seckill.consumer;
 
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
+import io.seckill.common.config.BindHost;
 import io.seckill.common.config.HttpTimeouts;
 import io.seckill.common.config.ManagementSettings;
 import io.seckill.common.config.PgSettings;
@@ -33,11 +34,12 @@ import java.time.Duration;
  *                              the request timeout: a batch's statements may legitimately take longer than a request
  * @param warmUp                SECKILL_WARMUP_REQUESTS (20000 synthetic orders; 0 = off), SECKILL_WARMUP_MAX_MS (30000):
  *                              the start-up warm-up before the poll loops join the group, see {@link ConsumerWarmUp}
+ * @param bind                  SECKILL_BIND_HOST (0.0.0.0): the address the HTTP server listens on, see {@link BindHost}
  */
 public record ConsumerConfig(ManagementSettings management, RedisSettings redis, PgSettings pg, KafkaSettings kafka, String groupId,
                              int threads, int maxBatch, int fetchMinBytes, int fetchWaitMs, int orderStatusTtlSeconds,
                              Duration backoffMin, Duration backoffMax, Duration dbTimeout, int maxPollIntervalMs,
-                             int sessionTimeoutMs, HttpTimeouts http, WarmUpSettings warmUp) {
+                             int sessionTimeoutMs, HttpTimeouts http, WarmUpSettings warmUp, BindHost bind) {
   public static final String DEFAULT_GROUP = "seckill-order-consumer";
 
   public static ConsumerConfig from(Env env) {
@@ -68,6 +70,7 @@ public record ConsumerConfig(ManagementSettings management, RedisSettings redis,
         // The broker accepts 6 s to 30 min (group.min/max.session.timeout.ms defaults).
         env.integer("SECKILL_CONSUMER_SESSION_TIMEOUT_MS", 45_000, 6_000, 1_800_000),
         HttpTimeouts.from(env),
-        WarmUpSettings.from(env));
+        WarmUpSettings.from(env),
+        BindHost.from(env));
   }
 }

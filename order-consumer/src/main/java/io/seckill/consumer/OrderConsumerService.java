@@ -105,7 +105,7 @@ final class OrderConsumerService implements RunningService {
         .check("redis", () -> redisApi.ping(List.of()))
         .check("kafka", service::kafkaReady)
         .check("consumer", service::loopsReady);
-    ManagementServer management = new ManagementServer(runtime, health, ManagementServer.ANY_HOST,
+    ManagementServer management = new ManagementServer(runtime, health, config.bind().host(),
         config.management().port(), config.http());
     service.management = management;
     return vertx.deployVerticle(management)

@@ -2,14 +2,20 @@ package io.seckill.stock;
 
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
+import io.seckill.common.http.RequestIds;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Request-shape guards shared by the routes: JSON only (415), a JSON object body, positive ids. */
 final class HttpInput {
+  static final String MALFORMED_JSON = "the body is not valid JSON";
+  private static final Logger LOG = LoggerFactory.getLogger(HttpInput.class);
+
   private HttpInput() {
   }
 
@@ -37,7 +43,9 @@ final class HttpInput {
         return object;
       }
     } catch (DecodeException e) {
-      throw ProblemException.invalid("malformed JSON: " + e.getMessage());
+      // Jackson's text (line, column, the bytes it choked on) stays in the log.
+      LOG.info("request {} {}: the body is not JSON: {}", ctx.get(RequestIds.KEY), ctx.normalizedPath(), e.toString());
+      throw ProblemException.invalid(MALFORMED_JSON);
     }
     throw ProblemException.invalid("the body must be a JSON object");
   }

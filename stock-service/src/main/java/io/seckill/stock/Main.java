@@ -87,7 +87,7 @@ public final class Main {
     router.route().handler(RequestIds.handler());
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     OperatorConsole.mount(router);
-    router.route("/admin/*").handler(new AdminAuth(config.adminToken()));
+    router.route("/admin/*").handler(new AdminAuth(config.adminToken(), config.cancelToken()));
     new SaleRoutes(pool, warmup, probe, reconciler).mount(router);
     OperatorStateWriter operatorState = new OperatorStateWriter(pool, redis, restock, config.redisTimeoutMs());
     new SaleControlRoutes(pool, warmup, operatorState, adminMetrics).mount(router);
@@ -100,13 +100,13 @@ public final class Main {
     Health health = new Health(2_000, config.management().readinessCacheMs())
         .check("postgresql", () -> pool.query(SaleQueries.HEALTH_PROBE).execute())
         .check("redis", () -> redis.ping(List.of()));
-    ManagementServer management = new ManagementServer(runtime, health, ManagementServer.ANY_HOST,
+    ManagementServer management = new ManagementServer(runtime, health, config.bind().host(),
         config.management().port(), config.http());
     router.route().failureHandler(Problems.failureHandler());
     router.errorHandler(404, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.NOT_FOUND, "no such resource")));
     router.errorHandler(405, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.METHOD_NOT_ALLOWED, null)));
 
-    StockHttpVerticle http = new StockHttpVerticle(router, config.httpPort(), config.http());
+    StockHttpVerticle http = new StockHttpVerticle(router, config.bind().host(), config.httpPort(), config.http());
     return vertx.deployVerticle(http)
         .compose(id -> vertx.deployVerticle(management))
         .compose(id -> vertx.deployVerticle(new BackgroundJobs(sweeper, querySweep, applier, reconciler, config,

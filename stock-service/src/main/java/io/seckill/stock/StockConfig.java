@@ -1,5 +1,6 @@
 package io.seckill.stock;
 
+import io.seckill.common.config.BindHost;
 import io.seckill.common.config.Env;
 import io.seckill.common.config.HttpTimeouts;
 import io.seckill.common.config.ManagementSettings;
@@ -11,7 +12,9 @@ import io.seckill.common.kafka.KafkaSettings;
  * Everything stock-service reads from the environment, validated once at start.
  *
  * @param httpPort            SECKILL_HTTP_PORT (8081; 0 picks a free port): the operator API and the payment callback
- * @param adminToken          bearer token operators (and the gateway, for shopper cancels) present on /admin
+ * @param adminToken          SECKILL_ADMIN_TOKEN (required, >= 32 chars): operators' bearer token, good on every /admin route
+ * @param cancelToken         SECKILL_CANCEL_TOKEN (required, >= 32 chars, not the admin token): the gateway's bearer token,
+ *                            good only on the shopper-cancel hand-off, POST /admin/v1/orders/{orderId}/cancel
  * @param paymentSecret       HMAC key of the payment provider's callbacks
  * @param consumerGroup       the order consumer's group; its lag tells whether an order can still be on its way
  * @param sweepIntervalMs     how often timed-out orders are cancelled and unapplied returns retried
@@ -31,11 +34,13 @@ import io.seckill.common.kafka.KafkaSettings;
  * @param paymentQuery        SECKILL_PAYMENT_PROVIDER and the SECKILL_PAYMENT_QUERY_* / SECKILL_PAYMENT_PROVIDER_*
  *                            variables: whether and how the provider is asked before a timeout cancel, see
  *                            {@link PaymentQueryConfig}
+ * @param bind                SECKILL_BIND_HOST (0.0.0.0): the address the HTTP server listens on, see {@link BindHost}
  */
 public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafka, int httpPort, String adminToken,
+                          String cancelToken,
                           String paymentSecret, String consumerGroup, int sweepIntervalMs, int reconcileIntervalMs,
                           int orphanAfterMs, int orderStatusTtlS, int redisTimeoutMs, HttpTimeouts http,
-                          ManagementSettings management, PaymentQueryConfig paymentQuery) {
+                          ManagementSettings management, PaymentQueryConfig paymentQuery, BindHost bind) {
   public static final int SECRET_MIN_LENGTH = 32;
 
   public static StockConfig from(Env env) {
@@ -47,12 +52,19 @@ public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafk
           + " lifetime, 2 x SECKILL_KAFKA_MAX_BLOCK_MS + SECKILL_KAFKA_DELIVERY_TIMEOUT_MS = " + recordLifetimeMs
           + " ms, but was " + orphanAfterMs);
     }
+    String adminToken = env.secret("SECKILL_ADMIN_TOKEN", SECRET_MIN_LENGTH);
+    String cancelToken = env.secret("SECKILL_CANCEL_TOKEN", SECRET_MIN_LENGTH);
+    if (adminToken.equals(cancelToken)) {
+      // The same value would give the gateway every admin route again.
+      throw new io.seckill.common.config.ConfigException("SECKILL_CANCEL_TOKEN", "must differ from SECKILL_ADMIN_TOKEN");
+    }
     return new StockConfig(
         RedisSettings.from(env),
         PgSettings.from(env, 16, http.requestTimeoutMs()),
         KafkaSettings.from(env),
         env.port("SECKILL_HTTP_PORT", 8081),
-        env.secret("SECKILL_ADMIN_TOKEN", SECRET_MIN_LENGTH),
+        adminToken,
+        cancelToken,
         env.secret("SECKILL_PAYMENT_SECRET", SECRET_MIN_LENGTH),
         env.optional("SECKILL_CONSUMER_GROUP", "seckill-order-consumer"),
         env.integer("SECKILL_SWEEP_INTERVAL_MS", 1000, 10, 3_600_000),
@@ -62,7 +74,8 @@ public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafk
         env.integer("SECKILL_REDIS_TIMEOUT_MS", 1000, 10, 60_000),
         http,
         ManagementSettings.from(env, ManagementSettings.STOCK_SERVICE_PORT),
-        PaymentQueryConfig.from(env));
+        PaymentQueryConfig.from(env),
+        BindHost.from(env));
   }
 
   @Override
@@ -70,6 +83,6 @@ public record StockConfig(RedisSettings redis, PgSettings pg, KafkaSettings kafk
     return "StockConfig[" + redis + ", " + pg + ", " + kafka + ", httpPort=" + httpPort + ", " + management + ", consumerGroup=" + consumerGroup
         + ", sweepIntervalMs=" + sweepIntervalMs + ", reconcileIntervalMs=" + reconcileIntervalMs
         + ", orphanAfterMs=" + orphanAfterMs + ", orderStatusTtlS=" + orderStatusTtlS + ", redisTimeoutMs=" + redisTimeoutMs
-        + ", " + http + ", " + paymentQuery + ", secrets=***]";
+        + ", " + http + ", " + paymentQuery + ", " + bind + ", secrets=***]";
   }
 }

@@ -38,12 +38,14 @@ final class StockHttpVerticle extends VerticleBase {
       new UncertainRoute(HttpMethod.DELETE, "/admin/v1/blocklist/{userId}", CONTROL_UNKNOWN));
 
   private final Router router;
+  private final String host;
   private final int port;
   private final HttpTimeouts timeouts;
   private HttpServer server;
 
-  StockHttpVerticle(Router router, int port, HttpTimeouts timeouts) {
+  StockHttpVerticle(Router router, String host, int port, HttpTimeouts timeouts) {
     this.router = router;
+    this.host = host;
     this.port = port;
     this.timeouts = timeouts;
   }
@@ -51,7 +53,7 @@ final class StockHttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return HttpDeadlines.server(vertx, new HttpServerOptions().setCompressionSupported(true), router, timeouts,
-        OUTCOME_UNKNOWN_ROUTES).listen(port).onSuccess(bound -> server = bound);
+        OUTCOME_UNKNOWN_ROUTES).listen(port, host).onSuccess(bound -> server = bound);
   }
 
   int actualPort() {

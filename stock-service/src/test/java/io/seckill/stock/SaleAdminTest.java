@@ -131,6 +131,25 @@ class SaleAdminTest {
         .map(s -> ((JsonObject) s).getLong("saleId"))).contains(saleId);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "malformed JSON|POST|/admin/v1/sales|{\"itemName\": tru|the body is not valid JSON",
+      "trailing garbage|POST|/admin/v1/sales|{} x|the body is not valid JSON",
+      "unquoted key|POST|/admin/v1/sales|{itemName:1}|the body is not valid JSON",
+      "wrong JSON type|POST|/admin/v1/sales|{\"itemName\":\"x\",\"priceCents\":\"many\"}|priceCents must be an integer",
+      "over-long numeric sale id|GET|/admin/v1/sales/99999999999999999999999|-|saleId must be a positive integer",
+      "over-long numeric order id|POST|/admin/v1/orders/9999999999999999999-01ARZ3NDEKTSV4RRFFQ69G5FAV/cancel|{\"userId\":\"a\"}|orderId is not an order id",
+      "malformed cancel body|POST|/admin/v1/orders/1-01ARZ3NDEKTSV4RRFFQ69G5FAV/cancel|{\"userId\":|the body is not valid JSON"})
+  void badInputAnswersAFixedDetailNeverAParsersMessage(String name, String method, String path, String body,
+                                                        String detail) {
+    HttpResponse<String> response = harness.send(service, path, method, "GET".equals(method) ? null : body,
+        Map.of("Authorization", "Bearer " + StockHarness.ADMIN_TOKEN));
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertThat(StockHarness.json(response).getString("detail")).isEqualTo(detail);
+    assertThat(response.body()).doesNotContain("For input string", "Exception", "Unexpected character", "line:", "column:");
+  }
+
   @Test
   void aChallengeIsStoredInTheDatabaseAndTheRedisMetaAndShownAndASaleWithoutOneHasDifficultyZeroInRedis() {
     JsonObject body = validSale().put("challenge", new JsonObject().put("kind", "pow").put("difficulty", 12));

@@ -16,6 +16,7 @@ class StockConfigTest {
         "SECKILL_PG_URL", "postgresql://seckill:pw@127.0.0.1:5432/seckill",
         "SECKILL_KAFKA_BOOTSTRAP", "127.0.0.1:9092",
         "SECKILL_ADMIN_TOKEN", StockHarness.ADMIN_TOKEN,
+        "SECKILL_CANCEL_TOKEN", StockHarness.CANCEL_TOKEN,
         "SECKILL_PAYMENT_SECRET", StockHarness.PAYMENT_SECRET));
   }
 
@@ -33,7 +34,8 @@ class StockConfigTest {
     assertThat(config.redisTimeoutMs()).isEqualTo(1000);
     assertThat(config.http()).isEqualTo(new io.seckill.common.config.HttpTimeouts(2000, 60, 10_000));
     assertThat(config.pg().queryTimeoutMs()).as("PostgreSQL bound follows the request deadline").isEqualTo(2000);
-    assertThat(config.toString()).doesNotContain(StockHarness.ADMIN_TOKEN, StockHarness.PAYMENT_SECRET, "pw@");
+    assertThat(config.toString()).doesNotContain(StockHarness.ADMIN_TOKEN, StockHarness.CANCEL_TOKEN, StockHarness.PAYMENT_SECRET, "pw@");
+    assertThat(config.bind().host()).as("containers listen on every interface").isEqualTo("0.0.0.0");
   }
 
   @Test
@@ -51,6 +53,23 @@ class StockConfigTest {
         .hasMessageContaining("SECKILL_PAYMENT_SECRET");
     assertThatThrownBy(() -> StockConfig.from(Env.of(badInterval))).isInstanceOf(ConfigException.class)
         .hasMessageContaining("SECKILL_SWEEP_INTERVAL_MS");
+  }
+
+  @Test
+  void theCancelTokenIsRequiredAndMustDifferFromTheAdminToken() {
+    Map<String, String> noCancel = valid();
+    noCancel.remove("SECKILL_CANCEL_TOKEN");
+    Map<String, String> same = valid();
+    same.put("SECKILL_CANCEL_TOKEN", StockHarness.ADMIN_TOKEN);
+    Map<String, String> badHost = valid();
+    badHost.put("SECKILL_BIND_HOST", "127.0.0.1:8081");
+
+    assertThatThrownBy(() -> StockConfig.from(Env.of(noCancel))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SECKILL_CANCEL_TOKEN");
+    assertThatThrownBy(() -> StockConfig.from(Env.of(same))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SECKILL_CANCEL_TOKEN").hasMessageNotContaining(StockHarness.ADMIN_TOKEN);
+    assertThatThrownBy(() -> StockConfig.from(Env.of(badHost))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SECKILL_BIND_HOST");
   }
 
   @Test

@@ -45,6 +45,7 @@ import redis.clients.jedis.resps.ScanResult;
  */
 final class StockHarness implements AutoCloseable {
   static final String ADMIN_TOKEN = "admin-token-0123456789-0123456789-abcdef";
+  static final String CANCEL_TOKEN = "cancel-token-0123456789-0123456789-abcde";
   static final String PAYMENT_SECRET = "payment-secret-0123456789-0123456789-xyz";
   static final int TTL_S = 3600;
 
@@ -78,6 +79,7 @@ final class StockHarness implements AutoCloseable {
         "SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(),
         "SECKILL_HTTP_PORT", "0",
         "SECKILL_ADMIN_TOKEN", ADMIN_TOKEN,
+        "SECKILL_CANCEL_TOKEN", CANCEL_TOKEN,
         "SECKILL_PAYMENT_SECRET", PAYMENT_SECRET,
         "SECKILL_ORDERS_TOPIC", topic,
         "SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName("group"),

@@ -27,6 +27,8 @@ import java.util.Map;
 public final class SeckillSystem implements AutoCloseable {
   public static final String JWT_SECRET = "test-system-jwt-secret-0123456789abcdefgh";
   public static final String ADMIN_TOKEN = "test-system-admin-token-0123456789abcdefg";
+  /** The gateway's cancel-only credential for the stock-service hand-off (SECKILL_CANCEL_TOKEN). */
+  public static final String CANCEL_TOKEN = "test-system-cancel-token-0123456789abcdef";
   public static final String PAYMENT_SECRET = "test-system-payment-secret-0123456789abcd";
   public static final long PRICE_CENTS = 19_900;
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -63,6 +65,7 @@ public final class SeckillSystem implements AutoCloseable {
     // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
     env.put("SECKILL_WARMUP_REQUESTS", "0");
     env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("SECKILL_CANCEL_TOKEN", CANCEL_TOKEN);
     env.put("SECKILL_PAYMENT_SECRET", PAYMENT_SECRET);
     env.putAll(overrides);
   }
@@ -117,7 +120,10 @@ public final class SeckillSystem implements AutoCloseable {
 
   /** A gateway whose environment differs from the system's in {@code extra} (e.g. Kafka or PostgreSQL through a proxy). */
   public RunningService startGateway(Map<String, String> extra) {
-    RunningService gateway = io.seckill.gateway.Main.start(Env.of(envFor(GATEWAY, extra))).await();
+    Map<String, String> own = envFor(GATEWAY, extra);
+    // As in production: the gateway holds the cancel-only token, never the operators' one.
+    own.remove("SECKILL_ADMIN_TOKEN");
+    RunningService gateway = io.seckill.gateway.Main.start(Env.of(own)).await();
     gateways.add(gateway);
     return gateway;
   }

@@ -14,6 +14,8 @@ public enum ErrorCode {
   CHALLENGE_EXPIRED(403, "Challenge expired"),
   /** The shopper is on the operator's blocklist (PUT /admin/v1/blocklist/{userId}). */
   USER_BLOCKED(403, "User blocked"),
+  /** A valid credential used beyond its scope (the gateway's cancel-only token on another admin route). */
+  FORBIDDEN(403, "Forbidden"),
   SALE_NOT_FOUND(404, "Sale not found"),
   ORDER_NOT_FOUND(404, "Order not found"),
   NOT_FOUND(404, "Not found"),

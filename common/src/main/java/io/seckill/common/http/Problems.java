@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 /** The one place that turns failures into RFC 9457 {@code application/problem+json} answers. */
 public final class Problems {
   public static final String CONTENT_TYPE = "application/problem+json";
+  /** The detail of a request a parser refused: fixed, never the parser's message. */
+  public static final String MALFORMED_REQUEST = "the request is malformed";
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
 
   private Problems() {
@@ -24,7 +26,10 @@ public final class Problems {
     send(ctx.response(), ctx.get(RequestIds.KEY), problem);
   }
 
-  /** Answers {@code problem} unless an answer has already begun; {@code requestId} may be null. */
+  /**
+   * Answers {@code problem} unless an answer has already begun; {@code requestId} may be null. The detail is the
+   * problem's message, which our code chooses: a ProblemException is never built from another exception's message.
+   */
   public static void send(HttpServerResponse response, String requestId, ProblemException problem) {
     if (response.headWritten()) {
       return;
@@ -74,7 +79,11 @@ public final class Problems {
         return;
       }
       if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
-        send(ctx, ProblemException.invalid("malformed request: " + failure.getMessage()));
+        // A parser's own text (Jackson's, NumberFormatException's) names our internals and echoes the input: the
+        // client gets a fixed sentence, the log gets the exception with the request id.
+        LOG.info("request {} {} refused as malformed (request id {}): {}", ctx.request().method(), ctx.normalizedPath(),
+            ctx.get(RequestIds.KEY), failure.toString());
+        send(ctx, ProblemException.invalid(MALFORMED_REQUEST));
         return;
       }
       int status = ctx.statusCode();

@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
@@ -31,6 +32,15 @@ public final class ServiceRuntime {
   }
 
   public static ServiceRuntime create(String service, int eventLoops) {
+    return create(service, eventLoops, true);
+  }
+
+  /**
+   * {@code httpServerMetrics=false} drops Vert.x's own {@code vertx_http_server_*} meters. A server with PROXY protocol
+   * needs that: in Vert.x 5.0.7 the HTTP-server metrics hook reads the connection's remote address first and
+   * consumes the PROXY header's address, so every request would then report the load balancer as its peer.
+   */
+  public static ServiceRuntime create(String service, int eventLoops, boolean httpServerMetrics) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("service", service).meterFilter(new PromLintFilter());
     new JvmMemoryMetrics().bindTo(registry);
@@ -44,6 +54,9 @@ public final class ServiceRuntime {
             // Vert.x keeps backend registries in a JVM-wide map by name: a unique name keeps services
             // started in one JVM (the end-to-end tests) from publishing into each other's registry.
             .setRegistryName(service + "-" + REGISTRIES.incrementAndGet()));
+    if (!httpServerMetrics) {
+      ((MicrometerMetricsOptions) options.getMetricsOptions()).addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
+    }
     if (eventLoops > 0) {
       options.setEventLoopPoolSize(eventLoops);
     }

@@ -51,8 +51,18 @@ public final class OrderIds {
 
   /** True when the string has the exact shape of an order id (a cheap guard before any lookup). */
   public static boolean valid(String orderId) {
-    return orderId != null && orderId.length() <= 64 && FORMAT.matcher(orderId).matches()
+    return orderId != null && orderId.length() <= 64 && FORMAT.matcher(orderId).matches() && saleIdFits(orderId)
         && bucketOf(orderId) < io.seckill.common.redis.Bucket.MAX_BUCKETS;
+  }
+
+  /** The pattern admits 19 digits; past 9223372036854775807 they are no sale id (and no NumberFormatException later). */
+  private static boolean saleIdFits(String orderId) {
+    try {
+      saleIdOf(orderId);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** The sale id embedded in a valid order id. */

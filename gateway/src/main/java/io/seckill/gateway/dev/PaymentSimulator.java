@@ -121,8 +121,11 @@ final class PaymentSimulator {
   }
 
   private static <T> Future<T> unavailableUnlessProblem(Throwable e) {
+    if (!(e instanceof ProblemException)) {
+      LOG.warn("the payment simulator could not read the gateway's own API: {}", e.toString());
+    }
     return Future.failedFuture(e instanceof ProblemException ? e
-        : ProblemException.unavailable("the gateway could not read its own API: " + e.getMessage(), 1));
+        : ProblemException.unavailable("the gateway could not read its own API", 1));
   }
 
   /** A refusal of the gateway's own API (rate limit, Redis down) reaches the shopper as that same problem. */

@@ -22,7 +22,7 @@ import redis.clients.jedis.Jedis;
  */
 final class DevGateway implements AutoCloseable {
   static final String JWT_SECRET = "dev-test-jwt-secret-0123456789abcdefgh";
-  static final String ADMIN_TOKEN = "dev-test-admin-token-0123456789abcdefg";
+  static final String CANCEL_TOKEN = "dev-test-cancel-token-0123456789abcdef";
   static final String PAYMENT_SECRET = "dev-test-payment-secret-0123456789abcd";
   static final Jwt JWT = new Jwt(JWT_SECRET);
 
@@ -43,7 +43,7 @@ final class DevGateway implements AutoCloseable {
     env.put("SECKILL_JWT_SECRET", JWT_SECRET);
     // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
     env.put("SECKILL_WARMUP_REQUESTS", "0");
-    env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("SECKILL_CANCEL_TOKEN", CANCEL_TOKEN);
     env.putAll(overrides);
     service = Main.start(Env.of(env)).await();
   }
