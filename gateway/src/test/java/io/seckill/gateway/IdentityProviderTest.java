@@ -125,6 +125,18 @@ class IdentityProviderTest {
   }
 
   @Test
+  void subjectsAsIdentityProvidersWriteThemAreShoppersAndOddOnesAreNot() {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    // Auth0 (database and social connections), Keycloak and Cognito (UUIDs).
+    assertAccepted(RSA.sign(claims("auth0|5f7c8ec7c33c6c004bb" + suffix)));
+    assertAccepted(RSA.sign(claims("google-oauth2|10476922183700" + suffix)));
+    assertAccepted(RSA.sign(claims(UUID.randomUUID().toString())));
+    for (String odd : new String[] {"with space", "semi;colon", "new\nline", "x".repeat(65), ""}) {
+      assertRefused(RSA.sign(claims(odd)));
+    }
+  }
+
+  @Test
   void theStartUpWarmUpAuthenticatesWithTokensOfItsOwnInJwksMode() {
     assertThat(warmUp.sent()).isEqualTo(400);
     assertThat(warmUp.answers()).containsKey(202).doesNotContainKeys(401, 0, 500);

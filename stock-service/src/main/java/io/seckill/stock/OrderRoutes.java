@@ -1,14 +1,13 @@
 package io.seckill.stock;
 
+import io.seckill.common.auth.UserIds;
 import io.seckill.common.order.OrderIds;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.regex.Pattern;
 
 /** Shopper cancel, called by the gateway on the shopper's behalf after it checked ownership. */
 final class OrderRoutes {
-  private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
   private final OrderCancellation cancellation;
 
   OrderRoutes(OrderCancellation cancellation) {
@@ -31,8 +30,8 @@ final class OrderRoutes {
       }
     }
     String userId = SaleValidator.text(body, "userId");
-    if (!USER_ID.matcher(userId).matches()) {
-      throw SaleValidator.invalid("userId", "must be 1 to 64 characters of [A-Za-z0-9._@-]");
+    if (!UserIds.valid(userId)) {
+      throw SaleValidator.invalid("userId", "must be " + UserIds.RULE);
     }
     cancellation.cancelByShopper(orderId, userId).onSuccess(ctx::json).onFailure(ctx::fail);
   }

@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
  * the signature, iss, aud, and exp/nbf/iat against the clock with the leeway.
  */
 final class TokenClaims {
-  static final int MAX_SUBJECT_LENGTH = 64;
 
   private TokenClaims() {
   }
@@ -19,16 +18,10 @@ final class TokenClaims {
         || exp.longValue() - iat.longValue() > maxLifetimeS) {
       return TokenRefused.LIFETIME;
     }
-    if (!(claims.getValue("sub") instanceof String subject) || subject.isEmpty() || subject.length() > MAX_SUBJECT_LENGTH
-        || !subject.chars().allMatch(TokenClaims::subjectChar)) {
+    if (!(claims.getValue("sub") instanceof String subject) || !UserIds.valid(subject)) {
       return TokenRefused.SUBJECT;
     }
     return subject;
   }
 
-  /** User ids are used in Redis keys and logs: keep them to a safe alphabet (the one {@link Jwt} mints). */
-  private static boolean subjectChar(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'
-        || c == '@';
-  }
 }
