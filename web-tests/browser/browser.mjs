@@ -18,8 +18,11 @@ export function required(name) {
 
 const profiles = [];
 
-/** A browser with a fresh, empty profile; page errors and console errors (other than 4xx answers) are collected. */
-export async function openBrowser() {
+/**
+ * A browser with a fresh, empty profile and a viewport of the given width; page errors and console errors (other
+ * than 4xx answers) are collected.
+ */
+export async function openBrowser({ width = 1280 } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'seckill-chromium-'));
   profiles.push(profile);
   // launchPersistentContext is how Playwright takes a --user-data-dir: a fresh, empty one per scenario.
@@ -28,7 +31,7 @@ export async function openBrowser() {
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 860 },
+    viewport: { width, height: 860 },
     locale: 'en-US',
     timezoneId: 'UTC',
   });

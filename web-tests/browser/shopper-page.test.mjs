@@ -4,24 +4,13 @@
 // Every scenario gets a fresh browser profile (its own --user-data-dir) and its own shoppers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { openBrowser as openAnyBrowser, removeProfiles, required, RUN, SCREENSHOTS, shot, text, WAIT_MS, waitForText }
+  from './browser.mjs';
 
 const GATEWAY = required('GATEWAY_URL');
 const STOCK = required('STOCK_URL');
 const ADMIN_TOKEN = required('ADMIN_TOKEN');
-const SCREENSHOTS = process.env.SCREENSHOT_DIR || join(process.cwd(), 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const RUN = Date.now().toString(36); // shopper names unique per run: the shared Redis outlives it
-const WAIT_MS = 20_000;
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value.replace(/\/$/, '');
-}
 
 // ---- The API, for setting the scene ------------------------------------------------------------
 
@@ -65,27 +54,8 @@ async function buyThroughApi(userName, saleId) {
 
 // ---- The browser -------------------------------------------------------------------------------
 
-const profiles = [];
-
-async function openBrowser() {
-  const profile = mkdtempSync(join(tmpdir(), 'seckill-chromium-'));
-  profiles.push(profile);
-  // launchPersistentContext is how Playwright takes a --user-data-dir: a fresh, empty one per scenario.
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 760, height: 860 },
-    locale: 'en-US',
-    timezoneId: 'UTC',
-  });
-  const page = context.pages()[0] || await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`); });
-  return { context, page, problems };
-}
+/** The storefront is a phone-width page. */
+const openBrowser = () => openAnyBrowser({ width: 760 });
 
 async function signIn(page, userName) {
   await page.waitForSelector('#dev-sign-in:not([hidden])');
@@ -94,32 +64,12 @@ async function signIn(page, userName) {
   await page.waitForFunction((u) => document.getElementById('who').textContent === `Signed in as ${u}`, userName);
 }
 
-async function text(page, selector) {
-  return (await page.textContent(selector)).trim();
-}
-
-async function waitForText(page, selector, pattern, timeout = WAIT_MS) {
-  try {
-    await page.waitForFunction(([sel, source, flags]) => {
-      const el = document.querySelector(sel);
-      return el !== null && new RegExp(source, flags).test(el.textContent);
-    }, [selector, pattern.source, pattern.flags], { timeout, polling: 100 });
-  } catch (e) {
-    const actual = await page.textContent(selector).catch(() => '<missing>');
-    throw new Error(`${selector} never matched ${pattern} within ${timeout} ms; it shows "${actual}"`);
-  }
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
 const shopPage = (saleId) => `${GATEWAY}/?sale=${saleId}`;
 const isOrderPost = (request) => request.method() === 'POST' && /\/api\/v1\/sales\/\d+\/orders$/.test(request.url());
 
 describe('shopper page', () => {
   before(() => mkdirSync(SCREENSHOTS, { recursive: true }));
-  after(() => profiles.forEach((p) => rmSync(p, { recursive: true, force: true })));
+  after(removeProfiles);
 
   test('counts down by the server clock with the button disabled, then opens', async () => {
     // Long enough that a slow browser start on a busy machine still sees the countdown (it took over 6 s once).

@@ -51,8 +51,11 @@ final class BrowserScenarios {
     return node.get();
   }
 
-  /** Runs {@code node --test <file>} with the given environment (plus the screenshot folder and Chromium's path). */
-  static void runScenarios(Path node, String file, Map<String, String> env) throws IOException, InterruptedException {
+  /**
+   * Runs {@code node --test <file>} with the given environment (plus the screenshot folder and Chromium's path);
+   * answers the scenarios' output.
+   */
+  static String runScenarios(Path node, String file, Map<String, String> env) throws IOException, InterruptedException {
     Map<String, String> all = new java.util.HashMap<>(env);
     all.put("SCREENSHOT_DIR", SCREENSHOTS.toString());
     all.put("CHROMIUM_PATH", CHROMIUM.toString());
@@ -60,6 +63,7 @@ final class BrowserScenarios {
     if (scenarios.exitCode() != 0) {
       fail("the browser scenarios of " + file + " failed (exit " + scenarios.exitCode() + "):\n" + scenarios.output());
     }
+    return scenarios.output();
   }
 
   /** The screenshots whose names start with the prefix. */
