@@ -63,7 +63,14 @@ public record Sale(long saleId, String itemName, long priceCents, int initialSto
         .put("perUserLimit", perUserLimit)
         .put("paymentTimeoutSeconds", paymentTimeoutS)
         .put("requirePurchaseToken", requireToken)
-        .put("stockBuckets", stockBuckets);
+        .put("stockBuckets", stockBuckets)
+        .put("challenge", challengeJson());
+  }
+
+  /** {@code {"kind": "pow", "difficulty": N}}, or null for a sale that asks no proof-of-work. */
+  private JsonObject challengeJson() {
+    return challengeDifficulty == null ? null
+        : new JsonObject().put("kind", SaleValidator.CHALLENGE_KIND).put("difficulty", challengeDifficulty);
   }
 
   public JsonObject toJson() {
@@ -79,8 +86,7 @@ public record Sale(long saleId, String itemName, long priceCents, int initialSto
         .put("paymentTimeoutSeconds", paymentTimeoutS)
         .put("requirePurchaseToken", requireToken)
         .put("stockBuckets", stockBuckets)
-        .put("challenge", challengeDifficulty == null ? null
-            : new JsonObject().put("kind", SaleValidator.CHALLENGE_KIND).put("difficulty", challengeDifficulty))
+        .put("challenge", challengeJson())
         .put("state", stateAt(Instant.now()))
         .put("paused", paused)
         .put("endedAt", endedAt == null ? null : endedAt.toString());

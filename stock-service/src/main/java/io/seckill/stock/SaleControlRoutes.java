@@ -165,7 +165,8 @@ final class SaleControlRoutes {
           return tx.preparedQuery(SaleQueries.EDIT_UNOPENED).execute(Tuple.of(saleId, wanted.itemName(),
                   wanted.priceCents(), wanted.stock(), wanted.perUserLimit(), wanted.startsAt().atOffset(ZoneOffset.UTC))
                   .addValue(wanted.endsAt().atOffset(ZoneOffset.UTC)).addInteger(wanted.paymentTimeoutS())
-                  .addBoolean(wanted.requireToken()).addInteger(wanted.stockBuckets()))
+                  .addBoolean(wanted.requireToken()).addInteger(wanted.stockBuckets())
+                  .addInteger(wanted.challengeDifficulty()))
               .compose(rows -> {
                 Sale after = firstOrNull(rows);
                 if (after != null) {

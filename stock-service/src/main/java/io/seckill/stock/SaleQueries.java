@@ -74,7 +74,8 @@ final class SaleQueries {
    */
   static final String EDIT_UNOPENED = """
       UPDATE sale SET item_name = $2, price_cents = $3, initial_stock = $4, remaining = $4, per_user_limit = $5,
-                      starts_at = $6, ends_at = $7, payment_timeout_s = $8, require_token = $9, stock_buckets = $10
+                      starts_at = $6, ends_at = $7, payment_timeout_s = $8, require_token = $9, stock_buckets = $10,
+                      challenge_difficulty = $11
       WHERE sale_id = $1 AND starts_at > clock_timestamp() AND ended_at IS NULL
       RETURNING """ + " " + SALE_COLUMNS;
 

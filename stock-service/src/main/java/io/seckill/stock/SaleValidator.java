@@ -102,7 +102,8 @@ final class SaleValidator {
       if (!FIELDS.contains(field)) {
         throw invalid(field, "is not a known field");
       }
-      if (patch.getValue(field) == null) {
+      // null clears the one optional setting (the challenge); any other field is left out to be kept.
+      if (patch.getValue(field) == null && !"challenge".equals(field)) {
         throw invalid(field, "must not be null (leave a field out to keep it)");
       }
     }

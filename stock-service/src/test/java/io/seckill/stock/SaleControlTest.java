@@ -178,6 +178,27 @@ class SaleControlTest {
   }
 
   @Test
+  void anEditBeforeOpeningSetsAndClearsTheProofOfWorkChallengeInTheDatabaseAndTheRedisMeta() {
+    long saleId = upcomingSale(10, 1);
+
+    HttpResponse<String> set = patch(saleId, new JsonObject().put("challenge",
+        new JsonObject().put("kind", "pow").put("difficulty", 12)));
+
+    assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+    assertThat(StockHarness.json(set).getJsonObject("challenge").getInteger("difficulty")).isEqualTo(12);
+    assertThat(harness.number("SELECT challenge_difficulty FROM sale WHERE sale_id = " + saleId)).isEqualTo(12);
+    assertThat(harness.jedis.hget(RedisKeys.meta(saleId), "challengeDifficulty")).isEqualTo("12");
+
+    HttpResponse<String> cleared = patch(saleId, new JsonObject().putNull("challenge"));
+
+    assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
+    assertThat(StockHarness.json(cleared).getValue("challenge")).isNull();
+    assertThat(harness.text("SELECT coalesce(challenge_difficulty::text, 'none') FROM sale WHERE sale_id = " + saleId))
+        .isEqualTo("none");
+    assertThat(harness.jedis.hget(RedisKeys.meta(saleId), "challengeDifficulty")).isEqualTo("0");
+  }
+
+  @Test
   void anEditThatBreaksTheCreateRulesIs400AndChangesNothing() {
     long saleId = upcomingSale(10, 1);
     String before = harness.get(service, "/admin/v1/sales/" + saleId).body();
