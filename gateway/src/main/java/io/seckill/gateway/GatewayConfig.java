@@ -24,7 +24,8 @@ import java.net.URI;
  * @param jwt                   how shopper tokens are verified: SECKILL_JWT_SECRET (>= 32 chars, HS256) or
  *                              SECKILL_JWT_JWKS_URL (an identity provider), SECKILL_JWT_ISSUER, SECKILL_JWT_AUDIENCE,
  *                              SECKILL_JWT_LEEWAY_S (30), SECKILL_JWT_MAX_LIFETIME_S (3600), SECKILL_JWT_JWKS_REFRESH_S
- *                              (300), SECKILL_JWT_JWKS_MIN_REFRESH_MS (10000), SECKILL_JWT_JWKS_MAX_KEYS (32); see
+ *                              (300), SECKILL_JWT_JWKS_MIN_REFRESH_MS (10000), SECKILL_JWT_JWKS_MAX_KEYS (32),
+ *                              SECKILL_JWT_VERIFIED_CACHE_SIZE (100000); see
  *                              {@link JwtSettings}
  * @param cancelToken           SECKILL_CANCEL_TOKEN (>= 32 chars), bearer token for the stock-service cancel hand-off; stock-service
  *                              accepts it on that route only (the gateway never holds the operators' SECKILL_ADMIN_TOKEN)

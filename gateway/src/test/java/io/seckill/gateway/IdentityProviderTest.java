@@ -166,6 +166,9 @@ class IdentityProviderTest {
     IdpKey retiring = IdpKey.ec("ec-retiring-" + UUID.randomUUID());
     published.add(retiring.jwk());
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(purchase(retiring.sign(claims(user()))).statusCode()).isEqualTo(202));
+    // Verified once, so remembered by the key's verified-token cache; the cache must not outlive the key.
+    String remembered = retiring.sign(claims(user()));
+    assertThat(purchase(remembered).statusCode()).isEqualTo(202);
 
     published.add(next.jwk());
     // The gateway has never seen this kid: the token makes it refetch the JWKS (once the rate limit allows).
@@ -181,6 +184,7 @@ class IdentityProviderTest {
     });
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(purchase(retiring.sign(claims(user()))).statusCode()).isEqualTo(401));
     assertRefused(retiring.sign(claims(user())));
+    assertRefused(remembered);
   }
 
   @Test

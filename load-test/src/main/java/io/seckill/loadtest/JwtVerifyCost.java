@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * behind {@link SecretTokenVerifier} and {@link JwksTokenVerifier}, the JWKS served by an in-process HTTP server):
  * HS256 (the shared secret), RS256 (RSA 2048), ES256 (P-256) and EdDSA (Ed25519). Each runs on one thread, warm
  * (a warm-up first: {@code --warmup-seconds} and at least 20,000 calls), for {@code --seconds} in windows of {@code --window-ms}; the figure is the median window's
- * CPU µs per verification (the thread's CPU time, so a busy machine slows the run but not the figure). Prints {@code {"hs256":…,"rs256":…,"es256":…,"eddsa":…}}; with {@code --merge-into FILE}
+ * CPU µs per verification (the thread's CPU time, so a busy machine slows the run but not the figure). Prints {@code {"hs256":…,"rs256":…,"es256":…,"eddsa":…,"es256_repeat":…}} (the last: a token used again, answered from the verified-token cache); with {@code --merge-into FILE}
  * also adds it to that JSON file as {@code jwt_verify_us} (scripts/bench.sh's bench-results.json).
  *
  * <p>Usage: {@code JwtVerifyCost [--seconds 5] [--warmup-seconds 3] [--window-ms 250] [--merge-into FILE]
@@ -64,12 +64,17 @@ public final class JwtVerifyCost {
       HttpServer server = vertx.createHttpServer()
           .requestHandler(r -> r.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("keys", keys).encode()))
           .listen(0, "127.0.0.1").await();
-      JwtSettings idp = new JwtSettings(null, "http://127.0.0.1:" + server.actualPort() + "/certs", ISSUER, AUDIENCE, 30,
-          3600, 3600, 10_000, 32);
+      // A token's first use: the verified-token cache off, so every call checks the signature.
+      String certs = "http://127.0.0.1:" + server.actualPort() + "/certs";
+      JwtSettings idp = new JwtSettings(null, certs, ISSUER, AUDIENCE, 30, 3600, 3600, 10_000, 32, 0);
       JwksTokenVerifier jwks = new JwksTokenVerifier(vertx, idp);
       jwks.start().timeout(60, TimeUnit.SECONDS).await(); // the JWKS fetch failed: see the log
+      // Its next uses (the gateway's default): the same tokens again hit the cache.
+      JwksTokenVerifier remembering = new JwksTokenVerifier(vertx,
+          new JwtSettings(null, certs, ISSUER, AUDIENCE, 30, 3600, 3600, 10_000, 32, 100_000));
+      remembering.start().timeout(60, TimeUnit.SECONDS).await();
       String secret = "bench-jwt-secret-0123456789-abcdefghij";
-      JwtSettings hs = new JwtSettings(secret, null, null, null, 30, 3600, 300, 10_000, 32);
+      JwtSettings hs = new JwtSettings(secret, null, null, null, 30, 3600, 300, 10_000, 32, 0);
       TokenVerifier hs256 = new SecretTokenVerifier(vertx, secret, hs);
       Jwt minter = new Jwt(secret);
 
@@ -78,6 +83,8 @@ public final class JwtVerifyCost {
       figures.put("rs256", measure(jwks, tokens(i -> sign("RS256", "rsa", rsa, i)), seconds, warmupSeconds, windowMs));
       figures.put("es256", measure(jwks, tokens(i -> sign("ES256", "ec", ec, i)), seconds, warmupSeconds, windowMs));
       figures.put("eddsa", measure(jwks, tokens(i -> sign("EdDSA", "ed", ed, i)), seconds, warmupSeconds, windowMs));
+      figures.put("es256_repeat", measure(remembering, tokens(i -> sign("ES256", "ec", ec, i)), seconds, warmupSeconds,
+          windowMs));
       System.out.println(figures.encode());
       if (cli.optional("--jdk-baseline", "false").equals("true")) {
         // The JDK's own signature check alone (no parsing, no claims): what no JWT library can go below.

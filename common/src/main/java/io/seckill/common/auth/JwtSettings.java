@@ -20,9 +20,11 @@ import java.util.Set;
  * @param jwksMinRefreshMs SECKILL_JWT_JWKS_MIN_REFRESH_MS (10000): least time between two fetches that an unknown
  *                        {@code kid} triggers, so a flood of invented kids cannot hammer the identity provider
  * @param jwksMaxKeys     SECKILL_JWT_JWKS_MAX_KEYS (32): keys kept from one JWKS; the rest are ignored
+ * @param verifiedCacheSize SECKILL_JWT_VERIFIED_CACHE_SIZE (100000; 0 = off): tokens an identity provider's key has
+ *                        verified, remembered until they expire so a shopper's next requests skip the signature check
  */
 public record JwtSettings(String secret, String jwksUrl, String issuer, String audience, int leewayS, int maxLifetimeS,
-                          int jwksRefreshS, int jwksMinRefreshMs, int jwksMaxKeys) {
+                          int jwksRefreshS, int jwksMinRefreshMs, int jwksMaxKeys, int verifiedCacheSize) {
   public static final int DEFAULT_MAX_LIFETIME_S = 3600;
   private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]", "::1");
 
@@ -60,12 +62,14 @@ public record JwtSettings(String secret, String jwksUrl, String issuer, String a
         maxLifetime,
         env.integer("SECKILL_JWT_JWKS_REFRESH_S", 300, 10, 86_400),
         env.integer("SECKILL_JWT_JWKS_MIN_REFRESH_MS", 10_000, 50, 3_600_000),
-        env.integer("SECKILL_JWT_JWKS_MAX_KEYS", 32, 1, 1000));
+        env.integer("SECKILL_JWT_JWKS_MAX_KEYS", 32, 1, 1000),
+        env.integer("SECKILL_JWT_VERIFIED_CACHE_SIZE", 100_000, 0, 10_000_000));
   }
 
   /** The same limits with no issuer or audience: for tokens the gateway signs itself (its start-up warm-up). */
   public JwtSettings withoutIssuer() {
-    return new JwtSettings(secret, jwksUrl, null, null, leewayS, maxLifetimeS, jwksRefreshS, jwksMinRefreshMs, jwksMaxKeys);
+    return new JwtSettings(secret, jwksUrl, null, null, leewayS, maxLifetimeS, jwksRefreshS, jwksMinRefreshMs, jwksMaxKeys,
+        verifiedCacheSize);
   }
 
   /** Tokens come from an identity provider's JWKS rather than the shared secret. */

@@ -43,7 +43,7 @@ class JwksTokenVerifierTest {
 
   private JwtSettings settings() {
     return new JwtSettings(null, "http://127.0.0.1:" + server.actualPort() + "/certs", "https://idp", "aud", 30, 3600,
-        3600, 50, 32);
+        3600, 50, 32, 1000);
   }
 
   private static JsonObject rsa(String kid) throws Exception {
