@@ -72,7 +72,8 @@ class SecurityContractTest {
     forged.put("HS512 header and signature", "Bearer " + signed(header("HS512"), victim, "HmacSHA512", secret));
     forged.put("RS256 header with an HMAC signature", "Bearer " + signed(header("RS256"), victim, "HmacSHA256", secret));
     forged.put("wrong key", "Bearer " + signed(header("HS256"), victim, "HmacSHA256", "another-secret-0123456789abcdefghijkl"));
-    forged.put("expired", "Bearer " + signed(header("HS256"), claims(OWNER, System.currentTimeMillis() / 1000 - 5), "HmacSHA256", secret));
+    // Expired two minutes ago: past the gateway's clock-skew leeway (SECKILL_JWT_LEEWAY_S, 30 s).
+    forged.put("expired", "Bearer " + signed(header("HS256"), claims(OWNER, System.currentTimeMillis() / 1000 - 120), "HmacSHA256", secret));
     forged.put("missing sub", "Bearer " + signed(header("HS256"), claims(null, inOneHour()), "HmacSHA256", secret));
     forged.put("empty sub", "Bearer " + signed(header("HS256"), claims("", inOneHour()), "HmacSHA256", secret));
     forged.put("sub with path characters", "Bearer " + signed(header("HS256"), claims("../owner-7", inOneHour()), "HmacSHA256", secret));

@@ -120,7 +120,7 @@ class ShopperListAndChallengeContractTest {
     refused.put("alg none", "Bearer " + header("none") + "." + claims("owner", inOneHour()) + ".");
     refused.put("wrong key", "Bearer " + signed(header("HS256"), claims("owner", inOneHour()), "HmacSHA256",
         "another-secret-0123456789abcdefghijkl"));
-    refused.put("expired", "Bearer " + signed(header("HS256"), claims("owner", System.currentTimeMillis() / 1000 - 5),
+    refused.put("expired", "Bearer " + signed(header("HS256"), claims("owner", System.currentTimeMillis() / 1000 - 120),
         "HmacSHA256", secret));
     refused.put("the admin token", "Bearer " + ContractSystem.ADMIN_TOKEN);
     try (Jedis redis = system.redis()) {
