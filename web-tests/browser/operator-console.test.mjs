@@ -28,9 +28,10 @@ async function createSale({ stock = 7, startsInMs = -5_000, itemName = `Console 
   return body.saleId;
 }
 
-async function signIn(page, token) {
+async function signIn(page, token, operatorName = '') {
   await page.waitForSelector('#sign-in:not([hidden])');
   await page.fill('#token', token);
+  await page.fill('#operator-name', operatorName);
   await page.click('#sign-in-button');
 }
 
@@ -125,7 +126,7 @@ describe('operator console', () => {
       page.on('request', (r) => { if (r.method() === 'POST' && isAdminApi(r.url())) posts.push(new URL(r.url()).pathname); });
       page.on('dialog', (d) => d.accept());
       await page.goto(CONSOLE);
-      await signIn(page, ADMIN_TOKEN);
+      await signIn(page, ADMIN_TOKEN, `ops.${RUN}`);
       await page.waitForSelector(button(saleId, 'pause'), { timeout: 20_000 });
 
       await page.click(button(saleId, 'pause'));
@@ -143,7 +144,14 @@ describe('operator console', () => {
 
       await page.click(button(saleId, 'details'));
       await page.waitForSelector('#audit:not([hidden])');
-      await waitForText(page, '#audit-body', /end/i);
+      await waitForText(page, '#audit-body', /END/);
+      // Each control is audited under the name given at sign-in, beside the credential.
+      const audit = await page.$$eval('#audit-body tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+      assert.deepEqual(audit.map((cells) => [cells[1], cells[2], cells[3]]), [
+        [`ops.${RUN} (admin-token)`, 'END', 'APPLIED'],
+        [`ops.${RUN} (admin-token)`, 'RESUME', 'APPLIED'],
+        [`ops.${RUN} (admin-token)`, 'PAUSE', 'APPLIED'],
+      ]);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

@@ -3,6 +3,7 @@
 'use strict';
 
 const TOKEN_KEY = 'seckill.operatorToken';
+const NAME_KEY = 'seckill.operatorName';
 const REFRESH_MS = 3000;
 const ACTIONS = [
   { action: 'pause', label: 'Pause', when: (s) => s === 'OPEN' || s === 'UPCOMING' || s === 'SOLD_OUT' },
@@ -21,11 +22,10 @@ function token() {
 
 /** One admin API call; a 401 signs the operator out. Answers {status, body} with body parsed when it is JSON. */
 async function api(method, path) {
-  const res = await fetch(path, {
-    method,
-    headers: { Authorization: `Bearer ${token()}`, Accept: 'application/json, application/problem+json' },
-    cache: 'no-store',
-  });
+  const headers = { Authorization: `Bearer ${token()}`, Accept: 'application/json, application/problem+json' };
+  const name = sessionStorage.getItem(NAME_KEY);
+  if (name) headers['X-Seckill-Operator'] = name; // recorded beside the credential in every audit row
+  const res = await fetch(path, { method, headers, cache: 'no-store' });
   const type = res.headers.get('Content-Type') || '';
   const body = type.includes('json') ? await res.json().catch(() => null) : null;
   if (res.status === 401) {
@@ -59,6 +59,8 @@ async function signIn(event) {
   const value = $('token').value.trim();
   if (!value) return;
   sessionStorage.setItem(TOKEN_KEY, value);
+  const name = $('operator-name').value.trim();
+  if (name) sessionStorage.setItem(NAME_KEY, name); else sessionStorage.removeItem(NAME_KEY);
   await enter();
 }
 
@@ -78,6 +80,7 @@ async function enter() {
 
 function signOut(reason) {
   sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(NAME_KEY);
   selected = null;
   showSignIn(reason);
 }
@@ -259,18 +262,22 @@ async function loadAudit(saleId) {
   body.replaceChildren();
   for (const e of entries) {
     const row = document.createElement('tr');
-    cell(row, e.at || e.time || e.createdAt);
-    cell(row, e.actor || e.who);
+    cell(row, e.at);
+    cell(row, who(e.who), 'who');
     cell(row, e.action);
-    cell(row, e.outcome === undefined ? '' : (typeof e.outcome === 'string' ? e.outcome : JSON.stringify(e.outcome)));
+    cell(row, e.outcome);
     body.appendChild(row);
   }
 }
 
 function auditEntries(body) {
-  if (Array.isArray(body)) return body;
-  if (!body) return null;
-  return body.entries || body.audit || body.items || null;
+  return body && Array.isArray(body.entries) ? body.entries : null;
+}
+
+/** "alice (admin-token)": the operator's name when one was given, and always the credential used. */
+function who(w) {
+  if (!w) return null;
+  return w.operator ? `${w.operator} (${w.credential})` : w.credential;
 }
 
 // ---- Start ------------------------------------------------------------------------------------
