@@ -12,11 +12,12 @@ elif [[ "$USE_RUNNING" == true ]]; then
 else
   log "cold open: fresh gateway, stock-service and order-consumer JVMs ..."
   stop_pid "$GATEWAY_PID"; stop_pid "$CONSUMER_PID"; stop_pid "$STOCK_PID"
-  start_service stock-service-cold stock-service/target/seckill-stock-service.jar "$STOCK_PORT"
+  start_service stock-service-cold stock-service/target/seckill-stock-service.jar "$STOCK_MANAGEMENT_PORT" "$STOCK_PORT"
   STOCK_PID="$STARTED_PID"
   start_service order-consumer-cold order-consumer/target/seckill-order-consumer.jar "$CONSUMER_PORT"
   CONSUMER_PID="$STARTED_PID"
-  SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK_PORT" start_service gateway-cold gateway/target/seckill-gateway.jar "$GATEWAY_PORT"
+  SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK_PORT" start_service gateway-cold gateway/target/seckill-gateway.jar \
+    "$GATEWAY_MANAGEMENT_PORT" "$GATEWAY_PORT"
   GATEWAY_PID="$STARTED_PID"
   cold_open_s=$(( $(date +%s) + COLD_LEAD ))
   COLD_SALE="$(create_sale "bench cold open" "$ADMIT_STOCK" false "$BUCKETS" "$(date -u -d "@$cold_open_s" +%Y-%m-%dT%H:%M:%SZ)")"
