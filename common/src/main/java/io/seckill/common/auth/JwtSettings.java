@@ -72,6 +72,12 @@ public record JwtSettings(String secret, String jwksUrl, String issuer, String a
         verifiedCacheSize);
   }
 
+  /** The same settings without the verified-token cache. */
+  public JwtSettings withoutVerifiedCache() {
+    return new JwtSettings(secret, jwksUrl, issuer, audience, leewayS, maxLifetimeS, jwksRefreshS, jwksMinRefreshMs,
+        jwksMaxKeys, 0);
+  }
+
   /** Tokens come from an identity provider's JWKS rather than the shared secret. */
   public boolean jwksMode() {
     return jwksUrl != null;
