@@ -1,5 +1,12 @@
 package io.seckill.gateway;
 
+import io.seckill.gateway.guards.RequestGuards;
+import io.seckill.gateway.guards.ShopperAuth;
+import io.seckill.gateway.orders.OrderRoutes;
+import io.seckill.gateway.sales.PowChallenges;
+import io.seckill.gateway.sales.SaleList;
+import io.seckill.gateway.sales.SaleRoutes;
+
 
 /** The thread-safe pieces every {@link GatewayVerticle} instance shares. */
 public record GatewayComponents(GatewayConfig config, GatewayMetrics metrics,

@@ -1,5 +1,9 @@
 package io.seckill.gateway;
 
+import io.seckill.gateway.admission.OrderPublisher;
+import io.seckill.gateway.orders.StockServiceClient;
+import io.seckill.gateway.sales.RestockSubscriber;
+import io.seckill.gateway.warmup.WarmUpTraffic;
 import io.seckill.common.RunningService;
 import io.seckill.common.management.ManagementServer;
 import io.vertx.core.Future;

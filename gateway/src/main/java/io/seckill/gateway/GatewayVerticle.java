@@ -1,5 +1,6 @@
 package io.seckill.gateway;
 
+import io.seckill.gateway.guards.RequestGuards;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.HttpDeadlines;
 import io.seckill.common.http.ProblemException;

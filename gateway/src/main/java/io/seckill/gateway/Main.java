@@ -1,5 +1,23 @@
 package io.seckill.gateway;
 
+import io.seckill.gateway.admission.AdmissionService;
+import io.seckill.gateway.admission.OrderHandOff;
+import io.seckill.gateway.admission.OrderPublisher;
+import io.seckill.gateway.admission.SoldOutFlags;
+import io.seckill.gateway.guards.RateLimiter;
+import io.seckill.gateway.guards.RequestGuards;
+import io.seckill.gateway.guards.ShopperAuth;
+import io.seckill.gateway.orders.IdempotencyStore;
+import io.seckill.gateway.orders.OrderRoutes;
+import io.seckill.gateway.orders.OrderStatusReader;
+import io.seckill.gateway.orders.StockServiceClient;
+import io.seckill.gateway.sales.PowChallenges;
+import io.seckill.gateway.sales.RestockSubscriber;
+import io.seckill.gateway.sales.SaleList;
+import io.seckill.gateway.sales.SaleMetaCache;
+import io.seckill.gateway.sales.SaleRoutes;
+import io.seckill.gateway.warmup.WarmUpPass;
+import io.seckill.gateway.warmup.WarmUpTraffic;
 import io.seckill.common.RunningService;
 import io.seckill.common.auth.JwksTokenVerifier;
 import io.seckill.common.auth.Jwt;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisCalls {
   private static final Logger LOG = LoggerFactory.getLogger(RedisCalls.class);
-  static final int RETRY_AFTER_S = 1;
+  public static final int RETRY_AFTER_S = 1;
 
   private final AtomicInteger inFlight = new AtomicInteger();
   private final int maxInFlight;

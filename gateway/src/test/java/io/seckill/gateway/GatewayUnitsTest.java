@@ -3,6 +3,9 @@ package io.seckill.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.seckill.gateway.admission.PurchaseRequest;
+import io.seckill.gateway.admission.SoldOutFlags;
+import io.seckill.gateway.guards.RateLimiter;
 import io.seckill.common.auth.JwtSettings;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;

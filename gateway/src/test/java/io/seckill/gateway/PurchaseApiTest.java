@@ -2,6 +2,7 @@ package io.seckill.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seckill.gateway.admission.PurchaseRequest;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.redis.RedisKeys;
 import io.vertx.core.json.JsonObject;

@@ -2,6 +2,7 @@ package io.seckill.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seckill.gateway.admission.SoldOutFlags;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package io.seckill.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.seckill.gateway.warmup.WarmUpTraffic;
 import io.seckill.common.warmup.WarmUpSales;
 import io.seckill.infra.LocalInfra;
 import io.vertx.core.json.JsonObject;

@@ -2,7 +2,7 @@ package io.seckill.gateway.dev;
 
 import io.seckill.common.auth.Jwt;
 import io.seckill.gateway.GatewayComponents;
-import io.seckill.gateway.RequestGuards;
+import io.seckill.gateway.guards.RequestGuards;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,12 +1,13 @@
 package io.seckill.gateway.dev;
 
+import io.seckill.gateway.orders.StockServiceClient;
 import io.seckill.common.auth.Signatures;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.http.RequestIds;
 import io.seckill.common.order.OrderStatus;
-import io.seckill.gateway.RequestGuards;
-import io.seckill.gateway.StockServiceClient.Reply;
+import io.seckill.gateway.guards.RequestGuards;
+import io.seckill.gateway.orders.StockServiceClient.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,4 +1,4 @@
-package io.seckill.gateway;
+package io.seckill.gateway.sales;
 
 /**
  * What a shopper sees of a sale, from its window and its stock: the one place a state is decided, both for

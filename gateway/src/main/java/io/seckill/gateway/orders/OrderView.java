@@ -1,4 +1,4 @@
-package io.seckill.gateway;
+package io.seckill.gateway.orders;
 
 import io.vertx.core.json.JsonObject;
 

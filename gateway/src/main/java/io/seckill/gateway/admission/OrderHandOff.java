@@ -1,5 +1,6 @@
-package io.seckill.gateway;
+package io.seckill.gateway.admission;
 
+import io.seckill.gateway.GatewayMetrics;
 import io.seckill.common.db.OrderFence;
 import io.seckill.common.kafka.OrderMessage;
 import io.vertx.core.Future;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL cannot say either is the outcome {@link Fate#UNKNOWN}: the reservation is kept, and the
  * stock-service reconciler settles it the same way once Kafka is drained.
  */
-final class OrderHandOff {
+public final class OrderHandOff {
   private static final Logger LOG = LoggerFactory.getLogger(OrderHandOff.class);
   static final String REASON = "UNAVAILABLE";
 
@@ -28,7 +29,7 @@ final class OrderHandOff {
   private final long fenceTimeoutMs;
   private final GatewayMetrics metrics;
 
-  OrderHandOff(OrderPublisher publisher, OrderFence fence, long fenceTimeoutMs, GatewayMetrics metrics) {
+  public OrderHandOff(OrderPublisher publisher, OrderFence fence, long fenceTimeoutMs, GatewayMetrics metrics) {
     this.publisher = publisher;
     this.fence = fence;
     this.fenceTimeoutMs = fenceTimeoutMs;

@@ -1,5 +1,6 @@
-package io.seckill.gateway;
+package io.seckill.gateway.guards;
 
+import io.seckill.gateway.warmup.WarmUpPass;
 import io.seckill.common.auth.TokenVerifier;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
@@ -36,14 +37,14 @@ public final class ShopperAuth implements Handler<RoutingContext> {
     this(shoppers, null, null);
   }
 
-  ShopperAuth(TokenVerifier shoppers, WarmUpPass pass, TokenVerifier warmUp) {
+  public ShopperAuth(TokenVerifier shoppers, WarmUpPass pass, TokenVerifier warmUp) {
     this.shoppers = shoppers;
     this.pass = pass;
     this.warmUp = warmUp;
   }
 
   /** The warm-up is over: its tokens are refused from now on. */
-  void endWarmUp() {
+  public void endWarmUp() {
     warmUp = null;
   }
 

@@ -1,5 +1,7 @@
-package io.seckill.gateway;
+package io.seckill.gateway.orders;
 
+import io.seckill.gateway.Answer;
+import io.seckill.gateway.RedisCalls;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.redis.RedisKeys;

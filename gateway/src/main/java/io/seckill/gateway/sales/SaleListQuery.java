@@ -1,4 +1,4 @@
-package io.seckill.gateway;
+package io.seckill.gateway.sales;
 
 import io.seckill.common.http.ProblemException;
 import io.vertx.core.MultiMap;

@@ -1,4 +1,4 @@
-package io.seckill.gateway;
+package io.seckill.gateway.sales;
 
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.redis.RedisClients;

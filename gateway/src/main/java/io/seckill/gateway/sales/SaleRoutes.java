@@ -1,5 +1,11 @@
-package io.seckill.gateway;
+package io.seckill.gateway.sales;
 
+import io.seckill.gateway.Answer;
+import io.seckill.gateway.RedisCalls;
+import io.seckill.gateway.admission.AdmissionService;
+import io.seckill.gateway.admission.SoldOutFlags;
+import io.seckill.gateway.guards.RequestGuards;
+import io.seckill.gateway.guards.ShopperAuth;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.redis.Bucket;

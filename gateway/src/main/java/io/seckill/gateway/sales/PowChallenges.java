@@ -1,5 +1,9 @@
-package io.seckill.gateway;
+package io.seckill.gateway.sales;
 
+import io.seckill.gateway.Answer;
+import io.seckill.gateway.RedisCalls;
+import io.seckill.gateway.guards.RequestGuards;
+import io.seckill.gateway.guards.ShopperAuth;
 import io.seckill.common.auth.ProofOfWork;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;

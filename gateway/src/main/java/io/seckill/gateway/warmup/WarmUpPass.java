@@ -1,5 +1,6 @@
-package io.seckill.gateway;
+package io.seckill.gateway.warmup;
 
+import io.seckill.gateway.guards.RateLimiter;
 import io.seckill.common.warmup.WarmUpSales;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
@@ -14,14 +15,14 @@ import java.util.Base64;
  * is ignored. The limiters still run for these requests (the code the warm-up is for), and their keys are forgotten
  * when the warm-up ends.
  */
-final class WarmUpPass {
+public final class WarmUpPass {
   static final String HEADER = "X-Seckill-Warm-Up";
   static final String IP_KEY_PREFIX = "warm-up:";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final byte[] secret;
 
-  WarmUpPass() {
+  public WarmUpPass() {
     byte[] random = new byte[24];
     RANDOM.nextBytes(random);
     this.secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random).getBytes(StandardCharsets.US_ASCII);
@@ -33,7 +34,7 @@ final class WarmUpPass {
   }
 
   /** The per-IP limiter key of a warm-up request, or null for any other request. */
-  String ipKey(HttpServerRequest request) {
+  public String ipKey(HttpServerRequest request) {
     String value = request.getHeader(HEADER);
     if (value == null) {
       return null;
@@ -46,7 +47,7 @@ final class WarmUpPass {
   }
 
   /** Drops every bucket the warm-up created, in both limiters. */
-  static void forgetKeys(RateLimiter perIp, RateLimiter perUser) {
+  public static void forgetKeys(RateLimiter perIp, RateLimiter perUser) {
     perIp.forget(key -> key.startsWith(IP_KEY_PREFIX));
     perUser.forget(key -> key.startsWith(WarmUpSales.USER_PREFIX));
   }

@@ -1,5 +1,7 @@
-package io.seckill.gateway;
+package io.seckill.gateway.admission;
 
+import io.seckill.gateway.GatewayConfig;
+import io.seckill.gateway.GatewayMetrics;
 import io.seckill.common.kafka.KafkaSettings;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.kafka.OrderMessageCodec;

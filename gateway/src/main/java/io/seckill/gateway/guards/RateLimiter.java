@@ -1,4 +1,4 @@
-package io.seckill.gateway;
+package io.seckill.gateway.guards;
 
 import java.util.Iterator;
 import java.util.Map;
@@ -84,7 +84,7 @@ public final class RateLimiter {
     buckets.keySet().removeIf(keys);
   }
 
-  int size() {
+  public int size() {
     return buckets.size();
   }
 }

@@ -1,4 +1,4 @@
-package io.seckill.gateway;
+package io.seckill.gateway.admission;
 
 import io.seckill.common.http.ProblemException;
 import io.vertx.core.buffer.Buffer;

@@ -1,5 +1,12 @@
-package io.seckill.gateway;
+package io.seckill.gateway.admission;
 
+import io.seckill.gateway.Answer;
+import io.seckill.gateway.GatewayMetrics;
+import io.seckill.gateway.RedisCalls;
+import io.seckill.gateway.orders.OrderStatusReader;
+import io.seckill.gateway.orders.OrderView;
+import io.seckill.gateway.sales.SaleMeta;
+import io.seckill.gateway.sales.SaleMetaCache;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.kafka.OrderMessage;
@@ -255,7 +262,7 @@ public final class AdmissionService {
     });
   }
 
-  static ProblemException blockedProblem() {
+  public static ProblemException blockedProblem() {
     return new ProblemException(ErrorCode.USER_BLOCKED, "this account may not buy in sales");
   }
 

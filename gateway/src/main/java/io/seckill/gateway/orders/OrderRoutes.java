@@ -1,5 +1,10 @@
-package io.seckill.gateway;
+package io.seckill.gateway.orders;
 
+import io.seckill.gateway.Answer;
+import io.seckill.gateway.admission.AdmissionService;
+import io.seckill.gateway.admission.PurchaseRequest;
+import io.seckill.gateway.guards.RequestGuards;
+import io.seckill.gateway.guards.ShopperAuth;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.HttpDeadlines;
 import io.seckill.common.http.ProblemException;

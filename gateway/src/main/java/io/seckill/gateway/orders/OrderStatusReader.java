@@ -1,5 +1,6 @@
-package io.seckill.gateway;
+package io.seckill.gateway.orders;
 
+import io.seckill.gateway.RedisCalls;
 import io.seckill.common.order.OrderIds;
 import io.seckill.common.redis.RedisKeys;
 import io.vertx.core.Future;

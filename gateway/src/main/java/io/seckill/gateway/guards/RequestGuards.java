@@ -1,5 +1,7 @@
-package io.seckill.gateway;
+package io.seckill.gateway.guards;
 
+import io.seckill.gateway.GatewayMetrics;
+import io.seckill.gateway.warmup.WarmUpPass;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.order.OrderIds;
@@ -26,7 +28,7 @@ public final class RequestGuards {
     this(perUser, perIp, metrics, new WarmUpPass(), new ClientIp(TrustedProxies.none()));
   }
 
-  RequestGuards(RateLimiter perUser, RateLimiter perIp, GatewayMetrics metrics, WarmUpPass warmUp, ClientIp clientIp) {
+  public RequestGuards(RateLimiter perUser, RateLimiter perIp, GatewayMetrics metrics, WarmUpPass warmUp, ClientIp clientIp) {
     this.perUser = perUser;
     this.perIp = perIp;
     this.metrics = metrics;
@@ -35,7 +37,7 @@ public final class RequestGuards {
   }
 
   /** After the start-up warm-up: its synthetic buckets go, so real clients find the limiters as if it never ran. */
-  void forgetWarmUp() {
+  public void forgetWarmUp() {
     WarmUpPass.forgetKeys(perIp, perUser);
   }
 

@@ -1,5 +1,6 @@
-package io.seckill.gateway;
+package io.seckill.gateway.warmup;
 
+import io.seckill.gateway.admission.OrderPublisher;
 import io.seckill.common.auth.Jwt;
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.redis.RedisKeys;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>Fail open: whatever goes wrong (Redis or Kafka down at start), it is logged and readiness proceeds within
  * {@code SECKILL_WARMUP_MAX_MS}; a cold gateway is better than none.
  */
-final class WarmUpTraffic {
+public final class WarmUpTraffic {
   private static final Logger LOG = LoggerFactory.getLogger(WarmUpTraffic.class);
   private static final int CONCURRENCY = 64;
   private static final long REDIS_TIMEOUT_MS = 2_000;
@@ -51,7 +52,7 @@ final class WarmUpTraffic {
   private static final Buffer ONE_UNIT = Buffer.buffer("{\"quantity\":1}");
 
   /** What one warm-up did (tests and the log). */
-  record Report(int sent, Map<Integer, Integer> answers, long elapsedMs, long openSaleId, long soldOutSaleId) {
+  public record Report(int sent, Map<Integer, Integer> answers, long elapsedMs, long openSaleId, long soldOutSaleId) {
   }
 
   private final Vertx vertx;
@@ -77,7 +78,7 @@ final class WarmUpTraffic {
    * @param forgetSale     drops what the gateway remembers of a sale (meta cache, sold-out flag), for each warm-up sale
    * @param forgetShoppers drops the rate-limiter buckets of the synthetic shoppers; both run once the traffic stopped
    */
-  WarmUpTraffic(Vertx vertx, RedisAPI redis, RedisSettings.Mode redisMode, OrderPublisher publisher,
+  public WarmUpTraffic(Vertx vertx, RedisAPI redis, RedisSettings.Mode redisMode, OrderPublisher publisher,
                 WarmUpSettings settings, Jwt jwt, WarmUpPass pass, LongConsumer forgetSale, Runnable forgetShoppers) {
     this.vertx = vertx;
     this.redis = redis;
@@ -91,21 +92,21 @@ final class WarmUpTraffic {
   }
 
   /** Completes when the warm-up is over, successful or not; never fails. */
-  Future<Report> done() {
+  public Future<Report> done() {
     return done.future();
   }
 
   /** What readiness says while the warm-up runs. */
-  String progress() {
+  public String progress() {
     return "warming up: " + Math.min(next.get(), settings.requests()) + " of " + settings.requests() + " requests";
   }
 
   /** Stops sending (the gateway is stopping); the clean-up still runs. */
-  void cancel() {
+  public void cancel() {
     cancelled = true;
   }
 
-  Future<Report> start(int port) {
+  public Future<Report> start(int port) {
     long started = System.nanoTime();
     deadline = started + TimeUnit.MILLISECONDS.toNanos(settings.maxMs());
     LOG.info("warm-up: {} requests (at most {} ms) on warm-up sales {} and {}", settings.requests(), settings.maxMs(),
