@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.common.config.Env;
 import io.seckill.common.config.RedisSettings;
-import io.seckill.gateway.RestockSubscriber;
+import io.seckill.gateway.sales.RestockSubscriber;
 import io.seckill.infra.RedisClusterHarness;
 import io.vertx.core.Vertx;
 import java.time.Duration;
