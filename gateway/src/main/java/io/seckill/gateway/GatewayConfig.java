@@ -12,7 +12,6 @@ import io.seckill.common.kafka.KafkaSettings;
 import io.seckill.common.warmup.WarmUpSettings;
 import io.seckill.gateway.clientip.TrustedProxies;
 import io.seckill.gateway.dev.DevModeConfig;
-import java.net.URI;
 
 /**
  * Everything the gateway reads from its environment, validated once at start.
@@ -89,7 +88,8 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
       throw new ConfigException("SECKILL_KAFKA_REQUEST_TIMEOUT_MS", "must be below SECKILL_KAFKA_DELIVERY_TIMEOUT_MS ("
           + deliveryTimeout + ") but was " + requestTimeout);
     }
-    String stockServiceUrl = httpUrl(env, "SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:8081");
+    String stockServiceUrl = withoutTrailingSlash(env.urlOr("SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:8081",
+        "http", "https"));
     HttpTimeouts http = HttpTimeouts.from(env);
     DevModeConfig devMode = DevModeConfig.from(env, stockServiceUrl);
     return new GatewayConfig(
@@ -132,24 +132,15 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         env.bool("SECKILL_PROXY_PROTOCOL", false));
   }
 
-  private static String httpUrl(Env env, String name, String fallback) {
-    String value = env.optional(name, fallback);
-    try {
-      URI uri = URI.create(value);
-      if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) && uri.getHost() != null) {
-        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
-      }
-    } catch (IllegalArgumentException e) {
-      // reported below
-    }
-    throw new ConfigException(name, "must be an http(s)://host:port URL but was '" + Env.redact(value) + "'");
-  }
-
   /** Secrets stay out of logs. */
   @Override
   public String toString() {
     return "GatewayConfig[httpPort=" + httpPort + ", " + management + ", eventLoops=" + eventLoops + ", " + redis + ", " + pg + ", kafka="
         + kafka + ", " + jwt + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + bind + ", " + trustedProxies + ", proxyProtocol=" + proxyProtocol + ", " + warmUp + ", " + devMode
         + (testHaltAfterReserveEvery > 0 ? ", TEST HOOK haltAfterReserveEvery=" + testHaltAfterReserveEvery : "") + "]";
+  }
+
+  private static String withoutTrailingSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 }

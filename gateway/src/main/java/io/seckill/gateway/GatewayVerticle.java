@@ -1,9 +1,7 @@
 package io.seckill.gateway;
 
 import io.seckill.gateway.guards.RequestGuards;
-import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.HttpDeadlines;
-import io.seckill.common.http.ProblemException;
 import io.seckill.common.http.Problems;
 import io.seckill.common.http.RequestIds;
 import io.seckill.common.http.UncertainRoute;
@@ -85,8 +83,7 @@ public final class GatewayVerticle extends VerticleBase {
     DevRoutes.mount(r, vertx, c, port);
     ShopperPage.mount(r);
 
-    r.route().last().handler(ctx -> ctx.fail(new ProblemException(ErrorCode.NOT_FOUND, "no such resource")));
-    r.route().failureHandler(Problems.failureHandler());
+    Problems.answerTheRest(r);
     return r;
   }
 

@@ -1,6 +1,11 @@
 package io.seckill.gateway;
 
+import io.seckill.gateway.admission.AdmissionFaults;
 import io.seckill.gateway.admission.AdmissionService;
+import io.seckill.gateway.admission.BucketWalk;
+import io.seckill.gateway.admission.OrderAcceptance;
+import io.seckill.gateway.admission.ReservationUndo;
+import io.seckill.gateway.admission.SellOuts;
 import io.seckill.gateway.admission.OrderHandOff;
 import io.seckill.gateway.admission.OrderPublisher;
 import io.seckill.gateway.admission.SoldOutFlags;
@@ -96,8 +101,13 @@ public final class Main {
     SaleMetaCache metaCache = new SaleMetaCache(redis, calls, pg, config.metaCacheTtlMs(), clock);
     OrderStatusReader orderReader = new OrderStatusReader(redis, calls, pg);
     OrderHandOff handOff = new OrderHandOff(publisher, new OrderFence(pg), config.orderFenceTimeoutMs(), metrics);
-    AdmissionService admission = new AdmissionService(redis, calls, metaCache, soldOut, handOff, orderReader, metrics,
-        config.orderStatusTtlS(), clock, config.testHaltAfterReserveEvery());
+    SellOuts sellOuts = new SellOuts(redis, calls, soldOut);
+    ReservationUndo undo = new ReservationUndo(redis, calls, soldOut, metrics, config.orderStatusTtlS());
+    AdmissionService admission = new AdmissionService(metaCache, sellOuts,
+        new BucketWalk(redis, calls, soldOut, undo, metrics, config.orderStatusTtlS()),
+        new OrderAcceptance(handOff, undo, sellOuts, AdmissionFaults.haltAfterReserveEvery(config.testHaltAfterReserveEvery()),
+            clock),
+        orderReader, clock);
     IdempotencyStore idempotency = new IdempotencyStore(redis, calls, config.idempotencyTtlS(), config.idempotencyLockTtlS(),
         config.http().requestTimeoutMs(), clock);
     RateLimiter perUser = new RateLimiter(config.userRatePerS(), config.userBurst(), config.rateMaxKeys(), System::nanoTime);

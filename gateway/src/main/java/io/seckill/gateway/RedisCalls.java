@@ -48,8 +48,11 @@ public final class RedisCalls {
     return send(what, command);
   }
 
-  /** For calls that give something back (release): never refused by the cap, still bounded in time. */
-  public <T> Future<T> callVital(String what, Supplier<Future<T>> command) {
+  /**
+   * For calls that give something back or repair (release, spill pointer, buyers load): never refused by the
+   * in-flight cap (refusing them would leak what they return), still bounded in time and counted in flight.
+   */
+  public <T> Future<T> callSkippingInFlightCap(String what, Supplier<Future<T>> command) {
     inFlight.incrementAndGet();
     return send(what, command);
   }

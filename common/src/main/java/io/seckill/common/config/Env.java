@@ -78,7 +78,15 @@ public final class Env {
 
   /** A URL whose scheme is one of the given ones, e.g. redis/rediss or postgresql/postgres. */
   public String url(String name, String... schemes) {
-    String value = required(name);
+    return checkedUrl(name, required(name), schemes);
+  }
+
+  /** {@link #url(String, String...)} of an optional variable, {@code fallback} when it is unset. */
+  public String urlOr(String name, String fallback, String... schemes) {
+    return checkedUrl(name, optional(name, fallback), schemes);
+  }
+
+  private static String checkedUrl(String name, String value, String... schemes) {
     try {
       URI uri = URI.create(value);
       for (String scheme : schemes) {

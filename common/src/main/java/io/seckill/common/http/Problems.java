@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -68,6 +69,17 @@ public final class Problems {
       request.response().setStatusCode(code.status()).putHeader("Content-Type", CONTENT_TYPE).putHeader("Connection", "close")
           .end(body.encode());
     };
+  }
+
+  /**
+   * Ends a router the one way every Seckill server does: an unknown path is a problem+json 404, a known path with
+   * another method a problem+json 405, and every failure goes through {@link #failureHandler()}. Call it after the
+   * last route is mounted.
+   */
+  public static void answerTheRest(Router router) {
+    router.route().last().handler(ctx -> ctx.fail(new ProblemException(ErrorCode.NOT_FOUND, "no such resource")));
+    router.route().failureHandler(failureHandler());
+    router.errorHandler(405, ctx -> send(ctx, new ProblemException(ErrorCode.METHOD_NOT_ALLOWED, null)));
   }
 
   /** Maps every failure reaching the router — typed refusals, Vert.x Web's own status codes, bugs. */

@@ -1,9 +1,7 @@
 package io.seckill.common.management;
 
 import io.seckill.common.config.HttpTimeouts;
-import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.HttpDeadlines;
-import io.seckill.common.http.ProblemException;
 import io.seckill.common.http.Problems;
 import io.seckill.common.http.RequestIds;
 import io.seckill.common.metrics.ServiceRuntime;
@@ -46,9 +44,7 @@ public final class ManagementServer extends VerticleBase {
     router.route().handler(RequestIds.handler());
     runtime.mountMetrics(router);
     health.mount(router, vertx);
-    router.route().last().handler(ctx -> ctx.fail(new ProblemException(ErrorCode.NOT_FOUND, "no such resource")));
-    router.route().failureHandler(Problems.failureHandler());
-    router.errorHandler(405, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.METHOD_NOT_ALLOWED, null)));
+    Problems.answerTheRest(router);
     return HttpDeadlines.server(vertx, new HttpServerOptions().setHost(host), router, timeouts, List.of())
         .listen(port).onSuccess(bound -> server = bound);
   }

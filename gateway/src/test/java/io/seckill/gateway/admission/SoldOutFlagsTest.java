@@ -1,8 +1,7 @@
-package io.seckill.gateway;
+package io.seckill.gateway.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.seckill.gateway.admission.SoldOutFlags;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -66,5 +65,18 @@ class SoldOutFlagsTest {
     assertThat(flags.shopper(7, "ann").orderId()).isEqualTo("7-A");
     now.addAndGet(900);
     assertThat(flags.isSoldOut(7)).as("extended by the second mark").isTrue();
+  }
+
+  @Test
+  void soldOutFlagExpiresAndClears() {
+    AtomicLong now = new AtomicLong(1000);
+    SoldOutFlags flags = new SoldOutFlags(1000, now::get);
+    flags.markSoldOut(7);
+    assertThat(flags.isSoldOut(7)).isTrue();
+    now.addAndGet(1000);
+    assertThat(flags.isSoldOut(7)).isFalse();
+    flags.markSoldOut(7);
+    flags.clear(7);
+    assertThat(flags.isSoldOut(7)).isFalse();
   }
 }
