@@ -68,6 +68,8 @@ import io.seckill.gateway.dev.DevModeConfig;
  *                              Forwarded / X-Forwarded-For headers name the client, see {@link TrustedProxies}
  * @param proxyProtocol         SECKILL_PROXY_PROTOCOL (false): the shopper port expects a PROXY protocol v1/v2 header
  *                              on every connection, and its address is the peer; only for a load balancer that sends it
+ * @param kafkaDirectSend       SECKILL_KAFKA_DIRECT_SEND (true): hand order records to Kafka on the event loop through a
+ *                              producer that never blocks, falling back to the send thread (see {@link io.seckill.gateway.admission.OrderPublisher})
  */
 public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
                             JwtSettings jwt, String cancelToken, String stockServiceUrl, int orderStatusTtlS,
@@ -78,7 +80,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
                             int testHaltAfterReserveEvery, DevModeConfig devMode, int orderFenceTimeoutMs,
                             HttpTimeouts http, WarmUpSettings warmUp, int kafkaLingerMs, ManagementSettings management,
                             int challengeTtlS, int saleListCacheTtlMs, BindHost bind, TrustedProxies trustedProxies,
-                            boolean proxyProtocol) {
+                            boolean proxyProtocol, boolean kafkaDirectSend) {
 
   public static GatewayConfig from(Env env) {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -129,14 +131,15 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         env.integer("SECKILL_SALE_LIST_CACHE_TTL_MS", 1000, 0, 60_000),
         BindHost.from(env),
         TrustedProxies.parse(env.optional(TrustedProxies.VARIABLE, "")),
-        env.bool("SECKILL_PROXY_PROTOCOL", false));
+        env.bool("SECKILL_PROXY_PROTOCOL", false),
+        env.bool("SECKILL_KAFKA_DIRECT_SEND", true));
   }
 
   /** Secrets stay out of logs. */
   @Override
   public String toString() {
     return "GatewayConfig[httpPort=" + httpPort + ", " + management + ", eventLoops=" + eventLoops + ", " + redis + ", " + pg + ", kafka="
-        + kafka + ", " + jwt + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + bind + ", " + trustedProxies + ", proxyProtocol=" + proxyProtocol + ", " + warmUp + ", " + devMode
+        + kafka + ", " + jwt + ", stockServiceUrl=" + stockServiceUrl + ", redisMaxInFlight=" + redisMaxInFlight + ", " + http + ", " + bind + ", " + trustedProxies + ", proxyProtocol=" + proxyProtocol + ", kafkaDirectSend=" + kafkaDirectSend + ", " + warmUp + ", " + devMode
         + (testHaltAfterReserveEvery > 0 ? ", TEST HOOK haltAfterReserveEvery=" + testHaltAfterReserveEvery : "") + "]";
   }
 

@@ -26,6 +26,8 @@ public final class GatewayMetrics {
   private final Map<String, Counter> ambiguous = new ConcurrentHashMap<>();
   private final Timer kafkaOk;
   private final Timer kafkaFailed;
+  private final Timer kafkaOkDirect;
+  private final Timer kafkaFailedDirect;
   private final Counter kafkaFailures;
   private final Counter releasedKafka;
   private final Counter rateLimitedUser;
@@ -35,8 +37,10 @@ public final class GatewayMetrics {
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.kafkaOk = SeckillMeter.KAFKA_SEND_DURATION.timer(registry, "ok");
-    this.kafkaFailed = SeckillMeter.KAFKA_SEND_DURATION.timer(registry, "failed");
+    this.kafkaOk = SeckillMeter.KAFKA_SEND_DURATION.timer(registry, "ok", "thread");
+    this.kafkaFailed = SeckillMeter.KAFKA_SEND_DURATION.timer(registry, "failed", "thread");
+    this.kafkaOkDirect = SeckillMeter.KAFKA_SEND_DURATION.timer(registry, "ok", "direct");
+    this.kafkaFailedDirect = SeckillMeter.KAFKA_SEND_DURATION.timer(registry, "failed", "direct");
     this.kafkaFailures = SeckillMeter.KAFKA_SEND_FAILURES.counter(registry);
     this.releasedKafka = SeckillMeter.RESERVATIONS_RELEASED.counter(registry, "kafka_send_failed");
     this.rateLimitedUser = SeckillMeter.RATE_LIMITED.counter(registry, "user");
@@ -81,8 +85,10 @@ public final class GatewayMetrics {
     return lua.computeIfAbsent(script, s -> SeckillMeter.LUA_DURATION.timer(registry, s));
   }
 
-  public void kafkaSent(long nanos, boolean ok) {
-    (ok ? kafkaOk : kafkaFailed).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  /** @param direct handed to the producer on the event loop itself, not by the send thread */
+  public void kafkaSent(long nanos, boolean ok, boolean direct) {
+    Timer timer = direct ? (ok ? kafkaOkDirect : kafkaFailedDirect) : (ok ? kafkaOk : kafkaFailed);
+    timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     if (!ok) {
       kafkaFailures.increment();
     }

@@ -15,7 +15,7 @@ public enum SeckillMeter {
   PURCHASE_ATTEMPTS("seckill.purchase.attempts", MeterType.COUNTER, "Purchase attempts at the gateway by outcome", null, "outcome"),
   PURCHASE_DURATION("seckill.purchase.duration", MeterType.TIMER, "Gateway time to answer a purchase, by outcome", "seconds", "outcome"),
   LUA_DURATION("seckill.redis.script.duration", MeterType.TIMER, "Redis Lua script round trip, by script", "seconds", "script"),
-  KAFKA_SEND_DURATION("seckill.kafka.send.duration", MeterType.TIMER, "Time until Kafka acknowledged an order record", "seconds", "result"),
+  KAFKA_SEND_DURATION("seckill.kafka.send.duration", MeterType.TIMER, "Time until Kafka acknowledged an order record, by result and by the thread that handed it over (direct: the event loop; thread: the send thread)", "seconds", "result", "path"),
   KAFKA_SEND_FAILURES("seckill.kafka.send.failures", MeterType.COUNTER, "Order records Kafka did not acknowledge", null),
   RESERVATIONS_RELEASED("seckill.reservations.released", MeterType.COUNTER, "Redis reservations given back, by cause", null, "cause"),
   ORDERS_PERSISTED("seckill.orders.persisted", MeterType.COUNTER, "Order messages handled by the consumer, by result", null, "result"),
