@@ -1,8 +1,5 @@
 package io.seckill.gateway;
 
-import io.seckill.gateway.admission.OrderPublisher;
-import io.seckill.gateway.orders.StockServiceClient;
-import io.seckill.gateway.sales.RestockSubscriber;
 import io.seckill.gateway.warmup.WarmUpTraffic;
 import io.seckill.common.RunningService;
 import io.seckill.common.management.ManagementServer;
@@ -14,8 +11,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import io.vertx.redis.client.Redis;
-import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +19,7 @@ public final class GatewayService implements RunningService {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayService.class);
 
   private final Vertx vertx;
-  private final Redis redis;
-  private final Pool pg;
-  private final OrderPublisher publisher;
-  private final StockServiceClient stockService;
-  private final RestockSubscriber restock;
+  private final GatewayClients clients;
   private final GatewayMetrics metrics;
   private final ManagementServer management;
   private final List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
@@ -36,14 +27,9 @@ public final class GatewayService implements RunningService {
   private WarmUpTraffic warmUp;
   private Future<Void> stopping;
 
-  GatewayService(Vertx vertx, Redis redis, Pool pg, OrderPublisher publisher, StockServiceClient stockService,
-                 RestockSubscriber restock, GatewayMetrics metrics, ManagementServer management) {
+  GatewayService(Vertx vertx, GatewayClients clients, GatewayMetrics metrics, ManagementServer management) {
     this.vertx = vertx;
-    this.redis = redis;
-    this.pg = pg;
-    this.publisher = publisher;
-    this.stockService = stockService;
-    this.restock = restock;
+    this.clients = clients;
     this.metrics = metrics;
     this.management = management;
   }
@@ -114,12 +100,12 @@ public final class GatewayService implements RunningService {
       stopping = undeployed.recover(e -> Future.succeededFuture())
           .compose(v -> warmUp().timeout(10, java.util.concurrent.TimeUnit.SECONDS).<Void>mapEmpty()
               .recover(e -> Future.succeededFuture()))
-          .compose(v -> restock.stop().recover(e -> Future.succeededFuture()))
+          .compose(v -> clients.restock().stop().recover(e -> Future.succeededFuture()))
           .compose(v -> vertx.executeBlocking(() -> {
-            publisher.close();
+            clients.publisher().close();
             return null;
           }).recover(e -> Future.succeededFuture()))
-          .compose(v -> Future.join(stockService.close(), pg.close(), redis.close()).recover(e -> Future.succeededFuture()))
+          .compose(v -> Future.join(clients.stockService().close(), clients.pg().close(), clients.redis().close()).recover(e -> Future.succeededFuture()))
           .eventually(vertx::close)
           .onComplete(done -> LOG.info("gateway stopped"))
           .mapEmpty();

@@ -72,7 +72,7 @@ public final class GatewayVerticle extends VerticleBase {
     // Vert.x Web wants a body handler first on its route, so the media-type check is a route of its own.
     r.post("/api/v1/sales/:saleId/purchase-tokens").handler(RequestGuards.jsonOnly(false));
     // The body is empty, {}, or a proof-of-work answer {nonce, solution} (PowChallenges.answer checks it).
-    r.post("/api/v1/sales/:saleId/purchase-tokens").handler(body).handler(c.sales()::issueToken);
+    r.post("/api/v1/sales/:saleId/purchase-tokens").handler(body).handler(c.tokens()::issueToken);
     r.post("/api/v1/sales/:saleId/challenges").handler(RequestGuards.jsonOnly(false));
     r.post("/api/v1/sales/:saleId/challenges").handler(body).handler(RequestGuards.noInput()).handler(c.challenges()::issue);
     r.post(ORDERS_PATH).handler(RequestGuards.jsonOnly(true));

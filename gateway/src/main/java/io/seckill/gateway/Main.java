@@ -20,8 +20,10 @@ import io.seckill.gateway.sales.PowChallenges;
 import io.seckill.gateway.sales.RestockSubscriber;
 import io.seckill.gateway.sales.SaleList;
 import io.seckill.gateway.sales.SaleMetaCache;
+import io.seckill.gateway.sales.PurchaseTokens;
 import io.seckill.gateway.sales.SaleRoutes;
 import io.seckill.gateway.warmup.WarmUpPass;
+import io.seckill.gateway.warmup.WarmUpSalesInRedis;
 import io.seckill.gateway.warmup.WarmUpTraffic;
 import io.seckill.common.RunningService;
 import io.seckill.common.auth.JwksTokenVerifier;
@@ -49,6 +51,7 @@ import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,10 +118,11 @@ public final class Main {
     WarmUpPass warmUpPass = new WarmUpPass();
     RequestGuards guards = new RequestGuards(perUser, perIp, metrics, warmUpPass,
         new ClientIp(config.trustedProxies()));
-    RestockSubscriber restock = new RestockSubscriber(vertx, config.redis(), saleId -> {
+    LongConsumer forgetSale = saleId -> {
       soldOut.clear(saleId);
       metaCache.evict(saleId);
-    }, () -> {
+    };
+    RestockSubscriber restock = new RestockSubscriber(vertx, config.redis(), forgetSale, () -> {
       soldOut.clearAll();
       metaCache.evictAll();
     });
@@ -128,15 +132,18 @@ public final class Main {
     String warmUpSecret = jwks == null ? config.jwt().secret() : randomSecret();
     ShopperAuth auth = jwks == null ? new ShopperAuth(new SecretTokenVerifier(vertx, warmUpSecret, config.jwt()))
         : new ShopperAuth(jwks, warmUpPass, new SecretTokenVerifier(vertx, warmUpSecret, config.jwt().withoutIssuer()));
-    WarmUpTraffic warmUp = config.warmUp().enabled() ? new WarmUpTraffic(vertx, redis, config.redis().mode(), publisher,
-        config.warmUp(), new Jwt(warmUpSecret), warmUpPass, saleId -> {
-          soldOut.clear(saleId);
-          metaCache.evict(saleId);
-        }, guards::forgetWarmUp) : null;
+    WarmUpTraffic warmUp = config.warmUp().enabled() ? new WarmUpTraffic(vertx,
+        new WarmUpSalesInRedis(redis, config.redis().mode()), publisher, config.warmUp(), new Jwt(warmUpSecret),
+        warmUpPass) : null;
     if (warmUp == null) {
       auth.endWarmUp();
     } else {
-      warmUp.done().onComplete(over -> auth.endWarmUp());
+      warmUp.done().onComplete(over -> {
+        forgetSale.accept(over.result().openSaleId());
+        forgetSale.accept(over.result().soldOutSaleId());
+        guards.forgetWarmUp();
+        auth.endWarmUp();
+      });
     }
 
     // Readiness checks dependencies, and the warm-up until it is over; a sold-out sale never makes the gateway unready.
@@ -156,12 +163,13 @@ public final class Main {
     PowChallenges challenges = new PowChallenges(redis, calls, metaCache, config.challengeTtlS(), clock);
     GatewayComponents components = new GatewayComponents(config, metrics,
         guards, auth,
-        new SaleRoutes(redis, calls, metaCache, soldOut, challenges, config.purchaseTokenTtlS(), clock),
+        new SaleRoutes(redis, calls, metaCache, soldOut, clock),
+        new PurchaseTokens(redis, calls, metaCache, soldOut, challenges, config.purchaseTokenTtlS()),
         new OrderRoutes(admission, idempotency, orderReader, stockService), new PurchaseMetrics(metrics),
         new SaleList(pg, config.saleListCacheTtlMs(), clock), challenges);
 
-    GatewayService service = new GatewayService(vertx, redisClient, pg, publisher, stockService, restock, metrics,
-        management);
+    GatewayService service = new GatewayService(vertx,
+        new GatewayClients(redisClient, pg, publisher, stockService, restock), metrics, management);
     int port = config.httpPort() == 0 ? freePort() : config.httpPort();
     // Fail-open at start: EVALSHA reloads a missing script, and Kafka/Redis may come up after the gateway.
     Future<Void> preload = SeckillScripts.preloadAll(redis)

@@ -1,7 +1,6 @@
 package io.seckill.common.http;
 
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
@@ -10,7 +9,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.HostAndPort;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
-import java.util.Set;
 
 /**
  * The response handlers see: it passes everything through until the request's deadline answered in their place
@@ -18,14 +16,13 @@ import java.util.Set;
  * therefore writes nothing and throws nothing ("response already written" would be logged as an error), without
  * each handler having to check. Used on the event loop of its request only.
  */
-final class DeadlineResponse implements HttpServerResponse {
-  private final HttpServerResponse delegate;
+final class DeadlineResponse extends ForwardingServerResponse {
   private boolean expired;
   private String pendingId;
   private String pendingLocationPrefix;
 
   DeadlineResponse(HttpServerResponse delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** The resource whose outcome the route is waiting for (the order a purchase reserved), for the deadline's answer. */
@@ -52,31 +49,8 @@ final class DeadlineResponse implements HttpServerResponse {
   }
 
   @Override
-  public HttpServerResponse exceptionHandler(Handler<Throwable> handler) {
-    delegate.exceptionHandler(handler);
-    return this;
-  }
-
-  @Override
-  public HttpServerResponse setWriteQueueMaxSize(int maxSize) {
-    delegate.setWriteQueueMaxSize(maxSize);
-    return this;
-  }
-
-  @Override
   public boolean writeQueueFull() {
     return !expired && delegate.writeQueueFull();
-  }
-
-  @Override
-  public HttpServerResponse drainHandler(Handler<Void> handler) {
-    delegate.drainHandler(handler);
-    return this;
-  }
-
-  @Override
-  public int getStatusCode() {
-    return delegate.getStatusCode();
   }
 
   @Override
@@ -85,11 +59,6 @@ final class DeadlineResponse implements HttpServerResponse {
       delegate.setStatusCode(statusCode);
     }
     return this;
-  }
-
-  @Override
-  public String getStatusMessage() {
-    return delegate.getStatusMessage();
   }
 
   @Override
@@ -106,16 +75,6 @@ final class DeadlineResponse implements HttpServerResponse {
       delegate.setChunked(chunked);
     }
     return this;
-  }
-
-  @Override
-  public boolean isChunked() {
-    return delegate.isChunked();
-  }
-
-  @Override
-  public MultiMap headers() {
-    return delegate.headers();
   }
 
   @Override
@@ -151,11 +110,6 @@ final class DeadlineResponse implements HttpServerResponse {
   }
 
   @Override
-  public MultiMap trailers() {
-    return delegate.trailers();
-  }
-
-  @Override
   public HttpServerResponse putTrailer(String name, String value) {
     if (!expired) {
       delegate.putTrailer(name, value);
@@ -184,18 +138,6 @@ final class DeadlineResponse implements HttpServerResponse {
     if (!expired) {
       delegate.putTrailer(name, value);
     }
-    return this;
-  }
-
-  @Override
-  public HttpServerResponse closeHandler(Handler<Void> handler) {
-    delegate.closeHandler(handler);
-    return this;
-  }
-
-  @Override
-  public HttpServerResponse endHandler(Handler<Void> handler) {
-    delegate.endHandler(handler);
     return this;
   }
 
@@ -270,35 +212,8 @@ final class DeadlineResponse implements HttpServerResponse {
   }
 
   @Override
-  public boolean closed() {
-    return delegate.closed();
-  }
-
-  @Override
   public boolean headWritten() {
     return expired || delegate.headWritten();
-  }
-
-  @Override
-  public HttpServerResponse headersEndHandler(Handler<Void> handler) {
-    delegate.headersEndHandler(handler);
-    return this;
-  }
-
-  @Override
-  public HttpServerResponse bodyEndHandler(Handler<Void> handler) {
-    delegate.bodyEndHandler(handler);
-    return this;
-  }
-
-  @Override
-  public long bytesWritten() {
-    return delegate.bytesWritten();
-  }
-
-  @Override
-  public int streamId() {
-    return delegate.streamId();
   }
 
   @Override
@@ -322,20 +237,5 @@ final class DeadlineResponse implements HttpServerResponse {
       delegate.addCookie(cookie);
     }
     return this;
-  }
-
-  @Override
-  public Cookie removeCookie(String name, boolean invalidate) {
-    return delegate.removeCookie(name, invalidate);
-  }
-
-  @Override
-  public Set<Cookie> removeCookies(String name, boolean invalidate) {
-    return delegate.removeCookies(name, invalidate);
-  }
-
-  @Override
-  public Cookie removeCookie(String name, String domain, String path, boolean invalidate) {
-    return delegate.removeCookie(name, domain, path, invalidate);
   }
 }

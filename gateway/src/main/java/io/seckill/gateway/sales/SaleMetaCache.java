@@ -114,6 +114,11 @@ public final class SaleMetaCache {
     return entry.value();
   }
 
+  /** The clock the cache and every sale-window check of the gateway read (epoch ms). */
+  public long now() {
+    return clock.getAsLong();
+  }
+
   /** The sale's meta; fails with SALE_NOT_FOUND when Redis does not know it, UNAVAILABLE when Redis is down. */
   public Future<SaleMeta> get(long saleId) {
     return cached(entries, saleId, loadMeta)

@@ -2,8 +2,6 @@ package io.seckill.gateway.warmup;
 
 import io.seckill.gateway.admission.OrderPublisher;
 import io.seckill.common.auth.Jwt;
-import io.seckill.common.config.RedisSettings;
-import io.seckill.common.redis.RedisKeys;
 import io.seckill.common.warmup.WarmUpSales;
 import io.seckill.common.warmup.WarmUpSettings;
 import io.vertx.core.Future;
@@ -16,8 +14,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class WarmUpTraffic {
   private static final Logger LOG = LoggerFactory.getLogger(WarmUpTraffic.class);
   private static final int CONCURRENCY = 64;
-  private static final long REDIS_TIMEOUT_MS = 2_000;
   private static final long REQUEST_TIMEOUT_MS = 5_000;
   private static final Buffer ONE_UNIT = Buffer.buffer("{\"quantity\":1}");
 
@@ -56,14 +50,11 @@ public final class WarmUpTraffic {
   }
 
   private final Vertx vertx;
-  private final RedisAPI redis;
-  private final RedisSettings.Mode redisMode;
+  private final WarmUpSalesInRedis sales;
   private final OrderPublisher publisher;
   private final WarmUpSettings settings;
   private final Jwt jwt;
   private final WarmUpPass pass;
-  private final LongConsumer forgetSale;
-  private final Runnable forgetShoppers;
   private final long openSale = WarmUpSales.pick();
   private final long soldOutSale = WarmUpSales.pick();
   private final String run = Long.toString(System.nanoTime() & 0xffffff, 36);
@@ -74,24 +65,20 @@ public final class WarmUpTraffic {
   private volatile boolean cancelled;
   private long deadline;
 
-  /**
-   * @param forgetSale     drops what the gateway remembers of a sale (meta cache, sold-out flag), for each warm-up sale
-   * @param forgetShoppers drops the rate-limiter buckets of the synthetic shoppers; both run once the traffic stopped
-   */
-  public WarmUpTraffic(Vertx vertx, RedisAPI redis, RedisSettings.Mode redisMode, OrderPublisher publisher,
-                WarmUpSettings settings, Jwt jwt, WarmUpPass pass, LongConsumer forgetSale, Runnable forgetShoppers) {
+  public WarmUpTraffic(Vertx vertx, WarmUpSalesInRedis sales, OrderPublisher publisher, WarmUpSettings settings, Jwt jwt,
+                       WarmUpPass pass) {
     this.vertx = vertx;
-    this.redis = redis;
-    this.redisMode = redisMode;
+    this.sales = sales;
     this.publisher = publisher;
     this.settings = settings;
     this.jwt = jwt;
     this.pass = pass;
-    this.forgetSale = forgetSale;
-    this.forgetShoppers = forgetShoppers;
   }
 
-  /** Completes when the warm-up is over, successful or not; never fails. */
+  /**
+   * Completes when the warm-up is over, successful or not, and its Redis keys are gone; never fails. The gateway
+   * then forgets the report's two sales and the synthetic shoppers' rate-limit buckets.
+   */
   public Future<Report> done() {
     return done.future();
   }
@@ -118,10 +105,10 @@ public final class WarmUpTraffic {
         .recover(e -> Future.succeededFuture());
     HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(CONCURRENCY));
-    Future.all(seed(openSale, settings.requests()), seed(soldOutSale, 0), topic)
+    Future.all(sales.seed(openSale, settings.requests()), sales.seed(soldOutSale, 0), topic)
         .compose(seeded -> drive(client, port))
         .onFailure(e -> LOG.warn("warm-up failed, the gateway starts cold: {}", e.toString()))
-        .transform(x -> cleanUp())
+        .transform(x -> sales.cleanUp(List.of(openSale, soldOutSale), orderIds))
         .eventually(client::close)
         .onComplete(x -> {
           Report report = report(started);
@@ -129,14 +116,6 @@ public final class WarmUpTraffic {
           done.complete(report);
         });
     return done.future();
-  }
-
-  private Future<?> seed(long saleId, int stock) {
-    long now = System.currentTimeMillis();
-    return bounded(redis.hset(List.of(RedisKeys.meta(saleId), "startsAt", Long.toString(now - 60_000),
-            "endsAt", Long.toString(now + 3_600_000), "perUserLimit", "1", "requireToken", "0", "priceCents", "1",
-            "itemName", "warm-up", "paymentTimeoutS", "60")))
-        .compose(x -> bounded(redis.set(List.of(RedisKeys.stock(saleId), Integer.toString(stock)))));
   }
 
   private Future<Void> drive(HttpClientAgent client, int port) {
@@ -188,57 +167,6 @@ public final class WarmUpTraffic {
         }))
         .onFailure(e -> answers.incrementAndGet(0))
         .onComplete(x -> sendNext(client, port, lane));
-  }
-
-  /** Removes every Redis key of both warm-up sales and the gateway's memory of them; never fails. */
-  private Future<Void> cleanUp() {
-    List<Future<?>> deletions = new ArrayList<>();
-    for (long sale : List.of(openSale, soldOutSale)) {
-      deletions.add(bounded(redis.hgetall(RedisKeys.buyers(sale))).compose(buyers -> {
-        List<String> keys = new ArrayList<>(WarmUpSales.fixedKeys(sale));
-        for (String user : buyers.getKeys()) {
-          orderIds.add(buyers.get(user).toString());
-        }
-        orderIds.stream().filter(id -> id.startsWith(sale + "-")).map(RedisKeys::order).forEach(keys::add);
-        return deleteInChunks(keys);
-      }).compose(x -> redisMode == RedisSettings.Mode.STANDALONE ? sweep(sale, "0") : Future.succeededFuture()));
-    }
-    return Future.join(deletions)
-        .onFailure(e -> LOG.warn("warm-up: Redis keys of sales {} and {} may be left over: {}", openSale, soldOutSale,
-            e.toString()))
-        .transform(x -> {
-          forgetSale.accept(openSale);
-          forgetSale.accept(soldOutSale);
-          forgetShoppers.run();
-          return Future.succeededFuture();
-        });
-  }
-
-  /**
-   * Standalone Redis: also the keys no answer named (an order released after a failed send). In a cluster they are
-   * order status keys only, and expire with their TTL.
-   */
-  private Future<Void> sweep(long saleId, String cursor) {
-    return bounded(redis.scan(List.of(cursor, "MATCH", RedisKeys.tag(saleId) + "*", "COUNT", "1000")))
-        .compose(page -> {
-          List<String> keys = new ArrayList<>();
-          page.get(1).forEach(key -> keys.add(key.toString()));
-          String nextCursor = page.get(0).toString();
-          return deleteInChunks(keys).compose(x -> "0".equals(nextCursor) ? Future.succeededFuture()
-              : sweep(saleId, nextCursor));
-        });
-  }
-
-  private Future<Void> deleteInChunks(List<String> keys) {
-    List<Future<?>> chunks = new ArrayList<>();
-    for (int from = 0; from < keys.size(); from += 500) {
-      chunks.add(bounded(redis.del(keys.subList(from, Math.min(keys.size(), from + 500)))));
-    }
-    return Future.all(chunks).mapEmpty();
-  }
-
-  private static <T> Future<T> bounded(Future<T> command) {
-    return command.timeout(REDIS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
   private Report report(long started) {
