@@ -22,7 +22,7 @@ public final class Main {
       LOG.warn("SECKILL_HTTP_PORT is not read by the order consumer: its only HTTP server is the management port, "
           + "SECKILL_MANAGEMENT_PORT");
     }
-    return OrderConsumerService.start(ConsumerConfig.from(env), BatchFaults.NONE);
+    return OrderConsumerService.start(OrderConsumerConfig.from(env), BatchFaults.NONE);
   }
 
   public static void main(String[] args) {

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -68,7 +69,7 @@ final class OrderConsumerService implements RunningService {
     this.warm = warmUp == null;
   }
 
-  static Future<RunningService> start(ConsumerConfig config, BatchFaults faults) {
+  static Future<RunningService> start(OrderConsumerConfig config, BatchFaults faults) {
     // Fail-closed on Kafka refusing the SASL login (a wrong password), open on Kafka being down.
     KafkaCredentialsCheck.verify(config.kafka());
     String instance = "seckill-order-consumer-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
@@ -118,23 +119,23 @@ final class OrderConsumerService implements RunningService {
         .onFailure(e -> service.stop());
   }
 
-  private static KafkaConsumer<byte[], byte[]> newConsumer(ConsumerConfig config, String clientId) {
+  private static KafkaConsumer<byte[], byte[]> newConsumer(OrderConsumerConfig config, String clientId) {
     Map<String, Object> props = Map.of(
-        org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
-        org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, clientId,
+        ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
+        ConsumerConfig.CLIENT_ID_CONFIG, clientId,
         // Offsets move only after the PostgreSQL commit; a new group starts at the beginning, never skipping orders.
-        org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch(),
-        org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MIN_BYTES_CONFIG, config.fetchMinBytes(),
-        org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, config.fetchWaitMs(),
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch(),
+        ConsumerConfig.FETCH_MIN_BYTES_CONFIG, config.fetchMinBytes(),
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, config.fetchWaitMs(),
         // Cooperative: a rebalance revokes only the partitions that move; the others keep flowing.
-        org.apache.kafka.clients.consumer.ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
     Map<String, Object> withTimeouts = config.kafka().clientProperties(props);
     // A member silent past session.timeout.ms, or a loop stuck past max.poll.interval.ms, loses its partitions.
-    withTimeouts.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, config.maxPollIntervalMs());
-    withTimeouts.put(org.apache.kafka.clients.consumer.ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.sessionTimeoutMs());
+    withTimeouts.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, config.maxPollIntervalMs());
+    withTimeouts.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.sessionTimeoutMs());
     return new KafkaConsumer<>(withTimeouts, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 

@@ -33,7 +33,7 @@ final class OrderPollLoop implements Runnable {
   private static final Duration REDIS_WAIT = Duration.ofSeconds(2);
 
   private final String name;
-  private final ConsumerConfig config;
+  private final OrderConsumerConfig config;
   private final KafkaConsumerFactory consumers;
   private final OrderBatchWriter writer;
   private final DeadLetterPublisher deadLetters;
@@ -54,7 +54,7 @@ final class OrderPollLoop implements Runnable {
     KafkaConsumer<byte[], byte[]> create();
   }
 
-  OrderPollLoop(String name, ConsumerConfig config, KafkaConsumerFactory consumers, OrderBatchWriter writer,
+  OrderPollLoop(String name, OrderConsumerConfig config, KafkaConsumerFactory consumers, OrderBatchWriter writer,
                 DeadLetterPublisher deadLetters, RedisOrderStatusWriter redisStatus, ConsumerMeters meters,
                 BatchFaults faults) {
     this.name = name;

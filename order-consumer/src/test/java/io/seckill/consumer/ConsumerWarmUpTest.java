@@ -38,7 +38,7 @@ class ConsumerWarmUpTest {
   @Test
   void aRehearsedBatchInsertsEveryOrderInsideItsTransactionYetLeavesNoRow() throws Exception {
     Vertx vertx = Vertx.vertx();
-    Pool pool = PgPools.create(vertx, ConsumerConfig.from(Env.of(fx.env(Map.of()))).pg(), "rehearsal-test");
+    Pool pool = PgPools.create(vertx, OrderConsumerConfig.from(Env.of(fx.env(Map.of()))).pg(), "rehearsal-test");
     try {
       OrderBatchWriter writer = new OrderBatchWriter(pool, Duration.ofSeconds(10));
       long sale = WarmUpSales.pick();

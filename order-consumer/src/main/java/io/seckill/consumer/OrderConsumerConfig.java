@@ -12,7 +12,8 @@ import io.seckill.common.warmup.WarmUpSettings;
 import java.time.Duration;
 
 /**
- * The order consumer's configuration, read once from the environment.
+ * The order consumer's configuration, read once from the environment. (Not Kafka's {@code ConsumerConfig}, whose
+ * property names the poll loops' KafkaConsumer is built with.)
  *
  * @param groupId               Kafka consumer group; more instances in the same group share the partitions
  * @param threads               poll-loop threads, each with its own KafkaConsumer in the group
@@ -36,13 +37,14 @@ import java.time.Duration;
  *                              the start-up warm-up before the poll loops join the group, see {@link ConsumerWarmUp}
  * @param bind                  SECKILL_BIND_HOST (0.0.0.0): the address the HTTP server listens on, see {@link BindHost}
  */
-public record ConsumerConfig(ManagementSettings management, RedisSettings redis, PgSettings pg, KafkaSettings kafka, String groupId,
-                             int threads, int maxBatch, int fetchMinBytes, int fetchWaitMs, int orderStatusTtlSeconds,
-                             Duration backoffMin, Duration backoffMax, Duration dbTimeout, int maxPollIntervalMs,
-                             int sessionTimeoutMs, HttpTimeouts http, WarmUpSettings warmUp, BindHost bind) {
+public record OrderConsumerConfig(ManagementSettings management, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
+                                  String groupId, int threads, int maxBatch, int fetchMinBytes, int fetchWaitMs,
+                                  int orderStatusTtlSeconds, Duration backoffMin, Duration backoffMax, Duration dbTimeout,
+                                  int maxPollIntervalMs, int sessionTimeoutMs, HttpTimeouts http, WarmUpSettings warmUp,
+                                  BindHost bind) {
   public static final String DEFAULT_GROUP = "seckill-order-consumer";
 
-  public static ConsumerConfig from(Env env) {
+  public static OrderConsumerConfig from(Env env) {
     int threads = env.integer("SECKILL_CONSUMER_THREADS", 2, 1, 256);
     int backoffMinMs = env.integer("SECKILL_CONSUMER_BACKOFF_MIN_MS", 100, 1, 60_000);
     int backoffMaxMs = env.integer("SECKILL_CONSUMER_BACKOFF_MAX_MS", 5_000, 1, 600_000);
@@ -51,7 +53,7 @@ public record ConsumerConfig(ManagementSettings management, RedisSettings redis,
           "must be at least SECKILL_CONSUMER_BACKOFF_MIN_MS (" + backoffMinMs + ") but was " + backoffMaxMs);
     }
     int dbTimeoutMs = env.integer("SECKILL_CONSUMER_DB_TIMEOUT_MS", 10_000, 100, 300_000);
-    return new ConsumerConfig(
+    return new OrderConsumerConfig(
         ManagementSettings.from(env, ManagementSettings.ORDER_CONSUMER_PORT),
         RedisSettings.from(env),
         // Each loop holds one connection per batch; two spare for readiness probes.
