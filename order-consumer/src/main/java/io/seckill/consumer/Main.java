@@ -3,6 +3,7 @@ package io.seckill.consumer;
 import io.seckill.common.RunningService;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
+import io.seckill.consumer.batch.BatchFaults;
 import io.vertx.core.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;

@@ -1,8 +1,8 @@
 package io.seckill.consumer;
 
+import io.seckill.common.config.BindHost;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
-import io.seckill.common.config.BindHost;
 import io.seckill.common.config.HttpTimeouts;
 import io.seckill.common.config.ManagementSettings;
 import io.seckill.common.config.PgSettings;

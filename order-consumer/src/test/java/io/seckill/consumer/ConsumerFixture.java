@@ -12,6 +12,7 @@ import io.seckill.common.metrics.SeckillMeter;
 import io.seckill.common.order.OrderIds;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.common.redis.SeckillScripts;
+import io.seckill.consumer.batch.BatchFaults;
 import io.seckill.infra.Invariants;
 import io.seckill.infra.LocalInfra;
 import io.vertx.core.Vertx;

@@ -57,15 +57,4 @@ class OrderConsumerConfigTest {
     env.put("SECKILL_CONSUMER_BACKOFF_MAX_MS", "10");
     assertThatThrownBy(() -> OrderConsumerConfig.from(Env.of(env))).hasMessageContaining("SECKILL_CONSUMER_BACKOFF_MAX_MS");
   }
-
-  @Test
-  void backoffGrowsExponentiallyWithJitterAndStaysWithinItsBounds() {
-    Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(5_000));
-    long first = backoff.nextDelayMs();
-    assertThat(first).isEqualTo(100);
-    for (int i = 0; i < 50; i++) {
-      assertThat(backoff.nextDelayMs()).isBetween(100L, 5_000L);
-    }
-    assertThat(backoff.attempts()).isEqualTo(51);
-  }
 }

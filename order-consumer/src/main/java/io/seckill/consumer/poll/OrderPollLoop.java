@@ -1,7 +1,14 @@
-package io.seckill.consumer;
+package io.seckill.consumer.poll;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.seckill.common.kafka.OrderMessage;
+import io.seckill.consumer.OrderConsumerConfig;
+import io.seckill.consumer.batch.Backoff;
+import io.seckill.consumer.batch.BatchFaults;
+import io.seckill.consumer.batch.ConsumerMeters;
+import io.seckill.consumer.batch.OrderBatchWriter;
+import io.seckill.consumer.batch.OrderOutcome;
+import io.seckill.consumer.batch.RedisOrderStatusWriter;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -27,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * and keeps polling (group membership stays alive, no offset moves) while it retries with jittered
  * exponential backoff; it resumes by itself when the dependency is back.
  */
-final class OrderPollLoop implements Runnable {
+public final class OrderPollLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(OrderPollLoop.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
   private static final Duration REDIS_WAIT = Duration.ofSeconds(2);
@@ -50,11 +57,11 @@ final class OrderPollLoop implements Runnable {
   private boolean paused;
 
   /** Creates this loop's consumer; a fresh one after an unexpected failure. */
-  interface KafkaConsumerFactory {
+  public interface KafkaConsumerFactory {
     KafkaConsumer<byte[], byte[]> create();
   }
 
-  OrderPollLoop(String name, OrderConsumerConfig config, KafkaConsumerFactory consumers, OrderBatchWriter writer,
+  public OrderPollLoop(String name, OrderConsumerConfig config, KafkaConsumerFactory consumers, OrderBatchWriter writer,
                 DeadLetterPublisher deadLetters, RedisOrderStatusWriter redisStatus, ConsumerMeters meters,
                 BatchFaults faults) {
     this.name = name;
@@ -96,7 +103,7 @@ final class OrderPollLoop implements Runnable {
   }
 
   /** Asks the loop to stop: the batch in hand is finished and committed, then the consumer closes. */
-  void stop() {
+  public void stop() {
     running = false;
     KafkaConsumer<byte[], byte[]> c = consumer;
     if (c != null) {
@@ -105,11 +112,11 @@ final class OrderPollLoop implements Runnable {
   }
 
   /** False once the loop died for good (a simulated crash); readiness reports it. */
-  boolean healthy() {
+  public boolean healthy() {
     return !crashed;
   }
 
-  Set<TopicPartition> assignment() {
+  public Set<TopicPartition> assignment() {
     return assignment;
   }
 

@@ -1,4 +1,4 @@
-package io.seckill.consumer;
+package io.seckill.consumer.poll;
 
 import java.util.Collection;
 import java.util.HashMap;
