@@ -10,6 +10,9 @@ import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
 import io.seckill.common.warmup.WarmUpSettings;
 import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 
 /**
  * The order consumer's configuration, read once from the environment. (Not Kafka's {@code ConsumerConfig}, whose
@@ -74,5 +77,26 @@ public record OrderConsumerConfig(ManagementSettings management, RedisSettings r
         HttpTimeouts.from(env),
         WarmUpSettings.from(env),
         BindHost.from(env));
+  }
+
+  /** The properties of a poll loop's KafkaConsumer ({@code clientId} names the loop), security settings included. */
+  public Map<String, Object> kafkaConsumerProperties(String clientId) {
+    Map<String, Object> props = Map.of(
+        ConsumerConfig.GROUP_ID_CONFIG, groupId,
+        ConsumerConfig.CLIENT_ID_CONFIG, clientId,
+        // Offsets move only after the PostgreSQL commit; a new group starts at the beginning, never skipping orders.
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxBatch,
+        ConsumerConfig.FETCH_MIN_BYTES_CONFIG, fetchMinBytes,
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchWaitMs,
+        // Cooperative: a rebalance revokes only the partitions that move; the others keep flowing.
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
+    Map<String, Object> withTimeouts = kafka.clientProperties(props);
+    // A member silent past session.timeout.ms, or a loop stuck past max.poll.interval.ms, loses its partitions.
+    withTimeouts.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, maxPollIntervalMs);
+    withTimeouts.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs);
+    return withTimeouts;
   }
 }

@@ -134,7 +134,7 @@ final class ConsumerFixture implements AutoCloseable {
   }
 
   OrderConsumerService start(Map<String, String> overrides, BatchFaults faults) throws Exception {
-    RunningService service = OrderConsumerService.start(OrderConsumerConfig.from(Env.of(env(overrides))), faults)
+    RunningService service = Main.start(OrderConsumerConfig.from(Env.of(env(overrides))), faults)
         .await(60, TimeUnit.SECONDS);
     started.add(service);
     return (OrderConsumerService) service;

@@ -2,6 +2,7 @@ package io.seckill.consumer.poll;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.seckill.common.kafka.OrderMessage;
+import io.seckill.consumer.ConsumerComponents;
 import io.seckill.consumer.OrderConsumerConfig;
 import io.seckill.consumer.batch.Backoff;
 import io.seckill.consumer.batch.BatchFaults;
@@ -61,17 +62,16 @@ public final class OrderPollLoop implements Runnable {
     KafkaConsumer<byte[], byte[]> create();
   }
 
-  public OrderPollLoop(String name, OrderConsumerConfig config, KafkaConsumerFactory consumers, OrderBatchWriter writer,
-                DeadLetterPublisher deadLetters, RedisOrderStatusWriter redisStatus, ConsumerMeters meters,
-                BatchFaults faults) {
+  /** @param name the loop's client id, in its log lines */
+  public OrderPollLoop(String name, ConsumerComponents shared, KafkaConsumerFactory consumers) {
     this.name = name;
-    this.config = config;
+    this.config = shared.config();
     this.consumers = consumers;
-    this.writer = writer;
-    this.deadLetters = deadLetters;
-    this.redisStatus = redisStatus;
-    this.meters = meters;
-    this.faults = faults;
+    this.writer = shared.writer();
+    this.deadLetters = shared.deadLetters();
+    this.redisStatus = shared.redisStatus();
+    this.meters = shared.meters();
+    this.faults = shared.faults();
     this.committer = new OffsetCommitter(name);
   }
 
