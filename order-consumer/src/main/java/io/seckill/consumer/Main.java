@@ -33,7 +33,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires the order consumer: config, Vert.x with metrics, the shared components, the poll loops, the management server. */
+/** Wires the order consumer: config, Vert.x with metrics, shared components, poll loops, the management server. */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -53,7 +53,7 @@ public final class Main {
 
   /** Starts with a built configuration; tests pass their own {@code faults}, production {@link BatchFaults#NONE}. */
   static Future<RunningService> start(OrderConsumerConfig config, BatchFaults faults) {
-    // Fail-closed on Kafka refusing the SASL login (a wrong password); Fail-open on Kafka being down.
+    // Fail-closed: Kafka refusing the SASL login (a wrong password) stops the start. Fail-open: Kafka down does not.
     KafkaCredentialsCheck.verify(config.kafka());
     String instance = "seckill-order-consumer-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
     ServiceRuntime runtime = ServiceRuntime.create("order-consumer", 2);

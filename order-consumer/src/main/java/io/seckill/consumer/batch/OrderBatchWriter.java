@@ -87,7 +87,7 @@ public final class OrderBatchWriter {
 
   private List<OrderOutcome> inTransaction(List<OrderMessage> orders, boolean fitToStock, Long rehearsalSale)
       throws Exception {
-    // Fail closed: a batch the database did not commit is retried, never acknowledged.
+    // Fail-closed: a batch the database did not commit is retried, never acknowledged.
     Future<SqlConnection> connecting = pool.getConnection();
     SqlConnection conn;
     try {

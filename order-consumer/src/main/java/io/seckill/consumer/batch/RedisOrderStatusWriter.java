@@ -110,7 +110,7 @@ public final class RedisOrderStatusWriter {
   }
 
   private void attempt(StatusWrite write, Backoff backoff, Promise<Void> first) {
-    // Fail open for the consumer (the rows are committed), retried: Redis converges to the database.
+    // Fail-open: the rows are committed, so the consumer moves on; retried until Redis converges to the database.
     script(write).onComplete(done -> {
       first.tryComplete();
       if (done.succeeded()) {
