@@ -1,7 +1,7 @@
 --[[
 reserve.lua — admit one shopper to one sale, atomically.
 
-All checks run before the first write, so a refused request changes nothing (fail closed).
+Fail-closed: all checks run before the first write, so a refused request changes nothing.
 Every key carries the hash tag of one stock bucket of the sale ({saleId} for bucket 0, {saleId.b}
 for bucket b of a split sale): one cluster slot per call. A split sale is walked bucket by bucket
 by the gateway, starting at the shopper's home bucket (see Bucket.java).

@@ -7,6 +7,10 @@ import io.seckill.common.order.OrderIds;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.common.warmup.WarmUpSales;
 import io.seckill.common.warmup.WarmUpSettings;
+import io.seckill.consumer.batch.OrderBatchWriter;
+import io.seckill.consumer.batch.OrderOutcome;
+import io.seckill.consumer.batch.RedisOrderStatusWriter;
+import io.seckill.consumer.poll.PolledBatch;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
@@ -30,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * ({@link OrderBatchWriter#rehearse}), and the Redis status scripts on the warm-up sale's keys, which are deleted at
  * the end. Batch sizes cycle through 1, 10, 50 and 200 (capped at max.poll.records), as a sale's batches vary.
  *
- * <p>Fail open: a failure (PostgreSQL or Redis down at start) is logged and the loops start cold; past
+ * <p>Fail-open: a failure (PostgreSQL or Redis down at start) is logged and the loops start cold; past
  * SECKILL_WARMUP_MAX_MS no new batch begins.
  */
 final class ConsumerWarmUp {

@@ -12,6 +12,7 @@ import io.seckill.common.metrics.SeckillMeter;
 import io.seckill.common.order.OrderIds;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.common.redis.SeckillScripts;
+import io.seckill.consumer.batch.BatchFaults;
 import io.seckill.infra.Invariants;
 import io.seckill.infra.LocalInfra;
 import io.vertx.core.Vertx;
@@ -133,7 +134,7 @@ final class ConsumerFixture implements AutoCloseable {
   }
 
   OrderConsumerService start(Map<String, String> overrides, BatchFaults faults) throws Exception {
-    RunningService service = OrderConsumerService.start(ConsumerConfig.from(Env.of(env(overrides))), faults)
+    RunningService service = Main.start(OrderConsumerConfig.from(Env.of(env(overrides))), faults)
         .await(60, TimeUnit.SECONDS);
     started.add(service);
     return (OrderConsumerService) service;

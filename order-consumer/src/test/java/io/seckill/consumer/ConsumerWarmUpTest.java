@@ -8,6 +8,9 @@ import io.seckill.common.db.PgPools;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.order.OrderIds;
 import io.seckill.common.warmup.WarmUpSales;
+import io.seckill.consumer.batch.BatchFaults;
+import io.seckill.consumer.batch.OrderBatchWriter;
+import io.seckill.consumer.batch.OrderOutcome;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -38,7 +41,7 @@ class ConsumerWarmUpTest {
   @Test
   void aRehearsedBatchInsertsEveryOrderInsideItsTransactionYetLeavesNoRow() throws Exception {
     Vertx vertx = Vertx.vertx();
-    Pool pool = PgPools.create(vertx, ConsumerConfig.from(Env.of(fx.env(Map.of()))).pg(), "rehearsal-test");
+    Pool pool = PgPools.create(vertx, OrderConsumerConfig.from(Env.of(fx.env(Map.of()))).pg(), "rehearsal-test");
     try {
       OrderBatchWriter writer = new OrderBatchWriter(pool, Duration.ofSeconds(10));
       long sale = WarmUpSales.pick();

@@ -8,6 +8,8 @@ import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.kafka.Topics;
 import io.seckill.common.metrics.SeckillMeter;
 import io.seckill.common.order.OrderIds;
+import io.seckill.consumer.batch.BatchFaults;
+import io.seckill.consumer.poll.DeadLetterPublisher;
 import io.seckill.infra.LocalInfra;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

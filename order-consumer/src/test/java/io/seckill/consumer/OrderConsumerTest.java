@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.metrics.SeckillMeter;
+import io.seckill.consumer.batch.BatchFaults;
 import io.seckill.infra.Invariants;
 import java.net.URI;
 import java.net.http.HttpClient;

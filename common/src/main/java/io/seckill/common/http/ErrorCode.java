@@ -1,6 +1,6 @@
 package io.seckill.common.http;
 
-/** The stable {@code code} values of problem+json answers (ARCHITECTURE.md "HTTP contract"). */
+/** The stable {@code code} values of problem+json answers (docs/architecture.md "HTTP contract"). */
 public enum ErrorCode {
   INVALID_REQUEST(400, "Invalid request"),
   UNAUTHENTICATED(401, "Unauthenticated"),

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A start-up check of the SASL credentials. Kafka clients treat a refused login as one more connection error and
  * keep retrying, so a wrong password would otherwise show only as a service that never sells or persists anything.
- * Fails closed on a refused login (the start fails, naming the user, never the password); fails open on anything
- * else (Kafka not up yet): the services already start without Kafka and connect when it comes.
+ * Fail-closed: a refused login fails the start, naming the user, never the password. Fail-open: on anything else
+ * (Kafka not up yet) the start goes on; the services already start without Kafka and connect when it comes.
  */
 public final class KafkaCredentialsCheck {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaCredentialsCheck.class);

@@ -1,6 +1,6 @@
 package io.seckill.common.kafka;
 
-/** Kafka topic names (ARCHITECTURE.md "Kafka"). */
+/** Kafka topic names (docs/architecture.md "Kafka"). */
 public final class Topics {
   public static final String ORDERS = "seckill.orders";
   public static final String ORDERS_DLQ = "seckill.orders.dlq";

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * is thousands of independent one-command requests, exactly what pipelining is for.
  *
  * <p>Commands go round-robin to the live connections. A dropped connection is replaced in the
- * background with bounded backoff; while none is live, commands fail at once (callers fail closed
- * to 503) instead of queueing. {@link #connect()} hands out a dedicated connection from the
+ * background with bounded backoff; while none is live, commands fail at once instead of queueing
+ * (Fail-closed: callers answer 503). {@link #connect()} hands out a dedicated connection from the
  * underlying client for the rare caller that needs one to itself (pub/sub, MULTI).
  */
 public final class PipelinedRedis implements Redis {

@@ -1,4 +1,4 @@
-package io.seckill.consumer;
+package io.seckill.consumer.batch;
 
 import io.seckill.common.kafka.OrderMessage;
 
@@ -10,8 +10,8 @@ import io.seckill.common.kafka.OrderMessage;
  * @param status the order's status in the database after the batch (null for UNKNOWN_SALE)
  * @param reason the FAILED reason, if any
  */
-record OrderOutcome(OrderMessage order, Result result, String status, String reason) {
-  enum Result {
+public record OrderOutcome(OrderMessage order, Result result, String status, String reason) {
+  public enum Result {
     /** New row, PENDING_PAYMENT, its stock taken from the sale. */
     INSERTED("inserted"),
     /** The order id was already in the database: nothing written. */

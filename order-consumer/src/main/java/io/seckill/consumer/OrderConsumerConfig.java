@@ -1,8 +1,8 @@
 package io.seckill.consumer;
 
+import io.seckill.common.config.BindHost;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
-import io.seckill.common.config.BindHost;
 import io.seckill.common.config.HttpTimeouts;
 import io.seckill.common.config.ManagementSettings;
 import io.seckill.common.config.PgSettings;
@@ -10,9 +10,13 @@ import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
 import io.seckill.common.warmup.WarmUpSettings;
 import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 
 /**
- * The order consumer's configuration, read once from the environment.
+ * The order consumer's configuration, read once from the environment. (Not Kafka's {@code ConsumerConfig}, whose
+ * property names the poll loops' KafkaConsumer is built with.)
  *
  * @param groupId               Kafka consumer group; more instances in the same group share the partitions
  * @param threads               poll-loop threads, each with its own KafkaConsumer in the group
@@ -36,13 +40,14 @@ import java.time.Duration;
  *                              the start-up warm-up before the poll loops join the group, see {@link ConsumerWarmUp}
  * @param bind                  SECKILL_BIND_HOST (0.0.0.0): the address the HTTP server listens on, see {@link BindHost}
  */
-public record ConsumerConfig(ManagementSettings management, RedisSettings redis, PgSettings pg, KafkaSettings kafka, String groupId,
-                             int threads, int maxBatch, int fetchMinBytes, int fetchWaitMs, int orderStatusTtlSeconds,
-                             Duration backoffMin, Duration backoffMax, Duration dbTimeout, int maxPollIntervalMs,
-                             int sessionTimeoutMs, HttpTimeouts http, WarmUpSettings warmUp, BindHost bind) {
+public record OrderConsumerConfig(ManagementSettings management, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
+                                  String groupId, int threads, int maxBatch, int fetchMinBytes, int fetchWaitMs,
+                                  int orderStatusTtlSeconds, Duration backoffMin, Duration backoffMax, Duration dbTimeout,
+                                  int maxPollIntervalMs, int sessionTimeoutMs, HttpTimeouts http, WarmUpSettings warmUp,
+                                  BindHost bind) {
   public static final String DEFAULT_GROUP = "seckill-order-consumer";
 
-  public static ConsumerConfig from(Env env) {
+  public static OrderConsumerConfig from(Env env) {
     int threads = env.integer("SECKILL_CONSUMER_THREADS", 2, 1, 256);
     int backoffMinMs = env.integer("SECKILL_CONSUMER_BACKOFF_MIN_MS", 100, 1, 60_000);
     int backoffMaxMs = env.integer("SECKILL_CONSUMER_BACKOFF_MAX_MS", 5_000, 1, 600_000);
@@ -51,7 +56,7 @@ public record ConsumerConfig(ManagementSettings management, RedisSettings redis,
           "must be at least SECKILL_CONSUMER_BACKOFF_MIN_MS (" + backoffMinMs + ") but was " + backoffMaxMs);
     }
     int dbTimeoutMs = env.integer("SECKILL_CONSUMER_DB_TIMEOUT_MS", 10_000, 100, 300_000);
-    return new ConsumerConfig(
+    return new OrderConsumerConfig(
         ManagementSettings.from(env, ManagementSettings.ORDER_CONSUMER_PORT),
         RedisSettings.from(env),
         // Each loop holds one connection per batch; two spare for readiness probes.
@@ -72,5 +77,26 @@ public record ConsumerConfig(ManagementSettings management, RedisSettings redis,
         HttpTimeouts.from(env),
         WarmUpSettings.from(env),
         BindHost.from(env));
+  }
+
+  /** The properties of a poll loop's KafkaConsumer ({@code clientId} names the loop), security settings included. */
+  public Map<String, Object> kafkaConsumerProperties(String clientId) {
+    Map<String, Object> props = Map.of(
+        ConsumerConfig.GROUP_ID_CONFIG, groupId,
+        ConsumerConfig.CLIENT_ID_CONFIG, clientId,
+        // Offsets move only after the PostgreSQL commit; a new group starts at the beginning, never skipping orders.
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxBatch,
+        ConsumerConfig.FETCH_MIN_BYTES_CONFIG, fetchMinBytes,
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, fetchWaitMs,
+        // Cooperative: a rebalance revokes only the partitions that move; the others keep flowing.
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
+    Map<String, Object> withTimeouts = kafka.clientProperties(props);
+    // A member silent past session.timeout.ms, or a loop stuck past max.poll.interval.ms, loses its partitions.
+    withTimeouts.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, maxPollIntervalMs);
+    withTimeouts.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs);
+    return withTimeouts;
   }
 }

@@ -1,9 +1,9 @@
-package io.seckill.consumer;
+package io.seckill.consumer.poll;
 
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -31,13 +31,13 @@ final class OffsetCommitter {
   }
 
   /** Records a processed batch's offsets and commits everything still owed. */
-  void commit(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> processed) {
+  void commit(Consumer<byte[], byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> processed) {
     uncommitted.putAll(processed); // batches of one partition arrive in order: later offsets supersede
     commitOwed(consumer);
   }
 
   /** Retries commits a rebalance refused; called after every poll. */
-  void commitOwed(KafkaConsumer<byte[], byte[]> consumer) {
+  void commitOwed(Consumer<byte[], byte[]> consumer) {
     if (uncommitted.isEmpty()) {
       return;
     }
@@ -57,7 +57,7 @@ final class OffsetCommitter {
   }
 
   /** From the revoke callback: commits what is done on the partitions that move, before they move. */
-  void commitRevoked(KafkaConsumer<byte[], byte[]> consumer, Collection<TopicPartition> revoked) {
+  void commitRevoked(Consumer<byte[], byte[]> consumer, Collection<TopicPartition> revoked) {
     Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
     for (TopicPartition partition : revoked) {
       OffsetAndMetadata offset = uncommitted.remove(partition);
@@ -80,7 +80,7 @@ final class OffsetCommitter {
     lost.forEach(uncommitted::remove);
   }
 
-  private static void commitSync(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
+  private static void commitSync(Consumer<byte[], byte[]> consumer, Map<TopicPartition, OffsetAndMetadata> offsets) {
     try {
       consumer.commitSync(offsets);
     } catch (WakeupException stopRequested) {

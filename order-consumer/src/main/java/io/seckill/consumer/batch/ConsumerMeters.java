@@ -1,4 +1,4 @@
-package io.seckill.consumer;
+package io.seckill.consumer.batch;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -9,7 +9,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /** The consumer's meters from the {@link SeckillMeter} catalogue, registered once and shared by the poll loops. */
-final class ConsumerMeters {
+public final class ConsumerMeters {
   private final MeterRegistry registry;
   private final Map<OrderOutcome.Result, Counter> persisted = new EnumMap<>(OrderOutcome.Result.class);
   private final Counter poison;
@@ -17,7 +17,7 @@ final class ConsumerMeters {
   private final DistributionSummary batchSize;
   private final Timer batchDuration;
 
-  ConsumerMeters(MeterRegistry registry) {
+  public ConsumerMeters(MeterRegistry registry) {
     this.registry = registry;
     for (OrderOutcome.Result result : OrderOutcome.Result.values()) {
       persisted.put(result, SeckillMeter.ORDERS_PERSISTED.counter(registry, result.metricTag()));
@@ -28,23 +28,23 @@ final class ConsumerMeters {
     this.batchDuration = SeckillMeter.CONSUMER_BATCH_DURATION.timer(registry);
   }
 
-  MeterRegistry registry() {
+  public MeterRegistry registry() {
     return registry;
   }
 
-  void outcome(OrderOutcome.Result result) {
+  public void outcome(OrderOutcome.Result result) {
     persisted.get(result).increment();
   }
 
-  void undecodable() {
+  public void undecodable() {
     poison.increment();
   }
 
-  void deadLettered(int records) {
+  public void deadLettered(int records) {
     deadLettered.increment(records);
   }
 
-  void batch(int records, long nanos) {
+  public void batch(int records, long nanos) {
     batchSize.record(records);
     batchDuration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }

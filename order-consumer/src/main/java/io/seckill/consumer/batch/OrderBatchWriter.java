@@ -1,4 +1,4 @@
-package io.seckill.consumer;
+package io.seckill.consumer.batch;
 
 import io.seckill.common.kafka.OrderMessage;
 import io.vertx.core.Future;
@@ -32,14 +32,14 @@ import org.slf4j.LoggerFactory;
  * Idempotent: a batch written twice (a retry after a lost commit answer, a redelivery) changes no
  * row the second time.
  */
-final class OrderBatchWriter {
+public final class OrderBatchWriter {
   private static final Logger LOG = LoggerFactory.getLogger(OrderBatchWriter.class);
   private static final int REQUEST_ID_COLUMN_WIDTH = 64;
 
   private final Pool pool;
   private final Duration timeout;
 
-  OrderBatchWriter(Pool pool, Duration timeout) {
+  public OrderBatchWriter(Pool pool, Duration timeout) {
     this.pool = pool;
     this.timeout = timeout;
   }
@@ -57,7 +57,7 @@ final class OrderBatchWriter {
    * @throws Exception when the database is unreachable or refused the transaction: nothing was committed
    *                   (or the commit answer was lost, which a retry of the same batch resolves)
    */
-  List<OrderOutcome> write(List<OrderMessage> orders) throws Exception {
+  public List<OrderOutcome> write(List<OrderMessage> orders) throws Exception {
     if (orders.isEmpty()) {
       return List.of();
     }
@@ -71,13 +71,13 @@ final class OrderBatchWriter {
   }
 
   /**
-   * The start-up warm-up's dry run ({@link ConsumerWarmUp}): the same statements as {@link #write}, inside a
+   * The start-up warm-up's dry run ({@code io.seckill.consumer.ConsumerWarmUp}): the same statements as {@link #write}, inside a
    * transaction that first inserts the warm-up sale's row and is always rolled back, so no row ever lands.
    *
    * @param sale       a sale id in the reserved warm-up range ({@link io.seckill.common.warmup.WarmUpSales})
    * @param fitToStock true runs the fallback (sale rows locked, orders fitted to the stock) instead of the fast path
    */
-  List<OrderOutcome> rehearse(long sale, List<OrderMessage> orders, boolean fitToStock) throws Exception {
+  public List<OrderOutcome> rehearse(long sale, List<OrderMessage> orders, boolean fitToStock) throws Exception {
     try {
       return inTransaction(orders, fitToStock, sale);
     } catch (StockShortfall shortfall) {
@@ -87,7 +87,7 @@ final class OrderBatchWriter {
 
   private List<OrderOutcome> inTransaction(List<OrderMessage> orders, boolean fitToStock, Long rehearsalSale)
       throws Exception {
-    // Fail closed: a batch the database did not commit is retried, never acknowledged.
+    // Fail-closed: a batch the database did not commit is retried, never acknowledged.
     Future<SqlConnection> connecting = pool.getConnection();
     SqlConnection conn;
     try {
@@ -232,7 +232,7 @@ final class OrderBatchWriter {
   }
 
   /** Readiness probe. */
-  Future<?> ping() {
+  public Future<?> ping() {
     return pool.query(OrderSql.PING).execute();
   }
 }

@@ -1,13 +1,20 @@
-package io.seckill.consumer;
+package io.seckill.consumer.poll;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.seckill.common.kafka.OrderMessage;
+import io.seckill.consumer.ConsumerComponents;
+import io.seckill.consumer.OrderConsumerConfig;
+import io.seckill.consumer.batch.Backoff;
+import io.seckill.consumer.batch.BatchFaults;
+import io.seckill.consumer.batch.ConsumerMeters;
+import io.seckill.consumer.batch.OrderBatchWriter;
+import io.seckill.consumer.batch.OrderOutcome;
+import io.seckill.consumer.batch.RedisOrderStatusWriter;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,21 +32,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When PostgreSQL (or the DLQ) refuses, the loop keeps the batch in hand, pauses its partitions
  * and keeps polling (group membership stays alive, no offset moves) while it retries with jittered
- * exponential backoff; it resumes by itself when the dependency is back.
+ * exponential backoff; it resumes by itself when the dependency is back ({@link PausingRetry}).
+ * Its helpers ({@link PolledBatch}, {@link OffsetCommitter}, {@link PausingRetry}) are its own and
+ * run on its thread only; what it shares with the other loops is thread-safe ({@link ConsumerComponents}).
  */
-final class OrderPollLoop implements Runnable {
+public final class OrderPollLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(OrderPollLoop.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
   private static final Duration REDIS_WAIT = Duration.ofSeconds(2);
 
   private final String name;
-  private final ConsumerConfig config;
+  private final OrderConsumerConfig config;
   private final KafkaConsumerFactory consumers;
   private final OrderBatchWriter writer;
   private final DeadLetterPublisher deadLetters;
   private final RedisOrderStatusWriter redisStatus;
   private final ConsumerMeters meters;
   private final BatchFaults faults;
+  private final PausingRetry retry;
 
   private volatile boolean running = true;
   private volatile boolean crashed;
@@ -47,25 +57,24 @@ final class OrderPollLoop implements Runnable {
   private volatile Set<TopicPartition> assignment = Set.of();
   private final OffsetCommitter committer;
   private PolledBatch inHand;
-  private boolean paused;
 
   /** Creates this loop's consumer; a fresh one after an unexpected failure. */
-  interface KafkaConsumerFactory {
+  public interface KafkaConsumerFactory {
     KafkaConsumer<byte[], byte[]> create();
   }
 
-  OrderPollLoop(String name, ConsumerConfig config, KafkaConsumerFactory consumers, OrderBatchWriter writer,
-                DeadLetterPublisher deadLetters, RedisOrderStatusWriter redisStatus, ConsumerMeters meters,
-                BatchFaults faults) {
+  /** @param name the loop's client id, in its log lines */
+  public OrderPollLoop(String name, ConsumerComponents shared, KafkaConsumerFactory consumers) {
     this.name = name;
-    this.config = config;
+    this.config = shared.config();
     this.consumers = consumers;
-    this.writer = writer;
-    this.deadLetters = deadLetters;
-    this.redisStatus = redisStatus;
-    this.meters = meters;
-    this.faults = faults;
+    this.writer = shared.writer();
+    this.deadLetters = shared.deadLetters();
+    this.redisStatus = shared.redisStatus();
+    this.meters = shared.meters();
+    this.faults = shared.faults();
     this.committer = new OffsetCommitter(name);
+    this.retry = new PausingRetry(name, config.backoffMin(), config.backoffMax(), () -> running);
   }
 
   @Override
@@ -89,14 +98,14 @@ final class OrderPollLoop implements Runnable {
         consumer = null;
         assignment = Set.of();
         inHand = null;
-        paused = false;
+        retry.reset();
       }
     }
     LOG.info("{}: stopped", name);
   }
 
   /** Asks the loop to stop: the batch in hand is finished and committed, then the consumer closes. */
-  void stop() {
+  public void stop() {
     running = false;
     KafkaConsumer<byte[], byte[]> c = consumer;
     if (c != null) {
@@ -105,11 +114,11 @@ final class OrderPollLoop implements Runnable {
   }
 
   /** False once the loop died for good (a simulated crash); readiness reports it. */
-  boolean healthy() {
+  public boolean healthy() {
     return !crashed;
   }
 
-  Set<TopicPartition> assignment() {
+  public Set<TopicPartition> assignment() {
     return assignment;
   }
 
@@ -132,14 +141,14 @@ final class OrderPollLoop implements Runnable {
   private void process(KafkaConsumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
     long started = System.nanoTime();
     inHand = PolledBatch.decode(records);
-    List<OrderOutcome> outcomes = retryWhileRunning(c, "persisting orders", () -> writer.write(inHand.distinctOrders()));
+    List<OrderOutcome> outcomes = retry.run(c, "persisting orders", inHand, () -> writer.write(inHand.distinctOrders()));
     if (outcomes == null) {
       return; // stopping, or every partition of the batch was revoked: the records will be read again
     }
     faults.afterDatabaseCommit();
     List<DeadLetterPublisher.DeadLetter> letters = inHand.deadLetters(outcomes);
     if (!letters.isEmpty()) {
-      if (retryWhileRunning(c, "dead-lettering", () -> publish(inHand.deadLetters(outcomes))) == null) {
+      if (retry.run(c, "dead-lettering", inHand, () -> publish(inHand.deadLetters(outcomes))) == null) {
         return;
       }
       meters.deadLettered(letters.size());
@@ -150,7 +159,7 @@ final class OrderPollLoop implements Runnable {
     count(outcomes);
     meters.batch(inHand.size(), System.nanoTime() - started);
     inHand = null;
-    // Fail open: the rows are committed; the writer retries on its own while the process lives.
+    // Fail-open: the rows are committed; the writer retries on its own while the process lives.
     redisStatus.write(outcomes, REDIS_WAIT);
   }
 
@@ -181,66 +190,6 @@ final class OrderPollLoop implements Runnable {
       meters.outcome(OrderOutcome.Result.REDELIVERED);
       LOG.debug("order {} (request {}) repeated within a batch", repeat.orderId(), repeat.requestId());
     }
-  }
-
-  /**
-   * Runs the step until it succeeds, pausing the assigned partitions in between and polling
-   * through the backoff so the group keeps this member. Returns null when stopping or when every
-   * partition of the batch was revoked meanwhile.
-   */
-  private <T> T retryWhileRunning(KafkaConsumer<byte[], byte[]> c, String step, Callable<T> action) {
-    Backoff backoff = new Backoff(config.backoffMin(), config.backoffMax());
-    while (true) {
-      try {
-        T result = action.call();
-        resumeIfPaused(c, step + " succeeded after " + backoff.attempts() + " retries");
-        return result;
-      } catch (BatchFaults.SimulatedCrash crash) {
-        throw crash;
-      } catch (Exception failure) {
-        if (!running) {
-          return null;
-        }
-        long delay = backoff.nextDelayMs();
-        LOG.warn("{}: {} failed for a batch of {} records (attempt {}): {}; partitions paused, retrying in {} ms",
-            name, step, inHand.size(), backoff.attempts(), String.valueOf(failure.getMessage()), delay);
-        if (!paused) {
-          c.pause(c.assignment());
-          paused = true;
-        }
-        if (!pollWhilePaused(c, delay)) {
-          return null;
-        }
-        if (inHand.isEmpty()) {
-          resumeIfPaused(c, "every partition of the batch was revoked");
-          return null;
-        }
-      }
-    }
-  }
-
-  private void resumeIfPaused(KafkaConsumer<byte[], byte[]> c, String why) {
-    if (paused) {
-      c.resume(c.paused());
-      paused = false;
-      LOG.info("{}: {}; consumption resumed", name, why);
-    }
-  }
-
-  /** Waits out a backoff delay inside poll(), so heartbeats and rebalances go on. False when stopping. */
-  private boolean pollWhilePaused(KafkaConsumer<byte[], byte[]> c, long delayMs) {
-    long deadline = System.nanoTime() + delayMs * 1_000_000L;
-    long left;
-    while (running && (left = deadline - System.nanoTime()) > 0) {
-      try {
-        ConsumerRecords<byte[], byte[]> unexpected = c.poll(Duration.ofNanos(left));
-        // Every partition is paused, so nothing should come; if something does, read it again later.
-        PolledBatch.firstOffsets(unexpected).forEach(c::seek);
-      } catch (WakeupException stopping) {
-        return false;
-      }
-    }
-    return running;
   }
 
   private static void sleepQuietly(long ms) {
@@ -279,9 +228,7 @@ final class OrderPollLoop implements Runnable {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      if (paused) {
-        consumer.pause(partitions);
-      }
+      retry.pauseIfWaiting(consumer, partitions);
       assignment = Set.copyOf(consumer.assignment());
       LOG.info("{}: partitions assigned {}", name, partitions);
     }

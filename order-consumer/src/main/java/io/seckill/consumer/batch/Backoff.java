@@ -1,4 +1,4 @@
-package io.seckill.consumer;
+package io.seckill.consumer.batch;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -8,27 +8,27 @@ import java.util.concurrent.ThreadLocalRandom;
  * [min, min(max, min * 2^n)], so many consumers retrying one database do not knock in step.
  * Not thread-safe: one per retry loop.
  */
-final class Backoff {
+public final class Backoff {
   private final long minMs;
   private final long maxMs;
   private int attempt;
 
-  Backoff(Duration min, Duration max) {
+  public Backoff(Duration min, Duration max) {
     this.minMs = min.toMillis();
     this.maxMs = max.toMillis();
   }
 
-  long nextDelayMs() {
+  public long nextDelayMs() {
     long ceiling = Math.min(maxMs, minMs << Math.min(attempt, 20));
     attempt++;
     return ceiling <= minMs ? minMs : ThreadLocalRandom.current().nextLong(minMs, ceiling + 1);
   }
 
-  int attempts() {
+  public int attempts() {
     return attempt;
   }
 
-  void reset() {
+  public void reset() {
     attempt = 0;
   }
 }

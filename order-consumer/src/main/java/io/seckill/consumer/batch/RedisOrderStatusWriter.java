@@ -1,4 +1,4 @@
-package io.seckill.consumer;
+package io.seckill.consumer.batch;
 
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.redis.Bucket;
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * and in pending although its row exists. The gateway falls back to the row, and stock-service's
  * reconciler clears pending entries whose order is in the database.
  */
-final class RedisOrderStatusWriter {
+public final class RedisOrderStatusWriter {
   private static final Logger LOG = LoggerFactory.getLogger(RedisOrderStatusWriter.class);
 
   private final Vertx vertx;
@@ -41,7 +41,7 @@ final class RedisOrderStatusWriter {
   private final AtomicInteger outstanding = new AtomicInteger();
   private volatile boolean stopped;
 
-  RedisOrderStatusWriter(Vertx vertx, RedisAPI redis, int ttlSeconds, Duration backoffMin, Duration backoffMax,
+  public RedisOrderStatusWriter(Vertx vertx, RedisAPI redis, int ttlSeconds, Duration backoffMin, Duration backoffMax,
                          ConsumerMeters meters) {
     this.vertx = vertx;
     this.redis = redis;
@@ -56,7 +56,7 @@ final class RedisOrderStatusWriter {
    * pipelined burst per batch. Writes that fail keep retrying in the background; the poll loop
    * moves on, because the database, not Redis, is the record.
    */
-  void write(List<OrderOutcome> outcomes, Duration waitBound) {
+  public void write(List<OrderOutcome> outcomes, Duration waitBound) {
     List<Future<Void>> firstAttempts = new ArrayList<>();
     for (StatusWrite write : group(outcomes)) {
       outstanding.incrementAndGet();
@@ -97,12 +97,12 @@ final class RedisOrderStatusWriter {
   }
 
   /** Writes still retrying (for shutdown and tests). */
-  int outstanding() {
+  public int outstanding() {
     return outstanding.get();
   }
 
   /** Stops retrying; writes still failing are left to the reconciler. */
-  void stop() {
+  public void stop() {
     stopped = true;
     if (outstanding.get() > 0) {
       LOG.warn("{} Redis order status writes abandoned at shutdown; the reconciler heals them", outstanding.get());
@@ -110,7 +110,7 @@ final class RedisOrderStatusWriter {
   }
 
   private void attempt(StatusWrite write, Backoff backoff, Promise<Void> first) {
-    // Fail open for the consumer (the rows are committed), retried: Redis converges to the database.
+    // Fail-open: the rows are committed, so the consumer moves on; retried until Redis converges to the database.
     script(write).onComplete(done -> {
       first.tryComplete();
       if (done.succeeded()) {

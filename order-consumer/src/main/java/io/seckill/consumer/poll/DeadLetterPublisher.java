@@ -1,10 +1,11 @@
-package io.seckill.consumer;
+package io.seckill.consumer.poll;
 
+import io.seckill.common.kafka.KafkaSettings;
+import io.seckill.common.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import io.seckill.common.kafka.KafkaSettings;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -15,27 +16,26 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import io.seckill.common.kafka.Topics;
 
 /**
  * Forwards records that can never become orders to the dead-letter topic, bytes and headers
  * untouched, plus the reason and where the original sat. Thread-safe (one producer for all loops).
  */
-final class DeadLetterPublisher implements AutoCloseable {
+public final class DeadLetterPublisher implements AutoCloseable {
   /** Headers added next to {@link Topics#DLQ_REASON_HEADER}; candidates for common's Topics. */
-  static final String ORIGINAL_TOPIC_HEADER = "seckill.dlq.original.topic";
-  static final String ORIGINAL_PARTITION_HEADER = "seckill.dlq.original.partition";
-  static final String ORIGINAL_OFFSET_HEADER = "seckill.dlq.original.offset";
+  public static final String ORIGINAL_TOPIC_HEADER = "seckill.dlq.original.topic";
+  public static final String ORIGINAL_PARTITION_HEADER = "seckill.dlq.original.partition";
+  public static final String ORIGINAL_OFFSET_HEADER = "seckill.dlq.original.offset";
 
   /** One record for the DLQ and why. */
-  record DeadLetter(ConsumerRecord<byte[], byte[]> original, String reason) {
+  public record DeadLetter(ConsumerRecord<byte[], byte[]> original, String reason) {
   }
 
   private final KafkaProducer<byte[], byte[]> producer;
   private final String topic;
   private final Duration timeout;
 
-  DeadLetterPublisher(KafkaSettings kafka, String topic, String clientId, Duration timeout) {
+  public DeadLetterPublisher(KafkaSettings kafka, String topic, String clientId, Duration timeout) {
     this.topic = topic;
     this.timeout = timeout;
     this.producer = new KafkaProducer<>(kafka.clientProperties(Map.of(

@@ -1,4 +1,4 @@
-package io.seckill.consumer;
+package io.seckill.consumer.batch;
 
 /**
  * Every statement the consumer runs, named by intent. Batches travel as parallel arrays through

@@ -1,8 +1,9 @@
-package io.seckill.consumer;
+package io.seckill.consumer.poll;
 
 import io.seckill.common.kafka.InvalidOrderMessage;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.kafka.OrderMessageCodec;
+import io.seckill.consumer.batch.OrderOutcome;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,7 +22,7 @@ import org.apache.kafka.common.TopicPartition;
  * the batch waits for the database are dropped from it: their new owner will read them again.
  * Used by one poll-loop thread only.
  */
-final class PolledBatch {
+public final class PolledBatch {
   /** One record: an order, or the reason it can never be one. */
   record Entry(ConsumerRecord<byte[], byte[]> record, OrderMessage order, String poisonReason) {
   }
@@ -32,7 +33,7 @@ final class PolledBatch {
     this.entries = entries;
   }
 
-  static PolledBatch decode(ConsumerRecords<byte[], byte[]> records) {
+  public static PolledBatch decode(ConsumerRecords<byte[], byte[]> records) {
     List<Entry> entries = new ArrayList<>(records.count());
     for (ConsumerRecord<byte[], byte[]> record : records) {
       try {
@@ -58,7 +59,7 @@ final class PolledBatch {
   }
 
   /** Distinct order ids in arrival order; later copies of an id are redeliveries inside the batch. */
-  List<OrderMessage> distinctOrders() {
+  public List<OrderMessage> distinctOrders() {
     Map<String, OrderMessage> distinct = new LinkedHashMap<>();
     for (Entry entry : entries) {
       if (entry.order() != null) {
@@ -85,7 +86,7 @@ final class PolledBatch {
   }
 
   /** Undecodable records plus the first record of each order whose sale the database does not know. */
-  List<DeadLetterPublisher.DeadLetter> deadLetters(List<OrderOutcome> outcomes) {
+  public List<DeadLetterPublisher.DeadLetter> deadLetters(List<OrderOutcome> outcomes) {
     Map<String, OrderOutcome> unknownSale = new HashMap<>();
     for (OrderOutcome outcome : outcomes) {
       if (outcome.result() == OrderOutcome.Result.UNKNOWN_SALE) {
@@ -106,7 +107,7 @@ final class PolledBatch {
   }
 
   /** The offsets to commit: one past the last record of each partition still in the batch. */
-  Map<TopicPartition, OffsetAndMetadata> nextOffsets() {
+  public Map<TopicPartition, OffsetAndMetadata> nextOffsets() {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (Entry entry : entries) {
       TopicPartition partition = new TopicPartition(entry.record().topic(), entry.record().partition());
