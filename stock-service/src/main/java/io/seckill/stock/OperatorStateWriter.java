@@ -1,7 +1,7 @@
 package io.seckill.stock;
 
 import io.seckill.common.redis.Bucket;
-import io.seckill.common.redis.LuaScript;
+import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
@@ -21,9 +21,6 @@ import java.util.concurrent.TimeUnit;
  * is recorded but not yet in force; every control is idempotent, so the operator repeats it.
  */
 final class OperatorStateWriter {
-  static final LuaScript SALE_CONTROL = LuaScript.load("sale_control");
-  static final LuaScript BLOCKLIST = LuaScript.load("blocklist");
-
   private final Pool pool;
   private final RedisAPI redis;
   private final RestockPublisher broadcast;
@@ -40,7 +37,7 @@ final class OperatorStateWriter {
   Future<Void> writeSaleState(Sale sale) {
     List<Future<?>> writes = new ArrayList<>();
     for (Bucket b : sale.buckets()) {
-      writes.add(SALE_CONTROL.run(redis, List.of(b.meta(), b.version()),
+      writes.add(SeckillScripts.SALE_CONTROL.run(redis, List.of(b.meta(), b.version()),
           List.of(sale.paused() ? "1" : "0", Long.toString(sale.endsAt().toEpochMilli())))
           .timeout(timeoutMs, TimeUnit.MILLISECONDS));
     }
@@ -53,7 +50,7 @@ final class OperatorStateWriter {
       List<Future<?>> writes = new ArrayList<>();
       for (Row row : rows) {
         for (Bucket b : Bucket.all(row.getLong("sale_id"), row.getInteger("stock_buckets"))) {
-          writes.add(BLOCKLIST.run(redis, List.of(b.blocked(), b.version()), List.of(blocked ? "add" : "remove", userId))
+          writes.add(SeckillScripts.BLOCKLIST.run(redis, List.of(b.blocked(), b.version()), List.of(blocked ? "add" : "remove", userId))
               .timeout(timeoutMs, TimeUnit.MILLISECONDS));
         }
       }

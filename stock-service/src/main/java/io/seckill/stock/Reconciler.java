@@ -2,9 +2,9 @@ package io.seckill.stock;
 
 import io.seckill.common.db.OrderFence;
 import io.seckill.common.order.OrderStatus;
-import io.seckill.common.redis.LuaScript;
 import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.Reservations;
+import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
  * a unit is never both returned to Redis and held by a live order.
  */
 final class Reconciler {
-  static final LuaScript SET_STOCK_IF_UNCHANGED = LuaScript.load("reconcile_stock");
   static final String ORPHANED = "ORPHANED";
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
@@ -204,7 +203,7 @@ final class Reconciler {
         continue;
       }
       Bucket b = buckets.get(i);
-      sets.add(SET_STOCK_IF_UNCHANGED.run(redis, List.of(b.stock(), b.pending()), List.of(Long.toString(was),
+      sets.add(SeckillScripts.SET_STOCK_IF_UNCHANGED.run(redis, List.of(b.stock(), b.pending()), List.of(Long.toString(was),
           Long.toString(to))).map(result -> result.toInteger() == 1 ? to - was : 0L));
     }
     return Future.all(sets).compose(all -> {

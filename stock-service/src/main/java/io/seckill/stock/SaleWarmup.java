@@ -3,7 +3,7 @@ package io.seckill.stock;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.redis.Bucket;
-import io.seckill.common.redis.LuaScript;
+import io.seckill.common.redis.SeckillScripts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,7 +36,6 @@ import java.util.Map;
  * snapshot, a bounded number of times.
  */
 final class SaleWarmup {
-  static final LuaScript WARMUP = LuaScript.load("warmup");
   /** Attempts before a warm-up of a sale too busy to hold still answers 503 (each attempt takes milliseconds). */
   static final int ATTEMPTS = 20;
 
@@ -284,7 +283,7 @@ final class SaleWarmup {
     args.add(Integer.toString(blocked.size()));
     args.addAll(blocked);
     args.add(sale.challengeDifficulty() == null ? "0" : Integer.toString(sale.challengeDifficulty()));
-    return WARMUP.run(redis, keys, args).compose(result -> {
+    return SeckillScripts.WARMUP.run(redis, keys, args).compose(result -> {
       if ("MOVED".equals(result.get(0).toString())) {
         return Future.failedFuture(new SnapshotMoved(b.index() > 0));
       }
