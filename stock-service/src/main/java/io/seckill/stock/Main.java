@@ -9,11 +9,34 @@ import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.http.Problems;
 import io.seckill.common.http.RequestIds;
+import io.seckill.common.kafka.KafkaCredentialsCheck;
 import io.seckill.common.management.Health;
 import io.seckill.common.management.ManagementServer;
 import io.seckill.common.metrics.ServiceRuntime;
-import io.seckill.common.kafka.KafkaCredentialsCheck;
 import io.seckill.common.redis.RedisClients;
+import io.seckill.stock.admin.AdminAuth;
+import io.seckill.stock.admin.AdminMetrics;
+import io.seckill.stock.admin.OperatorConsole;
+import io.seckill.stock.http.ClasspathFiles;
+import io.seckill.stock.payment.PaymentProcessor;
+import io.seckill.stock.payment.PaymentProvider;
+import io.seckill.stock.payment.PaymentQuerySweep;
+import io.seckill.stock.payment.PaymentRoutes;
+import io.seckill.stock.payment.PaymentTimeoutSweeper;
+import io.seckill.stock.reconcile.KafkaLag;
+import io.seckill.stock.reconcile.Reconciler;
+import io.seckill.stock.reconcile.StockGauges;
+import io.seckill.stock.reconcile.StockProbe;
+import io.seckill.stock.returns.OrderCancellation;
+import io.seckill.stock.returns.OrderRoutes;
+import io.seckill.stock.returns.RestockPublisher;
+import io.seckill.stock.returns.StockReturnApplier;
+import io.seckill.stock.sale.BlocklistRoutes;
+import io.seckill.stock.sale.OperatorStateWriter;
+import io.seckill.stock.sale.SaleControlRoutes;
+import io.seckill.stock.sale.SaleQueries;
+import io.seckill.stock.sale.SaleRoutes;
+import io.seckill.stock.sale.SaleWarmup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -79,7 +102,7 @@ public final class Main {
     Reconciler reconciler = new Reconciler(pool, redis, kafkaLag, restock, new StockGauges(runtime.registry()), config);
     AdminMetrics adminMetrics = new AdminMetrics(runtime.registry(), pool);
     PaymentProcessor payments = new PaymentProcessor(pool, redis, config.orderStatusTtlS(), config.redisTimeoutMs());
-    PaymentProvider provider = paymentProvider(vertx, pool, config.paymentQuery());
+    PaymentProvider provider = PaymentProvider.of(vertx, pool, config.paymentQuery());
     PaymentQuerySweep querySweep = provider == null ? null
         : new PaymentQuerySweep(pool, provider, payments, cancellation, config.paymentQuery(), runtime.registry());
 
@@ -94,7 +117,7 @@ public final class Main {
     new BlocklistRoutes(pool, operatorState, adminMetrics).mount(router);
     new OrderRoutes(cancellation).mount(router);
     new PaymentRoutes(payments, config.paymentSecret(), runtime.registry()).mount(router);
-    String openapi = resource("/openapi.yaml");
+    String openapi = ClasspathFiles.text("/openapi.yaml");
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(openapi));
     // /metrics and /health/* are on the management port only: here they are 404 like any unknown path.
     Health health = new Health(2_000, config.management().readinessCacheMs())
@@ -119,23 +142,4 @@ public final class Main {
         });
   }
 
-  /** The provider SECKILL_PAYMENT_PROVIDER names; null for {@code none} (cancel at the timeout without asking). */
-  private static PaymentProvider paymentProvider(Vertx vertx, Pool pool, PaymentQueryConfig config) {
-    return switch (config.provider()) {
-      case PaymentQueryConfig.HTTP -> new HttpPaymentProvider(vertx, config, java.time.Clock.systemUTC());
-      case PaymentQueryConfig.SIMULATOR -> new SimulatedPaymentProvider(pool);
-      default -> null;
-    };
-  }
-
-  static String resource(String name) {
-    try (InputStream in = Main.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException(name + " is missing from the classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + name, e);
-    }
-  }
 }

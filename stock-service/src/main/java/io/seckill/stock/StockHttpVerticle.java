@@ -3,6 +3,7 @@ package io.seckill.stock;
 import io.seckill.common.config.HttpTimeouts;
 import io.seckill.common.http.HttpDeadlines;
 import io.seckill.common.http.UncertainRoute;
+import io.seckill.stock.payment.PaymentRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;

@@ -3,6 +3,7 @@ package io.seckill.stock;
 import io.seckill.common.RunningService;
 import io.seckill.common.management.ManagementServer;
 import io.seckill.common.metrics.ServiceRuntime;
+import io.seckill.stock.reconcile.KafkaLag;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.redis.client.Redis;
