@@ -5,10 +5,6 @@ import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
 import io.seckill.common.db.PgPools;
 import io.seckill.common.db.SchemaMigrator;
-import io.seckill.common.http.ErrorCode;
-import io.seckill.common.http.ProblemException;
-import io.seckill.common.http.Problems;
-import io.seckill.common.http.RequestIds;
 import io.seckill.common.kafka.KafkaCredentialsCheck;
 import io.seckill.common.management.Health;
 import io.seckill.common.management.ManagementServer;
@@ -16,16 +12,16 @@ import io.seckill.common.metrics.ServiceRuntime;
 import io.seckill.common.redis.RedisClients;
 import io.seckill.stock.admin.AdminAuth;
 import io.seckill.stock.admin.AdminMetrics;
-import io.seckill.stock.admin.OperatorConsole;
-import io.seckill.stock.http.ClasspathFiles;
 import io.seckill.stock.payment.PaymentProcessor;
 import io.seckill.stock.payment.PaymentProvider;
 import io.seckill.stock.payment.PaymentQuerySweep;
 import io.seckill.stock.payment.PaymentRoutes;
 import io.seckill.stock.payment.PaymentTimeoutSweeper;
 import io.seckill.stock.reconcile.KafkaLag;
+import io.seckill.stock.reconcile.PendingSettlement;
 import io.seckill.stock.reconcile.Reconciler;
 import io.seckill.stock.reconcile.StockGauges;
+import io.seckill.stock.reconcile.StockHealing;
 import io.seckill.stock.reconcile.StockProbe;
 import io.seckill.stock.returns.OrderCancellation;
 import io.seckill.stock.returns.OrderRoutes;
@@ -39,21 +35,15 @@ import io.seckill.stock.sale.SaleRoutes;
 import io.seckill.stock.sale.SaleWarmup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires stock-service: config, schema, clients, routes, background jobs. */
+/** Wires stock-service: config, schema, clients, the parts, then the HTTP, management and background verticles. */
 public final class Main {
-  static final int BODY_LIMIT_BYTES = 16 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   private Main() {
@@ -91,55 +81,46 @@ public final class Main {
     Redis redisClient = RedisClients.create(vertx, config.redis());
     RedisAPI redis = RedisAPI.api(redisClient);
     KafkaLag kafkaLag = new KafkaLag(vertx, config.kafka(), config.kafka().ordersTopic(), config.consumerGroup());
+    StockClients clients = new StockClients(pool, redisClient, redis, kafkaLag);
 
     RestockPublisher restock = new RestockPublisher(redis, config.redisTimeoutMs());
+    // One probe: the sale views and the reconciler read a sale's stock the same way.
     StockProbe probe = new StockProbe(pool, redis);
     SaleWarmup warmup = new SaleWarmup(pool, redis, restock);
     StockReturnApplier applier = new StockReturnApplier(pool, redis, restock, config.orderStatusTtlS(),
         config.redisTimeoutMs());
     OrderCancellation cancellation = new OrderCancellation(pool, applier, runtime.registry());
     PaymentTimeoutSweeper sweeper = new PaymentTimeoutSweeper(pool, cancellation);
-    Reconciler reconciler = new Reconciler(pool, redis, kafkaLag, restock, new StockGauges(runtime.registry()), config);
+    Reconciler reconciler = new Reconciler(pool, probe, kafkaLag, new PendingSettlement(pool, redis, restock, config),
+        new StockHealing(redis, restock), new StockGauges(runtime.registry()));
     AdminMetrics adminMetrics = new AdminMetrics(runtime.registry(), pool);
     PaymentProcessor payments = new PaymentProcessor(pool, redis, config.orderStatusTtlS(), config.redisTimeoutMs());
     PaymentProvider provider = PaymentProvider.of(vertx, pool, config.paymentQuery());
     PaymentQuerySweep querySweep = provider == null ? null
         : new PaymentQuerySweep(pool, provider, payments, cancellation, config.paymentQuery(), runtime.registry());
-
-    Router router = Router.router(vertx);
-    router.route().handler(RequestIds.handler());
-    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
-    OperatorConsole.mount(router);
-    router.route("/admin/*").handler(new AdminAuth(config.adminToken(), config.cancelToken()));
-    new SaleRoutes(pool, warmup, probe, reconciler).mount(router);
     OperatorStateWriter operatorState = new OperatorStateWriter(pool, redis, restock, config.redisTimeoutMs());
-    new SaleControlRoutes(pool, warmup, operatorState, adminMetrics).mount(router);
-    new BlocklistRoutes(pool, operatorState, adminMetrics).mount(router);
-    new OrderRoutes(cancellation).mount(router);
-    new PaymentRoutes(payments, config.paymentSecret(), runtime.registry()).mount(router);
-    String openapi = ClasspathFiles.text("/openapi.yaml");
-    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(openapi));
-    // /metrics and /health/* are on the management port only: here they are 404 like any unknown path.
+    StockComponents components = new StockComponents(new AdminAuth(config.adminToken(), config.cancelToken()),
+        new SaleRoutes(pool, warmup, probe, reconciler),
+        new SaleControlRoutes(pool, warmup, operatorState, adminMetrics),
+        new BlocklistRoutes(pool, operatorState, adminMetrics),
+        new OrderRoutes(cancellation),
+        new PaymentRoutes(payments, config.paymentSecret(), runtime.registry()));
+
     Health health = new Health(2_000, config.management().readinessCacheMs())
         .check("postgresql", () -> pool.query(SaleQueries.HEALTH_PROBE).execute())
         .check("redis", () -> redis.ping(List.of()));
     ManagementServer management = new ManagementServer(runtime, health, config.bind().host(),
         config.management().port(), config.http());
-    router.route().failureHandler(Problems.failureHandler());
-    router.errorHandler(404, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.NOT_FOUND, "no such resource")));
-    router.errorHandler(405, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.METHOD_NOT_ALLOWED, null)));
-
-    StockHttpVerticle http = new StockHttpVerticle(router, config.bind().host(), config.httpPort(), config.http());
+    StockService service = new StockService(runtime, clients, management);
+    StockHttpVerticle http = new StockHttpVerticle(components, config);
     return vertx.deployVerticle(http)
         .compose(id -> vertx.deployVerticle(management))
         .compose(id -> vertx.deployVerticle(new BackgroundJobs(sweeper, querySweep, applier, reconciler, config,
             adminMetrics::refreshPaused)))
-        .map(id -> (RunningService) new StockService(runtime, http.actualPort(), management, router, pool, redisClient,
-            kafkaLag))
+        .map(id -> (RunningService) service.listeningOn(http))
         .recover(failure -> {
           kafkaLag.close();
           return Future.failedFuture(failure);
         });
   }
-
 }

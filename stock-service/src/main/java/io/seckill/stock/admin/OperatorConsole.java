@@ -1,8 +1,7 @@
 package io.seckill.stock.admin;
 
-import io.seckill.common.http.ErrorCode;
-import io.seckill.common.http.ProblemException;
 import io.seckill.stock.http.ClasspathFiles;
+import io.seckill.stock.http.HttpInput;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -39,7 +38,7 @@ public final class OperatorConsole {
     router.get("/admin").handler(ctx -> ctx.redirect("/admin/"));
     router.get("/admin/console/*").handler(headers).handler(files("console"))
         // An asset that is not there is a 404 here, not a 401 from the admin guard behind this route.
-        .handler(ctx -> ctx.fail(new ProblemException(ErrorCode.NOT_FOUND, "no such resource")));
+        .handler(ctx -> ctx.fail(HttpInput.noSuchResource()));
   }
 
   private static StaticHandler files(String root) {
