@@ -8,6 +8,6 @@ import io.seckill.stock.sale.SaleControlRoutes;
 import io.seckill.stock.sale.SaleRoutes;
 
 /** The thread-safe pieces {@link StockHttpVerticle} routes to, built once in {@link Main}. */
-public record StockComponents(AdminAuth adminAuth, SaleRoutes sales, SaleControlRoutes controls, BlocklistRoutes blocklist,
-                              OrderRoutes orders, PaymentRoutes payments) {
+public record StockComponents(AdminAuth adminAuth, SaleRoutes sales, SaleControlRoutes controls,
+                              BlocklistRoutes blocklist, OrderRoutes orders, PaymentRoutes payments) {
 }

@@ -11,10 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,11 +40,13 @@ public final class SaleWarmup {
   private final Pool pool;
   private final RedisAPI redis;
   private final RestockPublisher restock;
+  private final WarmupSnapshot snapshots;
 
   public SaleWarmup(Pool pool, RedisAPI redis, RestockPublisher restock) {
     this.pool = pool;
     this.redis = redis;
     this.restock = restock;
+    this.snapshots = new WarmupSnapshot(pool, redis);
   }
 
   /**
@@ -94,8 +93,7 @@ public final class SaleWarmup {
   }
 
   private Future<JsonObject> attempt(Sale sale, boolean force, int attempt) {
-    return versions(sale)
-        .compose(versions -> inFlight(sale).compose(pending -> snapshot(sale, pending, versions)))
+    return snapshots.take(sale)
         .compose(snapshot -> run(snapshot, force))
         .recover(failure -> {
           if (!(failure instanceof SnapshotMoved moved)) {
@@ -112,184 +110,31 @@ public final class SaleWarmup {
         });
   }
 
-  /** Each bucket's version, read before the pending orders and the database snapshot. */
-  private Future<Map<Bucket, String>> versions(Sale sale) {
-    List<Bucket> buckets = sale.buckets();
-    List<Future<Response>> reads = buckets.stream().map(b -> redis.get(b.version())).toList();
-    return Future.all(reads).map(all -> {
-      Map<Bucket, String> versions = new HashMap<>();
-      for (int i = 0; i < buckets.size(); i++) {
-        Response v = reads.get(i).result();
-        versions.put(buckets.get(i), v == null ? "0" : v.toString());
-      }
-      return versions;
-    });
-  }
-
-  /** An order of the sale as the snapshot knows it. */
-  private record Held(String userId, String orderId) {
-  }
-
-  private record Snapshot(Sale sale, List<Held> buyers, List<String> returned, List<String> persistedPending,
-                          List<Held> inFlight, Map<Bucket, String> versions, List<String> blocked) {
-  }
-
-  /** Every bucket's pending order ids with the shopper each belongs to (null when its status hash expired). */
-  private Future<List<Held>> inFlight(Sale sale) {
-    List<Future<List<Held>>> perBucket = new ArrayList<>();
-    for (Bucket b : sale.buckets()) {
-      perBucket.add(redis.zrange(List.of(b.pending(), "0", "-1")).compose(ids -> {
-        List<Future<Held>> reads = new ArrayList<>();
-        for (Response id : ids) {
-          String orderId = id.toString();
-          reads.add(redis.hget(b.order(orderId), "userId")
-              .map(user -> new Held(user == null ? null : user.toString(), orderId)));
-        }
-        return Future.all(reads).map(all -> reads.stream().map(Future::result).toList());
-      }));
-    }
-    return Future.all(perBucket).map(all -> perBucket.stream().flatMap(f -> f.result().stream()).toList());
-  }
-
-  private Future<Snapshot> snapshot(Sale sale, List<Held> pending, Map<Bucket, String> versions) {
-    long saleId = sale.saleId();
-    String[] pendingIds = pending.stream().map(Held::orderId).toArray(String[]::new);
-    return pool.withTransaction(tx -> tx.query(SaleQueries.SNAPSHOT_READS).execute()
-        .compose(ignored -> Sale.load(tx, saleId))
-        .compose(fresh -> tx.preparedQuery(SaleQueries.BUYERS).execute(Tuple.of(saleId)).compose(buyers ->
-            tx.preparedQuery(SaleQueries.RETURNED_ORDER_IDS).execute(Tuple.of(saleId)).compose(returned ->
-                tx.preparedQuery(SaleQueries.ORDERS_AMONG).execute(Tuple.of(saleId).addArrayOfString(pendingIds)).compose(persisted ->
-                tx.query(SaleQueries.BLOCKED_USERS).execute().map(blockedRows -> {
-                  List<Held> held = new ArrayList<>();
-                  for (Row row : buyers) {
-                    held.add(new Held(row.getString("user_id"), row.getString("order_id")));
-                  }
-                  List<String> returnedIds = new ArrayList<>();
-                  returned.forEach(row -> returnedIds.add(row.getString("order_id")));
-                  List<String> persistedIds = new ArrayList<>();
-                  persisted.forEach(row -> persistedIds.add(row.getString("order_id")));
-                  java.util.Set<String> rows = new java.util.HashSet<>(persistedIds);
-                  List<Held> stillInFlight = pending.stream()
-                      .filter(p -> p.userId() != null && !rows.contains(p.orderId())).toList();
-                  List<String> blocked = new ArrayList<>();
-                  blockedRows.forEach(row -> blocked.add(row.getString("user_id")));
-                  return new Snapshot(fresh, held, returnedIds, persistedIds, stillInFlight, versions, blocked);
-                }))))));
-  }
-
-  /** What warmup.lua gets for one bucket. */
-  private static final class BucketPart {
-    final List<String> buyerPairs = new ArrayList<>();
-    final List<String> spilledPairs = new ArrayList<>();
-    final List<String> returned = new ArrayList<>();
-    final List<String> persistedPending = new ArrayList<>();
-  }
-
-  private static Map<Bucket, BucketPart> partition(Snapshot s) {
+  /** Bucket by bucket, bucket 0 first; then the report over all of them, and the restock broadcast. */
+  private Future<JsonObject> run(WarmupSnapshot.Snapshot s, boolean force) {
     Sale sale = s.sale();
-    Map<Bucket, BucketPart> parts = new HashMap<>();
-    for (Bucket b : sale.buckets()) {
-      parts.put(b, new BucketPart());
-    }
-    for (Held h : s.buyers()) {
-      Bucket taken = Bucket.of(h.orderId());
-      part(parts, taken).buyerPairs.addAll(List.of(h.userId(), h.orderId()));
-      spill(parts, sale, h);
-    }
-    for (Held h : s.inFlight()) {
-      // Its buyers entry is re-added by warmup.lua from the order's own status hash.
-      spill(parts, sale, h);
-    }
-    s.returned().forEach(id -> part(parts, Bucket.of(id)).returned.add(id));
-    s.persistedPending().forEach(id -> part(parts, Bucket.of(id)).persistedPending.add(id));
-    return parts;
-  }
-
-  private static void spill(Map<Bucket, BucketPart> parts, Sale sale, Held h) {
-    Bucket home = Bucket.home(sale.saleId(), h.userId(), sale.stockBuckets());
-    if (!home.equals(Bucket.of(h.orderId()))) {
-      part(parts, home).spilledPairs.addAll(List.of(h.userId(), h.orderId()));
-    }
-  }
-
-  /** An order id naming a bucket the sale does not have (never written by a gateway) still lands somewhere. */
-  private static BucketPart part(Map<Bucket, BucketPart> parts, Bucket b) {
-    return parts.computeIfAbsent(b, x -> new BucketPart());
-  }
-
-  /** Bucket i's even share of {@code remaining}; the first {@code remaining % n} buckets get one more. */
-  static int share(int remaining, int buckets, int index) {
-    return remaining / buckets + (index < remaining % buckets ? 1 : 0);
-  }
-
-  private Future<JsonObject> run(Snapshot s, boolean force) {
-    Sale sale = s.sale();
-    Map<Bucket, BucketPart> parts = partition(s);
-    List<Bucket> buckets = sale.buckets();
+    Map<Bucket, WarmupSnapshot.BucketRows> parts = WarmupSnapshot.partition(s);
     JsonArray perBucket = new JsonArray();
     Future<Void> chain = Future.succeededFuture();
-    for (Bucket b : buckets) {
-      boolean forceThis = force || b.index() > 0;
-      String version = s.versions().getOrDefault(b, "0");
-      chain = chain.compose(x -> runBucket(sale, b, parts.get(b), forceThis, version, s.blocked()).map(report -> {
+    for (Bucket b : sale.buckets()) {
+      WarmupArgs args = new WarmupArgs(sale, b, force || b.index() > 0, s.versions().getOrDefault(b, "0"), parts.get(b),
+          s.blocked());
+      chain = chain.compose(x -> runBucket(args)).map(report -> {
         perBucket.add(report);
         return null;
-      }));
+      });
     }
-    return chain.compose(x -> {
-      JsonObject report = new JsonObject()
-          .put("saleId", sale.saleId())
-          .put("previousStock", sumOrNull(perBucket, "previousStock"))
-          .put("stock", sum(perBucket, "stock"))
-          .put("inFlightOrders", sum(perBucket, "inFlightOrders"))
-          .put("inFlightUnits", sum(perBucket, "inFlightUnits"))
-          .put("buyers", s.buyers().size())
-          .put("returned", s.returned().size())
-          .put("forced", force)
-          .put("stockBuckets", buckets.size());
-      if (buckets.size() > 1) {
-        report.put("buckets", perBucket);
-      }
-      return restock.publish(sale.saleId()).map(report);
-    });
+    return chain.map(x -> report(s, force, perBucket)).compose(report -> restock.publish(sale.saleId()).map(report));
   }
 
-  private Future<JsonObject> runBucket(Sale sale, Bucket b, BucketPart part, boolean force, String version,
-                                       List<String> blocked) {
-    List<String> keys = List.of(b.stock(), b.meta(), b.buyers(), b.pending(), b.returned(), b.spilled(), b.version(),
-        b.blocked());
-    List<String> args = new ArrayList<>();
-    args.add(force ? "1" : "0");
-    args.add(b.tag());
-    args.add(Long.toString(sale.startsAt().toEpochMilli()));
-    args.add(Long.toString(sale.endsAt().toEpochMilli()));
-    args.add(Integer.toString(sale.perUserLimit()));
-    args.add(sale.requireToken() ? "1" : "0");
-    args.add(Long.toString(sale.priceCents()));
-    args.add(sale.itemName());
-    args.add(Integer.toString(sale.paymentTimeoutS()));
-    args.add(Integer.toString(share(sale.remaining(), sale.stockBuckets(), b.index())));
-    args.add(Integer.toString(sale.stockBuckets()));
-    args.add(version);
-    // The operator's pause and end travel with the rest of the meta (the end as the effective endsAt above).
-    args.add(sale.paused() ? "1" : "0");
-    args.add(Integer.toString(part.buyerPairs.size() / 2));
-    args.addAll(part.buyerPairs);
-    args.add(Integer.toString(part.returned.size()));
-    args.addAll(part.returned);
-    args.add(Integer.toString(part.persistedPending.size()));
-    args.addAll(part.persistedPending);
-    args.add(Integer.toString(part.spilledPairs.size() / 2));
-    args.addAll(part.spilledPairs);
-    args.add(Integer.toString(blocked.size()));
-    args.addAll(blocked);
-    args.add(sale.challengeDifficulty() == null ? "0" : Integer.toString(sale.challengeDifficulty()));
-    return SeckillScripts.WARMUP.run(redis, keys, args).compose(result -> {
+  private Future<JsonObject> runBucket(WarmupArgs args) {
+    return SeckillScripts.WARMUP.run(redis, args.keys(), args.toArgv()).compose(result -> {
+      Bucket b = args.bucket();
       if ("MOVED".equals(result.get(0).toString())) {
         return Future.failedFuture(new SnapshotMoved(b.index() > 0));
       }
       if ("LIVE".equals(result.get(0).toString())) {
-        long saleId = sale.saleId();
+        long saleId = args.sale().saleId();
         return Future.failedFuture(new ProblemException(ErrorCode.SALE_LIVE, "sale " + saleId
             + " is open and Redis holds its live stock (" + result.get(1).toLong() + " units) with reservations in"
             + " progress; a warm-up would overwrite them. Retry with ?force=true to rebuild from the database anyway",
@@ -302,6 +147,23 @@ public final class SaleWarmup {
           .put("inFlightOrders", result.get(3).toLong())
           .put("inFlightUnits", result.get(4).toLong()));
     });
+  }
+
+  private static JsonObject report(WarmupSnapshot.Snapshot s, boolean force, JsonArray perBucket) {
+    JsonObject report = new JsonObject()
+        .put("saleId", s.sale().saleId())
+        .put("previousStock", sumOrNull(perBucket, "previousStock"))
+        .put("stock", sum(perBucket, "stock"))
+        .put("inFlightOrders", sum(perBucket, "inFlightOrders"))
+        .put("inFlightUnits", sum(perBucket, "inFlightUnits"))
+        .put("buyers", s.buyers().size())
+        .put("returned", s.returned().size())
+        .put("forced", force)
+        .put("stockBuckets", perBucket.size());
+    if (perBucket.size() > 1) {
+      report.put("buckets", perBucket);
+    }
+    return report;
   }
 
   private static long sum(JsonArray reports, String field) {

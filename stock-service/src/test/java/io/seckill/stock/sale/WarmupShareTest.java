@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 class WarmupShareTest {
   @Test
   void theWarmUpShareOfEachBucketAddsUpToTheRemaining() {
-    assertThat(SaleWarmup.share(10, 3, 0) + SaleWarmup.share(10, 3, 1) + SaleWarmup.share(10, 3, 2)).isEqualTo(10);
-    assertThat(SaleWarmup.share(10, 3, 0)).isEqualTo(4);
-    assertThat(SaleWarmup.share(2, 4, 3)).isZero();
+    assertThat(WarmupArgs.share(10, 3, 0) + WarmupArgs.share(10, 3, 1) + WarmupArgs.share(10, 3, 2)).isEqualTo(10);
+    assertThat(WarmupArgs.share(10, 3, 0)).isEqualTo(4);
+    assertThat(WarmupArgs.share(2, 4, 3)).isZero();
   }
 }
