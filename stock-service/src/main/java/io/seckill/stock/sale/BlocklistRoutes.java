@@ -2,8 +2,8 @@ package io.seckill.stock.sale;
 
 import io.seckill.common.auth.UserIds;
 import io.seckill.common.http.ProblemException;
-import io.seckill.stock.admin.AdminAudit.Outcome;
 import io.seckill.stock.admin.AdminAudit;
+import io.seckill.stock.admin.AdminAudit.Outcome;
 import io.seckill.stock.admin.AdminMetrics;
 import io.seckill.stock.admin.Operator;
 import io.seckill.stock.http.HttpInput;

@@ -5,6 +5,7 @@ import io.seckill.common.http.ProblemException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -105,5 +106,17 @@ public record Sale(long saleId, String itemName, long priceCents, int initialSto
       }
       return Sale.from(rows.iterator().next());
     });
+  }
+
+  /** The sale row locked against a concurrent control until {@code tx} ends, or a 404 SALE_NOT_FOUND failure. */
+  static Future<Sale> lockForUpdate(SqlConnection tx, long saleId) {
+    return tx.preparedQuery(SaleQueries.SALE_FOR_UPDATE).execute(Tuple.of(saleId)).compose(rows -> rows.size() == 0
+        ? Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_FOUND, "no sale " + saleId))
+        : Future.succeededFuture(Sale.from(rows.iterator().next())));
+  }
+
+  /** The sale a conditional {@code UPDATE ... RETURNING} changed, or null when it changed none. */
+  static Sale firstOrNull(RowSet<Row> rows) {
+    return rows.size() == 0 ? null : Sale.from(rows.iterator().next());
   }
 }

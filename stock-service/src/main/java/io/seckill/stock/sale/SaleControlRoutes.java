@@ -2,8 +2,8 @@ package io.seckill.stock.sale;
 
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
-import io.seckill.stock.admin.AdminAudit.Outcome;
 import io.seckill.stock.admin.AdminAudit;
+import io.seckill.stock.admin.AdminAudit.Outcome;
 import io.seckill.stock.admin.AdminMetrics;
 import io.seckill.stock.admin.Operator;
 import io.seckill.stock.http.HttpInput;
@@ -12,11 +12,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.time.ZoneOffset;
 import java.util.function.BiFunction;
 
 /**
@@ -32,13 +29,13 @@ public final class SaleControlRoutes {
   static final int MAX_AUDIT_PAGE = 200;
 
   private final Pool pool;
-  private final SaleWarmup warmup;
+  private final SaleEdit edits;
   private final OperatorStateWriter state;
   private final AdminMetrics metrics;
 
   public SaleControlRoutes(Pool pool, SaleWarmup warmup, OperatorStateWriter state, AdminMetrics metrics) {
     this.pool = pool;
-    this.warmup = warmup;
+    this.edits = new SaleEdit(warmup);
     this.state = state;
     this.metrics = metrics;
   }
@@ -51,12 +48,8 @@ public final class SaleControlRoutes {
     router.get("/admin/v1/sales/:saleId/audit").handler(this::audit);
   }
 
-  /** A control's result once committed: the sale after it and what the call came to. */
-  private record Result(Sale before, Sale sale, Outcome outcome, ProblemException refusal) {
-  }
-
   /** An edit's result with the body that answers it. */
-  private record Edited(Result result, JsonObject body) {
+  private record Edited(ControlResult result, JsonObject body) {
   }
 
   // ---- pause, resume, end: a state written into every bucket's meta ----
@@ -71,15 +64,11 @@ public final class SaleControlRoutes {
   }
 
   private Future<Sale> end(SqlConnection tx, Sale before) {
-    return tx.preparedQuery(SaleQueries.END_NOW).execute(Tuple.of(before.saleId())).map(SaleControlRoutes::firstOrNull);
+    return tx.preparedQuery(SaleQueries.END_NOW).execute(Tuple.of(before.saleId())).map(Sale::firstOrNull);
   }
 
   private static Future<Sale> setPaused(SqlConnection tx, long saleId, boolean paused) {
-    return tx.preparedQuery(SaleQueries.SET_PAUSED).execute(Tuple.of(saleId, paused)).map(SaleControlRoutes::firstOrNull);
-  }
-
-  private static Sale firstOrNull(RowSet<Row> rows) {
-    return rows.size() == 0 ? null : Sale.from(rows.iterator().next());
+    return tx.preparedQuery(SaleQueries.SET_PAUSED).execute(Tuple.of(saleId, paused)).map(Sale::firstOrNull);
   }
 
   private void stateChange(RoutingContext ctx, String action, BiFunction<SqlConnection, Sale, Future<Sale>> change) {
@@ -92,11 +81,11 @@ public final class SaleControlRoutes {
       metrics.action(action, "invalid");
       throw e;
     }
-    pool.withTransaction(tx -> locked(tx, saleId).compose(before -> change.apply(tx, before).compose(after -> {
+    pool.withTransaction(tx -> Sale.lockForUpdate(tx, saleId).compose(before -> change.apply(tx, before).compose(after -> {
           Sale now = after == null ? before : after;
           Outcome outcome = after == null ? Outcome.UNCHANGED : Outcome.APPLIED;
           JsonObject detail = new JsonObject().put("before", stateOf(before)).put("after", stateOf(now));
-          return AdminAudit.record(tx, saleId, null, action, outcome, who, detail).map(new Result(before, now, outcome, null));
+          return AdminAudit.record(tx, saleId, null, action, outcome, who, detail).map(new ControlResult(before, now, outcome, null));
         })))
         // Written again on UNCHANGED too: a repeat after a 503 is how the operator gets a recorded change into Redis.
         .compose(result -> state.writeSaleState(result.sale()).recover(failure -> Future.failedFuture(
@@ -113,13 +102,7 @@ public final class SaleControlRoutes {
         .put("endedAt", sale.endedAt() == null ? null : sale.endedAt().toString());
   }
 
-  private static Future<Sale> locked(SqlConnection tx, long saleId) {
-    return tx.preparedQuery(SaleQueries.SALE_FOR_UPDATE).execute(Tuple.of(saleId)).compose(rows -> rows.size() == 0
-        ? Future.failedFuture(new ProblemException(ErrorCode.SALE_NOT_FOUND, "no sale " + saleId))
-        : Future.succeededFuture(Sale.from(rows.iterator().next())));
-  }
-
-  private void answer(RoutingContext ctx, String action, Result result, JsonObject body) {
+  private void answer(RoutingContext ctx, String action, ControlResult result, JsonObject body) {
     metrics.action(action, result.outcome().name().toLowerCase());
     metrics.refreshPaused();
     if (result.refusal() != null) {
@@ -137,13 +120,7 @@ public final class SaleControlRoutes {
 
   // ---- PATCH: an edit of a sale that has not opened ----
 
-  /**
-   * The body is merged into the sale's create-time fields and the result validated exactly like a new
-   * sale. The same body twice changes nothing the second time (UNCHANGED, 200, even once the sale opened:
-   * a repeat of an edit that landed is not a new edit). A real change is written only while the sale has
-   * not opened — by PostgreSQL's clock, at the moment of the write (SaleQueries.EDIT_UNOPENED) — so an edit
-   * racing the opening either lands before it or is refused with 409 SALE_ALREADY_OPEN.
-   */
+  /** The edit itself is {@link SaleEdit}'s; here the request is read and answered. */
   private void edit(RoutingContext ctx) {
     long saleId;
     Operator who;
@@ -158,38 +135,8 @@ public final class SaleControlRoutes {
       metrics.action("PATCH", "invalid");
       throw e;
     }
-    pool.withTransaction(tx -> locked(tx, saleId).compose(before -> {
-          SaleValidator.NewSale current = SaleValidator.validate(before.editableJson());
-          SaleValidator.NewSale wanted = SaleValidator.validate(before.editableJson().mergeIn(patch));
-          JsonObject detail = new JsonObject().put("patch", patch).put("before", before.editableJson());
-          if (wanted.equals(current)) {
-            return AdminAudit.record(tx, saleId, null, "PATCH", Outcome.UNCHANGED, who, detail)
-                .map(new Result(before, before, Outcome.UNCHANGED, null));
-          }
-          return tx.preparedQuery(SaleQueries.EDIT_UNOPENED).execute(Tuple.of(saleId, wanted.itemName(),
-                  wanted.priceCents(), wanted.stock(), wanted.perUserLimit(), wanted.startsAt().atOffset(ZoneOffset.UTC))
-                  .addValue(wanted.endsAt().atOffset(ZoneOffset.UTC)).addInteger(wanted.paymentTimeoutS())
-                  .addBoolean(wanted.requireToken()).addInteger(wanted.stockBuckets())
-                  .addInteger(wanted.challengeDifficulty()))
-              .compose(rows -> {
-                Sale after = firstOrNull(rows);
-                if (after != null) {
-                  return AdminAudit.record(tx, saleId, null, "PATCH", Outcome.APPLIED, who,
-                      detail.put("after", after.editableJson())).map(new Result(before, after, Outcome.APPLIED, null));
-                }
-                ProblemException refusal = before.endedAt() != null
-                    ? new ProblemException(ErrorCode.SALE_ENDED, "sale " + saleId + " was ended by an operator and"
-                        + " can no longer be edited")
-                    : new ProblemException(ErrorCode.SALE_ALREADY_OPEN, "sale " + saleId + " opened at "
-                        + before.startsAt() + "; only a sale that has not opened can be edited (pause or end it instead)",
-                        new JsonObject().put("saleId", saleId).put("startsAt", before.startsAt().toString()),
-                        java.util.Map.of());
-                // The refusal is audited too: the row commits, the sale is untouched.
-                return AdminAudit.record(tx, saleId, null, "PATCH", Outcome.REFUSED, who,
-                    detail.put("refused", refusal.code().name())).map(new Result(before, before, Outcome.REFUSED, refusal));
-              });
-        }))
-        .compose(result -> rewarm(result).map(report -> {
+    pool.withTransaction(tx -> edits.apply(tx, saleId, who, patch))
+        .compose(result -> edits.rewarm(result).map(report -> {
           JsonObject body = result.sale().toJson();
           if (report != null) {
             body.put("warmup", report);
@@ -198,26 +145,6 @@ public final class SaleControlRoutes {
         }))
         .onSuccess(done -> answer(ctx, "PATCH", done.result(), done.body()))
         .onFailure(failure -> failed(ctx, "PATCH", failure));
-  }
-
-  /**
-   * Brings Redis in line with an edit: bucket keys the sale did not have or no longer has are dropped (an
-   * unopened sale holds no reservation in them), then the sale is warmed up from the database. Also on an
-   * unchanged edit of an unopened sale, so repeating an edit whose warm-up failed heals Redis.
-   */
-  private Future<JsonObject> rewarm(Result result) {
-    Sale sale = result.sale();
-    if (result.outcome() == Outcome.REFUSED
-        || (result.outcome() == Outcome.UNCHANGED && !sale.startsAt().isAfter(java.time.Instant.now()))) {
-      return Future.succeededFuture(null);
-    }
-    int before = result.before().stockBuckets();
-    int after = sale.stockBuckets();
-    return warmup.dropBuckets(sale.saleId(), Math.min(before, after), Math.max(before, after))
-        .compose(dropped -> warmup.warmup(sale.saleId(), true))
-        .recover(failure -> Future.failedFuture(ProblemException.unavailable("sale " + sale.saleId() + " was edited but"
-            + " Redis could not be brought in line; repeat the PATCH (it is idempotent) or POST /admin/v1/sales/"
-            + sale.saleId() + "/warmup", 1)));
   }
 
   // ---- the audit trail ----
