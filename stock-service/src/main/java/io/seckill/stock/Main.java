@@ -66,7 +66,7 @@ public final class Main {
   public static Future<RunningService> start(Env env) {
     StockConfig config = StockConfig.from(env);
     LOG.info("starting stock-service with {}", config);
-    // Fail-closed on Kafka refusing the SASL login (a wrong password), open on Kafka being down.
+    // Fail-closed: on Kafka refusing the SASL login (a wrong password). Fail-open: on Kafka being down.
     KafkaCredentialsCheck.verify(config.kafka());
     ServiceRuntime runtime = ServiceRuntime.create("stock-service", 2);
     Vertx vertx = runtime.vertx();

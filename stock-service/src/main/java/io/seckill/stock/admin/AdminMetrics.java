@@ -31,7 +31,7 @@ public final class AdminMetrics {
   }
 
   public Future<Void> refreshPaused() {
-    // Fail open: a stale gauge is better than a failed control; the next refresh corrects it.
+    // Fail-open: a stale gauge is better than a failed control; the next refresh corrects it.
     return pool.query(AdminQueries.PAUSED_SALES).execute()
         .map(rows -> {
           paused.set(rows.iterator().next().getLong("paused"));

@@ -52,7 +52,7 @@ public final class PaymentProcessor {
   }
 
   Future<Outcome> process(PaymentCallback callback) {
-    // Fail closed: without PostgreSQL nothing is recorded and the provider's retry comes back later.
+    // Fail-closed: without PostgreSQL nothing is recorded and the provider's retry comes back later.
     return pool.withTransaction(tx -> tx.preparedQuery(PaymentQueries.LOCK_ORDER_WITH_PRICE)
             .execute(Tuple.of(callback.orderId()))
             .compose(rows -> rows.size() == 0 ? unknownOrder(tx, callback) : apply(tx, callback, rows.iterator().next())))
@@ -122,7 +122,7 @@ public final class PaymentProcessor {
 
   private Future<Void> cachePaid(Outcome outcome) {
     String key = RedisKeys.order(outcome.orderId());
-    // Fail open, bounded: the DB is the record; a stalled Redis must not hold the provider's answer (cache lags only).
+    // Fail-open: the DB is the record; a stalled Redis must not hold the provider's answer (bounded; the cache lags only).
     return redis.hset(List.of(key, "status", OrderStatus.PAID.name()))
         .compose(ignored -> redis.expire(List.of(key, Integer.toString(orderStatusTtlS))))
         .timeout(redisTimeoutMs, TimeUnit.MILLISECONDS)

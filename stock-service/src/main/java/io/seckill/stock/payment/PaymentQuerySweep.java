@@ -89,7 +89,7 @@ public final class PaymentQuerySweep {
 
   /** One batch: claim, ask, settle. */
   Future<Settled> sweepOnce() {
-    // Fail open: an unreachable DB only delays timeouts to the next tick; a claim left behind lapses with its lease.
+    // Fail-open: an unreachable DB only delays timeouts to the next tick; a claim left behind lapses with its lease.
     return pool.preparedQuery(PaymentQueries.CLAIM_TIMED_OUT_FOR_QUERY).execute(Tuple.of(batch, leaseSeconds))
         .compose(rows -> {
           List<Claim> claims = new ArrayList<>();

@@ -47,7 +47,7 @@ public final class PaymentTimeoutSweeper {
 
   /** One batch; returns how many orders this sweeper cancelled. */
   Future<Integer> sweepOnce() {
-    // Fail open: an unreachable DB only delays timeouts to the next tick; nothing is half-done.
+    // Fail-open: an unreachable DB only delays timeouts to the next tick; nothing is half-done.
     return pool.withTransaction(tx -> tx.preparedQuery(PaymentQueries.LOCK_TIMED_OUT_BATCH).execute(Tuple.of(BATCH))
             .compose(rows -> {
               List<String> ids = new ArrayList<>();

@@ -68,7 +68,7 @@ public final class PendingSettlement {
    */
   private Future<?> settleOrphan(long saleId, StockSnapshot.PendingEntry entry, JsonArray settled, JsonArray orphans) {
     String orderId = entry.orderId();
-    // Fail closed: without the fence nothing is released this pass.
+    // Fail-closed: without the fence nothing is released this pass.
     return fence.settle(orderId, saleId, entry.cachedUserId(), entry.cachedQuantity(), ORPHANED, null).<Object>compose(fate -> {
       if (!fate.fenced()) {
         StockSnapshot.PendingEntry row = new StockSnapshot.PendingEntry(orderId, entry.reservedAt(), entry.cachedUserId(),

@@ -55,7 +55,7 @@ public final class Reconciler {
   /**
    * Kafka lag is read BEFORE PostgreSQL: zero lag then means every order produced before that moment is a
    * row by the time the DB is read, so a pending entry still missing from the DB was never produced.
-   * Fail closed: if Kafka cannot say, no reservation is treated as orphaned.
+   * Fail-closed: if Kafka cannot say, no reservation is treated as orphaned.
    */
   private Future<Boolean> caughtUp() {
     return kafkaLag.lag().map(lag -> lag == 0L).recover(failure -> {

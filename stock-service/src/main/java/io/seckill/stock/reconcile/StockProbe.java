@@ -39,7 +39,7 @@ public final class StockProbe {
 
   Future<StockSnapshot> probe(Sale sale) {
     long saleId = sale.saleId();
-    // Fail closed: without Redis there is no snapshot to report or heal from.
+    // Fail-closed: without Redis there is no snapshot to report or heal from.
     List<Future<BucketPart>> parts = sale.buckets().stream().map(this::readBucket).toList();
     return Future.all(parts).compose(all -> {
       List<Long> stocks = new ArrayList<>();
@@ -121,7 +121,7 @@ public final class StockProbe {
    */
   private Future<DbPart> readDb(long saleId, List<Cached> cached, java.util.Set<String> returnedInRedis) {
     String[] ids = cached.stream().map(Cached::orderId).toArray(String[]::new);
-    // Fail closed: the DB is the authority; nothing is reported or healed without it.
+    // Fail-closed: the DB is the authority; nothing is reported or healed without it.
     return pool.withTransaction(tx -> tx.query(SaleQueries.SNAPSHOT_READS).execute()
         .compose(ignored -> Sale.load(tx, saleId))
         .compose(sale -> tx.preparedQuery(ReconcileQueries.ORDER_TOTALS_BY_STATUS).execute(Tuple.of(saleId)).compose(totals ->

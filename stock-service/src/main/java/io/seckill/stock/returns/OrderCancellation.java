@@ -41,7 +41,7 @@ public final class OrderCancellation {
 
   /** Shopper cancel, on behalf of {@code userId}; 404 unless the order is theirs, 409 unless PENDING_PAYMENT. */
   Future<JsonObject> cancelByShopper(String orderId, String userId) {
-    // Fail closed: without PostgreSQL nothing is cancelled (the caller gets 503/500 and may retry).
+    // Fail-closed: without PostgreSQL nothing is cancelled (the caller gets 503/500 and may retry).
     return pool.withTransaction(tx -> tx.preparedQuery(ReturnQueries.CANCEL_PENDING_OF_SHOPPER)
             .execute(Tuple.of(orderId, userId, StockReturn.SHOPPER_CANCEL))
             .compose(rows -> rows.rowCount() == 1 ? giveBack(tx, rows, StockReturn.SHOPPER_CANCEL) : refusal(tx, orderId, userId)))

@@ -19,7 +19,7 @@ public final class RestockPublisher {
   }
 
   public Future<Void> publish(long saleId) {
-    // Fail open, bounded: a lost broadcast only keeps a gateway answering SOLD_OUT until its flag expires.
+    // Fail-open: a lost broadcast only keeps a gateway answering SOLD_OUT until its flag expires (bounded).
     return redis.publish(RedisKeys.RESTOCK_CHANNEL, Long.toString(saleId)).timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty().recover(failure -> {
       LOG.warn("could not broadcast the restock of sale {}: {}", saleId, failure.getMessage());

@@ -63,7 +63,7 @@ public final class StockReturnApplier {
   }
 
   public Future<Integer> retryUnapplied() {
-    // Fail open: the DB being unreachable just postpones the retry to the next tick.
+    // Fail-open: the DB being unreachable just postpones the retry to the next tick.
     return pool.preparedQuery(ReturnQueries.UNAPPLIED_RETURNS).execute(Tuple.of(RETRY_BATCH)).compose(rows -> {
       List<StockReturn> returns = new ArrayList<>();
       rows.forEach(row -> returns.add(StockReturn.from(row, row.getString("cause"))));
@@ -79,8 +79,8 @@ public final class StockReturnApplier {
         bucket.version());
     List<String> args = List.of(r.orderId(), Integer.toString(r.quantity()), OrderStatus.CANCELLED.name(),
         Integer.toString(orderStatusTtlS));
-    // Fail open, bounded (a shopper's cancel waits on it): the stock_return row stays unapplied and the retry loop
-    // applies it once Redis answers; return.lua is idempotent, so a late first run changes nothing twice.
+    // Fail-open: the stock_return row stays unapplied and the retry loop applies it once Redis answers (bounded: a
+    // shopper's cancel waits on it); return.lua is idempotent, so a late first run changes nothing twice.
     return SeckillScripts.RETURN.run(redis, keys, args).timeout(redisTimeoutMs, TimeUnit.MILLISECONDS)
         .compose(result -> pool.preparedQuery(ReturnQueries.MARK_RETURN_APPLIED).execute(Tuple.of(r.orderId()))
             .map(ignored -> result.get(0).toInteger() == 1))

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * starts over from a snapshot that has it. Then every gateway is told (the restock broadcast) to drop its
  * cached meta, so the sale page shows the new state at once.
  *
- * <p>Fail closed towards the operator: if Redis cannot be written, the call answers 503 and says the change
+ * <p>Fail-closed: towards the operator, if Redis cannot be written, the call answers 503 and says the change
  * is recorded but not yet in force; every control is idempotent, so the operator repeats it.
  */
 public final class OperatorStateWriter {

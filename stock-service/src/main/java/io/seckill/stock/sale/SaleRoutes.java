@@ -42,7 +42,7 @@ public final class SaleRoutes {
 
   private void create(RoutingContext ctx) {
     SaleValidator.NewSale sale = SaleValidator.validate(HttpInput.jsonObject(ctx));
-    // Fail closed: the sale exists only once PostgreSQL committed it.
+    // Fail-closed: the sale exists only once PostgreSQL committed it.
     pool.preparedQuery(SaleQueries.INSERT_SALE).execute(Tuple.of(sale.itemName(), sale.priceCents(), sale.stock(),
             sale.perUserLimit(), sale.startsAt().atOffset(ZoneOffset.UTC), sale.endsAt().atOffset(ZoneOffset.UTC),
             sale.paymentTimeoutS(), sale.requireToken(), sale.stockBuckets(), sale.challengeDifficulty()))
@@ -63,7 +63,7 @@ public final class SaleRoutes {
       List<Future<JsonObject>> views = new ArrayList<>();
       for (Row row : rows) {
         Sale sale = Sale.from(row);
-        // Fail open per sale: a sale whose Redis state cannot be read is still listed, from the DB.
+        // Fail-open: per sale, a sale whose Redis state cannot be read is still listed, from the DB.
         views.add(probe.probe(sale.saleId()).map(StockSnapshot::toJson).recover(f -> Future.succeededFuture(sale.toJson())));
       }
       return Future.all(views).map(all -> new JsonArray(views.stream().map(Future::result).toList()));

@@ -77,7 +77,7 @@ public final class SaleWarmup {
   }
 
   Future<JsonObject> warmup(long saleId, boolean force) {
-    // Fail closed on Redis and PostgreSQL alike: a half-built state would admit wrongly.
+    // Fail-closed: on Redis and PostgreSQL alike, since a half-built state would admit wrongly.
     return pool.withConnection(c -> Sale.load(c, saleId)).compose(sale -> attempt(sale, force, 1));
   }
 
