@@ -35,12 +35,21 @@ final class WarmupSnapshot {
   /**
    * One snapshot of a sale.
    *
-   * @param sale     the sale row as the snapshot's transaction read it
-   * @param inFlight pending orders that are not rows yet and whose shopper is known
-   * @param versions each bucket's version, read before everything else
+   * @param sale             the sale row as the snapshot's transaction read it
+   * @param persistedPending the pending orders that are rows already
+   * @param live             what Redis said before the database was read
    */
   record Snapshot(Sale sale, List<Held> buyers, List<String> returned, List<String> persistedPending,
-                  List<Held> inFlight, Map<Bucket, String> versions, List<String> blocked) {
+                  List<String> blocked, Live live) {
+    Map<Bucket, String> versions() {
+      return live.versions();
+    }
+
+    /** Pending orders that are not rows yet and whose shopper is known. */
+    List<Held> inFlight() {
+      Set<String> rows = new HashSet<>(persistedPending);
+      return live.pending().stream().filter(p -> p.userId() != null && !rows.contains(p.orderId())).toList();
+    }
   }
 
   /** What warmup.lua gets for one bucket, besides the sale and the blocklist. */
@@ -51,8 +60,8 @@ final class WarmupSnapshot {
     }
   }
 
-  /** What Redis said before the database was read. */
-  private record Live(Map<Bucket, String> versions, List<Held> pending) {
+  /** What Redis said before the database was read: each bucket's version, then its pending orders. */
+  record Live(Map<Bucket, String> versions, List<Held> pending) {
   }
 
   Future<Snapshot> take(Sale sale) {
@@ -100,7 +109,7 @@ final class WarmupSnapshot {
         .compose(ignored -> rows.readReturned(tx))
         .compose(ignored -> rows.readPersisted(tx))
         .compose(ignored -> rows.readBlocked(tx))
-        .map(ignored -> rows.snapshot(live.versions())));
+        .map(ignored -> rows.snapshot(live)));
   }
 
   /** The database half of a snapshot, filled one query at a time inside the snapshot's transaction. */
@@ -156,11 +165,8 @@ final class WarmupSnapshot {
       });
     }
 
-    Snapshot snapshot(Map<Bucket, String> versions) {
-      Set<String> rows = new HashSet<>(persisted);
-      List<Held> stillInFlight = pending.stream()
-          .filter(p -> p.userId() != null && !rows.contains(p.orderId())).toList();
-      return new Snapshot(sale, buyers, returned, persisted, stillInFlight, versions, blocked);
+    Snapshot snapshot(Live live) {
+      return new Snapshot(sale, buyers, returned, persisted, blocked, live);
     }
   }
 
