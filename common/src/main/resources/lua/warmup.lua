@@ -12,6 +12,8 @@ status hashes of in-flight orders are read under that same tag (ARGV[2]).
 A sale split into stock buckets runs this once per bucket, each with its bucket's tag, its share of
 the DB remaining, and the buyers, returns and spilled pointers that belong to that bucket.
 
+stock-service builds KEYS and ARGV in io.seckill.stock.sale.WarmupArgs, line by line in this order: keep the two in step.
+
 KEYS[1] seckill:{saleId}:stock
 KEYS[2] seckill:{saleId}:meta
 KEYS[3] seckill:{saleId}:buyers

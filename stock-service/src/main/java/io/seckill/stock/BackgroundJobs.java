@@ -1,5 +1,9 @@
 package io.seckill.stock;
 
+import io.seckill.stock.payment.PaymentQuerySweep;
+import io.seckill.stock.payment.PaymentTimeoutSweeper;
+import io.seckill.stock.reconcile.Reconciler;
+import io.seckill.stock.returns.StockReturnApplier;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.List;

@@ -5,32 +5,45 @@ import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
 import io.seckill.common.db.PgPools;
 import io.seckill.common.db.SchemaMigrator;
-import io.seckill.common.http.ErrorCode;
-import io.seckill.common.http.ProblemException;
-import io.seckill.common.http.Problems;
-import io.seckill.common.http.RequestIds;
+import io.seckill.common.kafka.KafkaCredentialsCheck;
 import io.seckill.common.management.Health;
 import io.seckill.common.management.ManagementServer;
 import io.seckill.common.metrics.ServiceRuntime;
-import io.seckill.common.kafka.KafkaCredentialsCheck;
 import io.seckill.common.redis.RedisClients;
+import io.seckill.stock.admin.AdminAuth;
+import io.seckill.stock.admin.AdminMetrics;
+import io.seckill.stock.payment.PaymentProcessor;
+import io.seckill.stock.payment.PaymentProvider;
+import io.seckill.stock.payment.PaymentQuerySweep;
+import io.seckill.stock.payment.PaymentRoutes;
+import io.seckill.stock.payment.PaymentTimeoutSweeper;
+import io.seckill.stock.reconcile.KafkaLag;
+import io.seckill.stock.reconcile.PendingSettlement;
+import io.seckill.stock.reconcile.Reconciler;
+import io.seckill.stock.reconcile.StockGauges;
+import io.seckill.stock.reconcile.StockHealing;
+import io.seckill.stock.reconcile.StockProbe;
+import io.seckill.stock.returns.OrderCancellation;
+import io.seckill.stock.returns.OrderRoutes;
+import io.seckill.stock.returns.RestockPublisher;
+import io.seckill.stock.returns.StockReturnApplier;
+import io.seckill.stock.sale.BlocklistRoutes;
+import io.seckill.stock.sale.OperatorStateWriter;
+import io.seckill.stock.sale.SaleControlRoutes;
+import io.seckill.stock.sale.SaleQueries;
+import io.seckill.stock.sale.SaleRoutes;
+import io.seckill.stock.sale.SaleWarmup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires stock-service: config, schema, clients, routes, background jobs. */
+/** Wires stock-service: config, schema, clients, the parts, then the HTTP, management and background verticles. */
 public final class Main {
-  static final int BODY_LIMIT_BYTES = 16 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   private Main() {
@@ -53,7 +66,7 @@ public final class Main {
   public static Future<RunningService> start(Env env) {
     StockConfig config = StockConfig.from(env);
     LOG.info("starting stock-service with {}", config);
-    // Fail-closed on Kafka refusing the SASL login (a wrong password), open on Kafka being down.
+    // Fail-closed: on Kafka refusing the SASL login (a wrong password). Fail-open: on Kafka being down.
     KafkaCredentialsCheck.verify(config.kafka());
     ServiceRuntime runtime = ServiceRuntime.create("stock-service", 2);
     Vertx vertx = runtime.vertx();
@@ -68,74 +81,46 @@ public final class Main {
     Redis redisClient = RedisClients.create(vertx, config.redis());
     RedisAPI redis = RedisAPI.api(redisClient);
     KafkaLag kafkaLag = new KafkaLag(vertx, config.kafka(), config.kafka().ordersTopic(), config.consumerGroup());
+    StockClients clients = new StockClients(pool, redisClient, redis, kafkaLag);
 
     RestockPublisher restock = new RestockPublisher(redis, config.redisTimeoutMs());
+    // One probe: the sale views and the reconciler read a sale's stock the same way.
     StockProbe probe = new StockProbe(pool, redis);
     SaleWarmup warmup = new SaleWarmup(pool, redis, restock);
     StockReturnApplier applier = new StockReturnApplier(pool, redis, restock, config.orderStatusTtlS(),
         config.redisTimeoutMs());
     OrderCancellation cancellation = new OrderCancellation(pool, applier, runtime.registry());
     PaymentTimeoutSweeper sweeper = new PaymentTimeoutSweeper(pool, cancellation);
-    Reconciler reconciler = new Reconciler(pool, redis, kafkaLag, restock, new StockGauges(runtime.registry()), config);
+    Reconciler reconciler = new Reconciler(pool, probe, kafkaLag, new PendingSettlement(pool, redis, restock, config),
+        new StockHealing(redis, restock), new StockGauges(runtime.registry()));
     AdminMetrics adminMetrics = new AdminMetrics(runtime.registry(), pool);
     PaymentProcessor payments = new PaymentProcessor(pool, redis, config.orderStatusTtlS(), config.redisTimeoutMs());
-    PaymentProvider provider = paymentProvider(vertx, pool, config.paymentQuery());
+    PaymentProvider provider = PaymentProvider.of(vertx, pool, config.paymentQuery());
     PaymentQuerySweep querySweep = provider == null ? null
         : new PaymentQuerySweep(pool, provider, payments, cancellation, config.paymentQuery(), runtime.registry());
-
-    Router router = Router.router(vertx);
-    router.route().handler(RequestIds.handler());
-    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
-    OperatorConsole.mount(router);
-    router.route("/admin/*").handler(new AdminAuth(config.adminToken(), config.cancelToken()));
-    new SaleRoutes(pool, warmup, probe, reconciler).mount(router);
     OperatorStateWriter operatorState = new OperatorStateWriter(pool, redis, restock, config.redisTimeoutMs());
-    new SaleControlRoutes(pool, warmup, operatorState, adminMetrics).mount(router);
-    new BlocklistRoutes(pool, operatorState, adminMetrics).mount(router);
-    new OrderRoutes(cancellation).mount(router);
-    new PaymentRoutes(payments, config.paymentSecret(), runtime.registry()).mount(router);
-    String openapi = resource("/openapi.yaml");
-    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(openapi));
-    // /metrics and /health/* are on the management port only: here they are 404 like any unknown path.
+    StockComponents components = new StockComponents(new AdminAuth(config.adminToken(), config.cancelToken()),
+        new SaleRoutes(pool, warmup, probe, reconciler),
+        new SaleControlRoutes(pool, warmup, operatorState, adminMetrics),
+        new BlocklistRoutes(pool, operatorState, adminMetrics),
+        new OrderRoutes(cancellation),
+        new PaymentRoutes(payments, config.paymentSecret(), runtime.registry()));
+
     Health health = new Health(2_000, config.management().readinessCacheMs())
         .check("postgresql", () -> pool.query(SaleQueries.HEALTH_PROBE).execute())
         .check("redis", () -> redis.ping(List.of()));
     ManagementServer management = new ManagementServer(runtime, health, config.bind().host(),
         config.management().port(), config.http());
-    router.route().failureHandler(Problems.failureHandler());
-    router.errorHandler(404, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.NOT_FOUND, "no such resource")));
-    router.errorHandler(405, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.METHOD_NOT_ALLOWED, null)));
-
-    StockHttpVerticle http = new StockHttpVerticle(router, config.bind().host(), config.httpPort(), config.http());
+    StockService service = new StockService(runtime, clients, management);
+    StockHttpVerticle http = new StockHttpVerticle(components, config);
     return vertx.deployVerticle(http)
         .compose(id -> vertx.deployVerticle(management))
         .compose(id -> vertx.deployVerticle(new BackgroundJobs(sweeper, querySweep, applier, reconciler, config,
             adminMetrics::refreshPaused)))
-        .map(id -> (RunningService) new StockService(runtime, http.actualPort(), management, router, pool, redisClient,
-            kafkaLag))
+        .map(id -> (RunningService) service.listeningOn(http))
         .recover(failure -> {
           kafkaLag.close();
           return Future.failedFuture(failure);
         });
-  }
-
-  /** The provider SECKILL_PAYMENT_PROVIDER names; null for {@code none} (cancel at the timeout without asking). */
-  private static PaymentProvider paymentProvider(Vertx vertx, Pool pool, PaymentQueryConfig config) {
-    return switch (config.provider()) {
-      case PaymentQueryConfig.HTTP -> new HttpPaymentProvider(vertx, config, java.time.Clock.systemUTC());
-      case PaymentQueryConfig.SIMULATOR -> new SimulatedPaymentProvider(pool);
-      default -> null;
-    };
-  }
-
-  static String resource(String name) {
-    try (InputStream in = Main.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException(name + " is missing from the classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + name, e);
-    }
   }
 }

@@ -7,6 +7,7 @@ import io.seckill.common.config.ManagementSettings;
 import io.seckill.common.config.PgSettings;
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
+import io.seckill.stock.payment.PaymentQueryConfig;
 
 /**
  * Everything stock-service reads from the environment, validated once at start.

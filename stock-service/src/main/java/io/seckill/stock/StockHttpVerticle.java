@@ -1,18 +1,31 @@
 package io.seckill.stock;
 
 import io.seckill.common.config.HttpTimeouts;
+import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.HttpDeadlines;
+import io.seckill.common.http.ProblemException;
+import io.seckill.common.http.Problems;
+import io.seckill.common.http.RequestIds;
 import io.seckill.common.http.UncertainRoute;
+import io.seckill.stock.admin.OperatorConsole;
+import io.seckill.stock.http.ClasspathFiles;
+import io.seckill.stock.http.HttpInput;
+import io.seckill.stock.payment.PaymentRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 
-/** Serves the router built in {@link Main}; the handlers are all non-blocking, so one instance is enough. */
+/**
+ * The operator and payment API: router wiring only, every route handled by the {@link StockComponents}. The handlers
+ * are all non-blocking, so one instance is enough.
+ */
 final class StockHttpVerticle extends VerticleBase {
+  static final int BODY_LIMIT_BYTES = 16 * 1024;
   /**
    * The routes a timed-out request may already have acted on: a payment callback's, a new sale's or a cancel's
    * transaction may have committed. Their timeout answer is 504 OUTCOME_UNKNOWN, not a 503 that would promise
@@ -37,26 +50,52 @@ final class StockHttpVerticle extends VerticleBase {
       new UncertainRoute(HttpMethod.PUT, "/admin/v1/blocklist/{userId}", CONTROL_UNKNOWN),
       new UncertainRoute(HttpMethod.DELETE, "/admin/v1/blocklist/{userId}", CONTROL_UNKNOWN));
 
-  private final Router router;
-  private final String host;
-  private final int port;
-  private final HttpTimeouts timeouts;
+  private final StockComponents components;
+  private final StockConfig config;
+  private final String openapi = ClasspathFiles.text("/openapi.yaml");
+  private Router router;
   private HttpServer server;
 
-  StockHttpVerticle(Router router, String host, int port, HttpTimeouts timeouts) {
-    this.router = router;
-    this.host = host;
-    this.port = port;
-    this.timeouts = timeouts;
+  StockHttpVerticle(StockComponents components, StockConfig config) {
+    this.components = components;
+    this.config = config;
   }
 
   @Override
   public Future<?> start() {
-    return HttpDeadlines.server(vertx, new HttpServerOptions().setCompressionSupported(true), router, timeouts,
-        OUTCOME_UNKNOWN_ROUTES).listen(port, host).onSuccess(bound -> server = bound);
+    router = router();
+    return HttpDeadlines.server(vertx, new HttpServerOptions().setCompressionSupported(true), router, config.http(),
+        OUTCOME_UNKNOWN_ROUTES).listen(config.httpPort(), config.bind().host()).onSuccess(bound -> server = bound);
+  }
+
+  private Router router() {
+    StockComponents c = components;
+    Router r = Router.router(vertx);
+    r.route().handler(RequestIds.handler());
+    r.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    OperatorConsole.mount(r);
+    r.route("/admin/*").handler(c.adminAuth());
+    c.sales().mount(r);
+    c.controls().mount(r);
+    c.blocklist().mount(r);
+    c.orders().mount(r);
+    c.payments().mount(r);
+    r.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(openapi));
+    // /metrics and /health/* are on the management port only: here they are 404 like any unknown path.
+    r.route().failureHandler(Problems.failureHandler());
+    // Not the gateway's catch-all last route: that would also answer a known path with the wrong method 404, where
+    // this API has always answered 405. Both go through Problems, the one problem+json writer.
+    r.errorHandler(404, ctx -> Problems.send(ctx, HttpInput.noSuchResource()));
+    r.errorHandler(405, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.METHOD_NOT_ALLOWED, null)));
+    return r;
   }
 
   int actualPort() {
     return server.actualPort();
+  }
+
+  /** The router this instance serves (the OpenAPI route-set test reads it). */
+  Router servedRouter() {
+    return router;
   }
 }

@@ -4,35 +4,31 @@ import io.seckill.common.RunningService;
 import io.seckill.common.management.ManagementServer;
 import io.seckill.common.metrics.ServiceRuntime;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import io.vertx.redis.client.Redis;
-import io.vertx.sqlclient.Pool;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A started stock-service: its port, its router (the OpenAPI contract test reads the routes), and a graceful stop. */
+/** A started stock-service: its ports, its router (the OpenAPI contract test reads the routes), and a graceful stop. */
 public final class StockService implements RunningService {
   private final ServiceRuntime runtime;
-  private final int port;
+  private final StockClients clients;
   private final ManagementServer management;
-  private final Router router;
-  private final Pool pool;
-  private final Redis redis;
-  private final KafkaLag kafkaLag;
-  private final AtomicBoolean stopped = new AtomicBoolean();
+  private StockHttpVerticle http;
+  private Future<Void> stopping;
 
-  StockService(ServiceRuntime runtime, int port, ManagementServer management, Router router, Pool pool, Redis redis, KafkaLag kafkaLag) {
+  StockService(ServiceRuntime runtime, StockClients clients, ManagementServer management) {
     this.runtime = runtime;
-    this.port = port;
+    this.clients = clients;
     this.management = management;
-    this.router = router;
-    this.pool = pool;
-    this.redis = redis;
-    this.kafkaLag = kafkaLag;
+  }
+
+  StockService listeningOn(StockHttpVerticle http) {
+    this.http = http;
+    return this;
   }
 
   @Override
   public int httpPort() {
-    return port;
+    return http.actualPort();
   }
 
   @Override
@@ -41,26 +37,28 @@ public final class StockService implements RunningService {
   }
 
   public Router router() {
-    return router;
+    return http.servedRouter();
   }
 
+  /** Safe to call twice: the second call gets the first call's stop. */
   @Override
-  public Future<Void> stop() {
-    if (!stopped.compareAndSet(false, true)) {
-      return Future.succeededFuture();
+  public synchronized Future<Void> stop() {
+    if (stopping == null) {
+      Vertx vertx = runtime.vertx();
+      // Undeploying stops the HTTP servers (API and management) and the background timers first; then the clients;
+      // then Vert.x.
+      stopping = Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+          .eventually(() -> clients.pool().close())
+          .eventually(() -> {
+            clients.redisClient().close();
+            return vertx.executeBlocking(() -> {
+              clients.kafkaLag().close();
+              return null;
+            });
+          })
+          .eventually(vertx::close)
+          .mapEmpty();
     }
-    var vertx = runtime.vertx();
-    // Undeploying stops the HTTP servers (API and management) and the background timers first; then the clients; then Vert.x.
-    return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
-        .eventually(() -> pool.close())
-        .eventually(() -> {
-          redis.close();
-          return vertx.executeBlocking(() -> {
-            kafkaLag.close();
-            return null;
-          });
-        })
-        .eventually(vertx::close)
-        .mapEmpty();
+    return stopping;
   }
 }

@@ -154,7 +154,7 @@ class AmbiguousStateTest {
     long now = System.currentTimeMillis();
     List<String> args = new ArrayList<>(List.of("1", b.tag(), Long.toString(now - 60_000), Long.toString(now + 3_600_000),
         "1", "0", "1000", "Phone", "600", Long.toString(remaining), "1", version, "0", "0", "0", "0"));
-    return SaleWarmup.WARMUP.run(harness.redis, List.of(b.stock(), b.meta(), b.buyers(), b.pending(), b.returned(),
+    return SeckillScripts.WARMUP.run(harness.redis, List.of(b.stock(), b.meta(), b.buyers(), b.pending(), b.returned(),
         b.spilled(), b.version()), args).await();
   }
 }

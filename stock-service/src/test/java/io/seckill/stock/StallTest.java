@@ -114,7 +114,7 @@ class StallTest {
       redis.resume();
     }
 
-    // cachePaid fails open: PostgreSQL is the record, the Redis status only lags.
+    // cachePaid is fail-open: PostgreSQL is the record, the Redis status only lags.
     assertThat(callback.statusCode()).as(callback.body()).isEqualTo(200);
     assertThat(StockHarness.json(callback).getString("orderStatus")).isEqualTo("PAID");
     assertThat(harness.status(orderId)).isEqualTo("PAID");

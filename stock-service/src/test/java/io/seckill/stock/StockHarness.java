@@ -43,25 +43,25 @@ import redis.clients.jedis.resps.ScanResult;
  * with {@link Main#start}, and the consumer's part simulated: reserve.lua, then the orders row and the
  * sale decrement, then persisted.lua — exactly the steps the gateway and the consumer take.
  */
-final class StockHarness implements AutoCloseable {
-  static final String ADMIN_TOKEN = "admin-token-0123456789-0123456789-abcdef";
-  static final String CANCEL_TOKEN = "cancel-token-0123456789-0123456789-abcde";
-  static final String PAYMENT_SECRET = "payment-secret-0123456789-0123456789-xyz";
-  static final int TTL_S = 3600;
+public final class StockHarness implements AutoCloseable {
+  public static final String ADMIN_TOKEN = "admin-token-0123456789-0123456789-abcdef";
+  public static final String CANCEL_TOKEN = "cancel-token-0123456789-0123456789-abcde";
+  public static final String PAYMENT_SECRET = "payment-secret-0123456789-0123456789-xyz";
+  public static final int TTL_S = 3600;
 
-  final LocalInfra infra = LocalInfra.shared();
-  final String pgUrl;
-  final String topic;
-  final long saleIdBase = LocalInfra.uniqueSaleIdBase();
+  public final LocalInfra infra = LocalInfra.shared();
+  public final String pgUrl;
+  public final String topic;
+  public final long saleIdBase = LocalInfra.uniqueSaleIdBase();
   private final Vertx vertx = Vertx.vertx();
   private final Redis redisClient;
-  final RedisAPI redis;
-  final Jedis jedis;
+  public final RedisAPI redis;
+  public final Jedis jedis;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
   private final List<RunningService> services = new ArrayList<>();
   private long nextSale;
 
-  StockHarness() {
+  public StockHarness() {
     pgUrl = infra.createDatabase("stock");
     SchemaMigrator.migrate(pgUrl);
     // Sales created through the API draw ids from this range, so they never collide in the shared Redis.
@@ -72,7 +72,7 @@ final class StockHarness implements AutoCloseable {
     jedis = new Jedis(URI.create(infra.redisUrl()));
   }
 
-  Map<String, String> env(Map<String, String> overrides) {
+  public Map<String, String> env(Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>(Map.of(
         "SECKILL_REDIS_URL", infra.redisUrl(),
         "SECKILL_PG_URL", pgUrl,
@@ -89,7 +89,7 @@ final class StockHarness implements AutoCloseable {
     return env;
   }
 
-  StockService start(Map<String, String> overrides) {
+  public StockService start(Map<String, String> overrides) {
     RunningService service = Main.start(Env.of(env(overrides))).await();
     services.add(service);
     return (StockService) service;
@@ -98,7 +98,7 @@ final class StockHarness implements AutoCloseable {
   // ---- sales and orders, the way the gateway and the consumer make them ----
 
   /** An open sale inserted directly (ids from this harness's range), then warmed up through the API. */
-  long openSale(StockService service, int stock, long priceCents, int perUserLimit, int paymentTimeoutS) {
+  public long openSale(StockService service, int stock, long priceCents, int perUserLimit, int paymentTimeoutS) {
     long saleId = saleIdBase + (++nextSale);
     sql("INSERT INTO sale (sale_id, item_name, price_cents, initial_stock, remaining, per_user_limit, starts_at, ends_at,"
         + " payment_timeout_s) VALUES (" + saleId + ", 'Phone', " + priceCents + ", " + stock + ", " + stock + ", "
@@ -109,7 +109,7 @@ final class StockHarness implements AutoCloseable {
   }
 
   /** reserve.lua only: the reservation a gateway made before it died or before Kafka delivered it. */
-  String reserve(long saleId, String userId, int quantity) {
+  public String reserve(long saleId, String userId, int quantity) {
     String orderId = OrderIds.next(saleId);
     Response r = SeckillScripts.RESERVE.run(redis, List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId),
         RedisKeys.buyers(saleId), RedisKeys.pending(saleId), RedisKeys.token(saleId, "none"), RedisKeys.order(orderId),
@@ -120,7 +120,7 @@ final class StockHarness implements AutoCloseable {
   }
 
   /** The consumer's transaction: the orders row (created {@code ageSeconds} ago) and the sale decrement. */
-  void insertOrder(long saleId, String orderId, String userId, int quantity, int ageSeconds) {
+  public void insertOrder(long saleId, String orderId, String userId, int quantity, int ageSeconds) {
     try (Connection c = connect()) {
       c.setAutoCommit(false);
       try (PreparedStatement s = c.prepareStatement("INSERT INTO orders (order_id, sale_id, user_id, quantity, status,"
@@ -145,20 +145,20 @@ final class StockHarness implements AutoCloseable {
     }
   }
 
-  void persisted(long saleId, String orderId, String userId, int quantity) {
+  public void persisted(long saleId, String orderId, String userId, int quantity) {
     io.seckill.common.redis.Reservations.persisted(redis, io.seckill.common.redis.Bucket.root(saleId),
         List.of(new io.seckill.common.redis.Reservations.Persisted(orderId, userId, quantity, "PENDING_PAYMENT")), TTL_S).await();
   }
 
   /** Admitted by the gateway and persisted by the consumer: a PENDING_PAYMENT order. */
-  String order(long saleId, String userId, int quantity, int ageSeconds) {
+  public String order(long saleId, String userId, int quantity, int ageSeconds) {
     String orderId = reserve(saleId, userId, quantity);
     insertOrder(saleId, orderId, userId, quantity, ageSeconds);
     persisted(saleId, orderId, userId, quantity);
     return orderId;
   }
 
-  void deleteSaleKeys(long saleId) {
+  public void deleteSaleKeys(long saleId) {
     String cursor = ScanParams.SCAN_POINTER_START;
     do {
       ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(RedisKeys.tag(saleId) + "*").count(500));
@@ -169,11 +169,11 @@ final class StockHarness implements AutoCloseable {
     } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
   }
 
-  Invariants.Report invariants(long saleId, Collection<String> acknowledged) {
+  public Invariants.Report invariants(long saleId, Collection<String> acknowledged) {
     return Invariants.check(pgUrl, infra.redisUrl(), saleId, acknowledged);
   }
 
-  Invariants.Report assertInvariants(long saleId, Collection<String> acknowledged) {
+  public Invariants.Report assertInvariants(long saleId, Collection<String> acknowledged) {
     Invariants.Report report = invariants(saleId, acknowledged);
     assertThat(report.holds()).as(report.toString()).isTrue();
     return report;
@@ -181,16 +181,16 @@ final class StockHarness implements AutoCloseable {
 
   // ---- HTTP ----
 
-  HttpResponse<String> post(StockService service, String path, String body, boolean admin) {
+  public HttpResponse<String> post(StockService service, String path, String body, boolean admin) {
     return send(service, path, "POST", body, admin ? Map.of("Authorization", "Bearer " + ADMIN_TOKEN) : Map.of());
   }
 
-  HttpResponse<String> get(StockService service, String path) {
+  public HttpResponse<String> get(StockService service, String path) {
     return send(service, path, "GET", null, Map.of("Authorization", "Bearer " + ADMIN_TOKEN));
   }
 
   /** A GET on the management port (/metrics, /health/*): no token, it has none. */
-  HttpResponse<String> management(StockService service, String path) {
+  public HttpResponse<String> management(StockService service, String path) {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.managementPort() + path))
         .timeout(java.time.Duration.ofSeconds(15)).build();
     try {
@@ -200,17 +200,17 @@ final class StockHarness implements AutoCloseable {
     }
   }
 
-  HttpResponse<String> callback(StockService service, JsonObject body) {
+  public HttpResponse<String> callback(StockService service, JsonObject body) {
     String raw = body.encode();
     return send(service, "/api/v1/payments/callback", "POST", raw,
         Map.of("X-Signature", Signatures.hmacHex(PAYMENT_SECRET, raw.getBytes(StandardCharsets.UTF_8))));
   }
 
-  HttpResponse<String> cancel(StockService service, String orderId, String userId) {
+  public HttpResponse<String> cancel(StockService service, String orderId, String userId) {
     return post(service, "/admin/v1/orders/" + orderId + "/cancel", new JsonObject().put("userId", userId).encode(), true);
   }
 
-  HttpResponse<String> send(StockService service, String path, String method, String body, Map<String, String> headers) {
+  public HttpResponse<String> send(StockService service, String path, String method, String body, Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort() + path))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null && !headers.containsKey("Content-Type")) {
@@ -224,12 +224,12 @@ final class StockHarness implements AutoCloseable {
     }
   }
 
-  static JsonObject json(HttpResponse<String> response) {
+  public static JsonObject json(HttpResponse<String> response) {
     return new JsonObject(response.body());
   }
 
   /** The value of one Prometheus sample line (name and exact label set), or null when absent. */
-  Double metric(StockService service, String name, Set<String> labels) {
+  public Double metric(StockService service, String name, Set<String> labels) {
     for (String line : management(service, "/metrics").body().split("\n")) {
       if (line.startsWith(name + "{") && labels.stream().allMatch(line::contains)) {
         return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -240,11 +240,11 @@ final class StockHarness implements AutoCloseable {
 
   // ---- SQL ----
 
-  Connection connect() throws SQLException {
+  public Connection connect() throws SQLException {
     return DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
   }
 
-  void sql(String statement) {
+  public void sql(String statement) {
     try (Connection c = connect(); Statement s = c.createStatement()) {
       s.execute(statement);
     } catch (SQLException e) {
@@ -252,7 +252,7 @@ final class StockHarness implements AutoCloseable {
     }
   }
 
-  long number(String query) {
+  public long number(String query) {
     try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
       rs.next();
       return rs.getLong(1);
@@ -261,7 +261,7 @@ final class StockHarness implements AutoCloseable {
     }
   }
 
-  String text(String query) {
+  public String text(String query) {
     try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
       return rs.next() ? rs.getString(1) : null;
     } catch (SQLException e) {
@@ -269,15 +269,15 @@ final class StockHarness implements AutoCloseable {
     }
   }
 
-  long remaining(long saleId) {
+  public long remaining(long saleId) {
     return number("SELECT remaining FROM sale WHERE sale_id = " + saleId);
   }
 
-  long redisStock(long saleId) {
+  public long redisStock(long saleId) {
     return Long.parseLong(jedis.get(RedisKeys.stock(saleId)));
   }
 
-  String status(String orderId) {
+  public String status(String orderId) {
     return text("SELECT status FROM orders WHERE order_id = '" + orderId + "'");
   }
 
