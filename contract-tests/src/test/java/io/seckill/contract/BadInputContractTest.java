@@ -132,7 +132,7 @@ class BadInputContractTest {
         "class file", "/shop/../io/seckill/gateway/Main.class", "directory listing", "/shop/", "dev routes while off", "/dev/v1/status")
         .forEach((name, path) -> rows.add(new BadInputCase("GET shopper page: " + name, request("GET", gw(path), Map.of(), null),
             java.util.Set.of(400, 404), java.util.Set.of("NOT_FOUND", INVALID))));
-    rows.add(of("PUT orders: wrong method", request("PUT", orders, json(shopper), utf8("{\"quantity\":1}")), 404, "NOT_FOUND", "METHOD_NOT_ALLOWED"));
+    rows.add(of("PUT orders: wrong method", request("PUT", orders, json(shopper), utf8("{\"quantity\":1}")), 405, "METHOD_NOT_ALLOWED"));
     return run(rows);
   }
 

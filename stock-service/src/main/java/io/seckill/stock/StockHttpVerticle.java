@@ -1,15 +1,11 @@
 package io.seckill.stock;
 
-import io.seckill.common.config.HttpTimeouts;
-import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.HttpDeadlines;
-import io.seckill.common.http.ProblemException;
 import io.seckill.common.http.Problems;
 import io.seckill.common.http.RequestIds;
 import io.seckill.common.http.UncertainRoute;
 import io.seckill.stock.admin.OperatorConsole;
 import io.seckill.stock.http.ClasspathFiles;
-import io.seckill.stock.http.HttpInput;
 import io.seckill.stock.payment.PaymentRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -82,11 +78,7 @@ final class StockHttpVerticle extends VerticleBase {
     c.payments().mount(r);
     r.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(openapi));
     // /metrics and /health/* are on the management port only: here they are 404 like any unknown path.
-    r.route().failureHandler(Problems.failureHandler());
-    // Not the gateway's catch-all last route: that would also answer a known path with the wrong method 404, where
-    // this API has always answered 405. Both go through Problems, the one problem+json writer.
-    r.errorHandler(404, ctx -> Problems.send(ctx, HttpInput.noSuchResource()));
-    r.errorHandler(405, ctx -> Problems.send(ctx, new ProblemException(ErrorCode.METHOD_NOT_ALLOWED, null)));
+    Problems.answerTheRest(r);
     return r;
   }
 

@@ -72,14 +72,19 @@ public final class Problems {
   }
 
   /**
-   * Ends a router the one way every Seckill server does: an unknown path is a problem+json 404, a known path with
-   * another method a problem+json 405, and every failure goes through {@link #failureHandler()}. Call it after the
-   * last route is mounted.
+   * Ends a router the one way every Seckill server does: a path it does not serve is a problem+json 404, a path it
+   * serves asked with another method a problem+json 405, and every failure goes through {@link #failureHandler()}.
+   * Not a catch-all last route: that would also answer the wrong method 404. Call it after the last route.
    */
   public static void answerTheRest(Router router) {
-    router.route().last().handler(ctx -> ctx.fail(new ProblemException(ErrorCode.NOT_FOUND, "no such resource")));
     router.route().failureHandler(failureHandler());
+    router.errorHandler(404, ctx -> send(ctx, noSuchResource()));
     router.errorHandler(405, ctx -> send(ctx, new ProblemException(ErrorCode.METHOD_NOT_ALLOWED, null)));
+  }
+
+  /** The one 404 of a path no route serves. */
+  public static ProblemException noSuchResource() {
+    return new ProblemException(ErrorCode.NOT_FOUND, "no such resource");
   }
 
   /** Maps every failure reaching the router — typed refusals, Vert.x Web's own status codes, bugs. */

@@ -1,7 +1,8 @@
 package io.seckill.stock.admin;
 
+import io.seckill.common.http.Problems;
+
 import io.seckill.stock.http.ClasspathFiles;
-import io.seckill.stock.http.HttpInput;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -38,7 +39,7 @@ public final class OperatorConsole {
     router.get("/admin").handler(ctx -> ctx.redirect("/admin/"));
     router.get("/admin/console/*").handler(headers).handler(files("console"))
         // An asset that is not there is a 404 here, not a 401 from the admin guard behind this route.
-        .handler(ctx -> ctx.fail(HttpInput.noSuchResource()));
+        .handler(ctx -> ctx.fail(Problems.noSuchResource()));
   }
 
   private static StaticHandler files(String root) {

@@ -73,11 +73,6 @@ public final class HttpInput {
     throw invalid("saleId", "must be a positive integer");
   }
 
-  /** The one 404 of this API for a path it does not serve (the router's and the console's alike). */
-  public static ProblemException noSuchResource() {
-    return new ProblemException(ErrorCode.NOT_FOUND, "no such resource");
-  }
-
   public static ProblemException invalid(String field, String problem) {
     return new ProblemException(ErrorCode.INVALID_REQUEST, field + " " + problem, new JsonObject().put("field", field), Map.of());
   }
