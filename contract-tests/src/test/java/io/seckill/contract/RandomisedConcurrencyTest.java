@@ -27,7 +27,7 @@ import redis.clients.jedis.Jedis;
 /**
  * Property-style: several actors interleave buys, duplicate buys, cancels, payments, replayed and late
  * payments at random (seeded) across 60 shoppers and 3 small sales whose orders time out after 10 s;
- * then, once nothing is in flight, the invariants of ARCHITECTURE.md hold. A failure names its seed:
+ * then, once nothing is in flight, the invariants of docs/architecture.md hold. A failure names its seed:
  * {@code -Dseckill.seed=N} replays the same choices (thread timing still varies).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

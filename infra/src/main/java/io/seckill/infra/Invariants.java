@@ -17,7 +17,7 @@ import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.commands.JedisCommands;
 
 /**
- * Reads PostgreSQL and Redis after a run and reports the invariants of ARCHITECTURE.md as numbers
+ * Reads PostgreSQL and Redis after a run and reports the invariants of docs/architecture.md as numbers
  * that must all be 0. Shared by every test, the fault suite and the benchmark.
  */
 public final class Invariants {

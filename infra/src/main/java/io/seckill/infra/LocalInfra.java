@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Redis, PostgreSQL and Kafka for tests and for the local launcher: one shared piece of code.
  *
- * <p>Each service is resolved in the order ARCHITECTURE.md gives — the URL in its environment
+ * <p>Each service is resolved in the order docs/architecture.md gives — the URL in its environment
  * variable, else the server on its standard local port, else one started here. Kafka is always a
  * real in-process KRaft broker. {@link #shared()} gives one instance per JVM, stopped at exit.
  */

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds a PostgreSQL in the order ARCHITECTURE.md gives: the configured URL, else the standard
+ * Finds a PostgreSQL in the order docs/architecture.md gives: the configured URL, else the standard
  * local port (users postgres, then root, trust auth), else an embedded server from the zonky
  * binaries. URLs are in the {@code postgresql://user@host:port/db} form the services read.
  */

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds a Redis in the order ARCHITECTURE.md gives: the configured URL, else the standard local
+ * Finds a Redis in the order docs/architecture.md gives: the configured URL, else the standard local
  * port if it answers PING, else one we start ({@code redis-server} from the PATH, else the
  * embedded-redis binary).
  */

@@ -51,7 +51,7 @@ public final class OrderHandOff {
   }
 
   private Future<Fate> settle(OrderMessage order) {
-    // Fail closed to UNKNOWN: without PostgreSQL's word the reservation is kept, never released on a guess.
+    // Fail-closed to UNKNOWN: without PostgreSQL's word the reservation is kept, never released on a guess.
     return fence.settle(order.orderId(), order.saleId(), order.userId(), order.quantity(), REASON, order.requestId())
         .timeout(fenceTimeoutMs, TimeUnit.MILLISECONDS)
         .map(fate -> {

@@ -70,7 +70,7 @@ final class PaymentSimulator {
   }
 
   private Future<JsonObject> readOwnOrder(String orderId, String authorization, String requestId) {
-    // Fail closed: no payment for an order whose owner and state cannot be checked.
+    // Fail-closed: no payment for an order whose owner and state cannot be checked.
     return call(HttpMethod.GET, selfUrl + "/api/v1/orders/" + orderId, authorization, null, requestId, null)
         .compose(reply -> switch (reply.status()) {
           case 200 -> Future.succeededFuture(reply.body().toJsonObject());
@@ -81,7 +81,7 @@ final class PaymentSimulator {
   }
 
   private Future<Long> priceCents(long saleId, String requestId) {
-    // Fail closed: a callback with a guessed amount would be recorded as AMOUNT_MISMATCH.
+    // Fail-closed: a callback with a guessed amount would be recorded as AMOUNT_MISMATCH.
     return call(HttpMethod.GET, selfUrl + "/api/v1/sales/" + saleId, null, null, requestId, null)
         .compose(reply -> reply.status() == 200
             ? Future.succeededFuture(reply.body().toJsonObject().getLong("priceCents"))
@@ -91,7 +91,7 @@ final class PaymentSimulator {
 
   private Future<Reply> deliver(Buffer body, String requestId) {
     String signature = Signatures.hmacHex(config.paymentSecret(), body.getBytes());
-    // Fail closed: the shopper sees 503 and may press Pay again; stock-service dedupes by paymentId.
+    // Fail-closed: the shopper sees 503 and may press Pay again; stock-service dedupes by paymentId.
     return call(HttpMethod.POST, config.paymentCallbackUrl(), null, body, requestId, signature)
         .compose(reply -> reply.status() >= 500
             ? Future.failedFuture(new IllegalStateException("payment callback answered " + reply.status()))

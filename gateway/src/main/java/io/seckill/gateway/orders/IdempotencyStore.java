@@ -74,7 +74,7 @@ public final class IdempotencyStore {
     String redisKey = RedisKeys.idempotency(saleId, userId, key);
     String marker = new JsonObject().put("fp", fingerprint).put("state", "IN_PROGRESS")
         .put("answeredBy", clock.getAsLong() + requestDeadlineMs).encode();
-    // Fail closed: without the record a retry could not be recognised.
+    // Fail-closed: without the record a retry could not be recognised.
     return calls.call("SET NX idempotency", () -> redis.set(List.of(redisKey, marker, "NX", "EX", Integer.toString(lockTtlS))))
         .compose(set -> set != null ? Future.succeededFuture(Optional.<Answer>empty())
             : calls.call("GET idempotency", () -> redis.get(redisKey)).compose(existing -> {
@@ -83,7 +83,7 @@ public final class IdempotencyStore {
                 return begin(saleId, userId, key, fingerprint, claims - 1);
               }
               if (existing != null && claims > 0 && abandoned(existing.toString(), fingerprint)) {
-                // Fail closed: if the stale marker cannot be dropped, the retry is told to wait (409).
+                // Fail-closed: if the stale marker cannot be dropped, the retry is told to wait (409).
                 return calls.call("CAD idempotency", () -> SeckillScripts.COMPARE_AND_DELETE.run(redis,
                     List.of(redisKey), List.of(existing.toString())))
                     .compose(dropped -> begin(saleId, userId, key, fingerprint, claims - 1));

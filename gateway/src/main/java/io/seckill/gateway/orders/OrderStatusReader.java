@@ -54,7 +54,7 @@ public final class OrderStatusReader {
   }
 
   private Future<Optional<OrderView>> fromDatabase(String orderId) {
-    // Fail closed: neither copy answered, so the order cannot be shown (503).
+    // Fail-closed: neither copy answered, so the order cannot be shown (503).
     return pg.preparedQuery(SELECT_ORDER).execute(Tuple.of(orderId)).map(OrderStatusReader::firstRow);
   }
 

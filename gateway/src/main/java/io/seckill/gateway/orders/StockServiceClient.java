@@ -51,7 +51,7 @@ public final class StockServiceClient {
         .putHeader("Content-Type", "application/json")
         .putHeader("X-Request-Id", requestId);
     Buffer body = new JsonObject().put("userId", userId).toBuffer();
-    // Fail closed: no cancel without stock-service; the shopper may retry (503 Retry-After).
+    // Fail-closed: no cancel without stock-service; the shopper may retry (503 Retry-After).
     return client.request(options)
         .compose(request -> request.send(body))
         .compose(response -> response.body().map(b -> new Reply(response.statusCode(),

@@ -73,7 +73,7 @@ public final class PowChallenges {
       byte[] random = new byte[NONCE_BYTES];
       RANDOM.nextBytes(random);
       String nonce = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-      // Fail closed: a nonce that was not stored would only be refused at the purchase token.
+      // Fail-closed: a nonce that was not stored would only be refused at the purchase token.
       return calls.call("SET challenge", () -> redis.set(List.of(RedisKeys.challenge(saleId, nonce), userId, "EX",
               Integer.toString(ttlS), "NX")))
           .map(ok -> new JsonObject().put("kind", "pow").put("nonce", nonce).put("difficulty", meta.challengeDifficulty())
@@ -120,7 +120,7 @@ public final class PowChallenges {
 
   /**
    * Succeeds when the sale asks for no challenge, or when the answer's nonce was this shopper's, unspent, and
-   * solved; the nonce is spent either way. Fails closed: without Redis no nonce can be shown unspent.
+   * solved; the nonce is spent either way. Fail-closed: without Redis no nonce can be shown unspent.
    */
   public Future<Void> verify(SaleMeta meta, String userId, Answer answer) {
     if (!meta.challengeRequired()) {

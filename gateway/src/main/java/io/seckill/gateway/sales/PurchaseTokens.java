@@ -63,7 +63,7 @@ public final class PurchaseTokens {
 
   /**
    * The sale's meta once the shopper is known not to be on the operator's blocklist (the root bucket's copy,
-   * one SISMEMBER). Fail closed: no token when Redis cannot say.
+   * one SISMEMBER). Fail-closed: no token when Redis cannot say.
    */
   private Future<SaleMeta> notBlocked(SaleMeta meta, String userId) {
     return calls.call("SISMEMBER blocked", () -> redis.sismember(Bucket.root(meta.saleId()).blocked(), userId))
@@ -76,7 +76,7 @@ public final class PurchaseTokens {
     RANDOM.nextBytes(random);
     String token = TOKEN_ENCODING.encodeToString(random);
     long expiresAt = metaCache.now() + tokenTtlS * 1000L;
-    // Fail closed: a token that was not stored would only be refused later. A split sale keeps the token
+    // Fail-closed: a token that was not stored would only be refused later. A split sale keeps the token
     // in every bucket, since reserve.lua checks it in whichever bucket the shopper's unit is taken from.
     List<Future<?>> stored = meta.allBuckets().stream().<Future<?>>map(b -> calls.call("SET token",
         () -> redis.set(List.of(b.token(token), userId, "EX", Integer.toString(tokenTtlS))))).toList();

@@ -89,7 +89,7 @@ public final class SaleList {
       args.addValue(OffsetDateTime.ofInstant(Instant.EPOCH.plus(query.after().startsAtMicros(), ChronoUnit.MICROS),
           ZoneOffset.UTC)).addValue(query.after().saleId());
     }
-    // Fail closed to 503: the list comes from the database or not at all.
+    // Fail-closed to 503: the list comes from the database or not at all.
     return pg.preparedQuery(sql(query)).execute(args).map(rows -> {
       JsonArray sales = new JsonArray();
       SaleListQuery.Position last = null;

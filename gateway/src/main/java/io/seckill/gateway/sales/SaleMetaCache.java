@@ -90,7 +90,7 @@ public final class SaleMetaCache {
   }
 
   private Future<Boolean> askDatabase(long saleId) {
-    // Fail closed to 503: without the database a sale missing from Redis cannot be called unknown.
+    // Fail-closed to 503: without the database a sale missing from Redis cannot be called unknown.
     return pg.preparedQuery(SALE_EXISTS).execute(io.vertx.sqlclient.Tuple.of(saleId))
         .map(rows -> rows.iterator().next().getBoolean("known"))
         .recover(e -> Future.failedFuture(ProblemException.unavailable("sale store unavailable, retry shortly",
@@ -126,7 +126,7 @@ public final class SaleMetaCache {
   }
 
   private Future<Optional<SaleMeta>> load(long saleId) {
-    // Fail closed: without the meta nothing can be admitted.
+    // Fail-closed: without the meta nothing can be admitted.
     return calls.call("HMGET meta", () -> redis.hmget(prepend(RedisKeys.meta(saleId))))
         .map(response -> parse(saleId, response));
   }

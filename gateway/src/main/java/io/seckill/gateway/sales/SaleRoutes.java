@@ -40,7 +40,7 @@ public final class SaleRoutes {
     if (soldOut.isSoldOut(saleId)) {
       return Future.succeededFuture(0L);
     }
-    // Fail closed: the view shows live stock or nothing (503). A split sale's stock is the sum of its
+    // Fail-closed: the view shows live stock or nothing (503). A split sale's stock is the sum of its
     // buckets, one GET each (they sit in different cluster slots).
     List<Future<Long>> stocks = meta.allBuckets().stream().map(b -> calls.call("GET stock", () -> redis.get(b.stock()))
         .map(stock -> stock == null ? 0L : Math.max(0L, stock.toLong()))).toList();

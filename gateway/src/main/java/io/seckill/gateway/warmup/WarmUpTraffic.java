@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * that {@link OrderPublisher} sends to the warm-up topic, rate-limiter keys of its own ({@link WarmUpPass}). When it
  * ends, the sales' Redis keys, the gateway's in-memory flags for them and the limiter buckets are removed.
  *
- * <p>Fail open: whatever goes wrong (Redis or Kafka down at start), it is logged and readiness proceeds within
+ * <p>Fail-open: whatever goes wrong (Redis or Kafka down at start), it is logged and readiness proceeds within
  * {@code SECKILL_WARMUP_MAX_MS}; a cold gateway is better than none.
  */
 public final class WarmUpTraffic {
@@ -98,7 +98,7 @@ public final class WarmUpTraffic {
     deadline = started + TimeUnit.MILLISECONDS.toNanos(settings.maxMs());
     LOG.info("warm-up: {} requests (at most {} ms) on warm-up sales {} and {}", settings.requests(), settings.maxMs(),
         openSale, soldOutSale);
-    // Fail open: without Kafka the warm-up still exercises everything up to the hand-off (its orders get 503).
+    // Fail-open: without Kafka the warm-up still exercises everything up to the hand-off (its orders get 503).
     Future<Void> topic = publisher.prepareWarmUpTopic(vertx).timeout(settings.maxMs() / 2, TimeUnit.MILLISECONDS)
         .onFailure(e -> LOG.warn("warm-up: topic {} not ready ({}); warming up without Kafka", settings.topic(),
             e.toString()))
