@@ -26,6 +26,7 @@ import io.seckill.gateway.warmup.WarmUpPass;
 import io.seckill.gateway.warmup.WarmUpSalesInRedis;
 import io.seckill.gateway.warmup.WarmUpTraffic;
 import io.seckill.common.RunningService;
+import io.seckill.common.ServiceMain;
 import io.seckill.common.auth.JwksTokenVerifier;
 import io.seckill.common.auth.Jwt;
 import io.seckill.common.auth.SecretTokenVerifier;
@@ -64,17 +65,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    try {
-      RunningService service = start(Env.system()).await();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> service.stop().await(), "seckill-gateway-stop"));
-      LOG.info("gateway listening on port {}", service.httpPort());
-    } catch (ConfigException e) {
-      System.err.println("seckill-gateway: " + e.getMessage());
-      System.exit(2);
-    } catch (Throwable e) {
-      LOG.error("gateway failed to start", e);
-      System.exit(1);
-    }
+    ServiceMain.run("seckill-gateway", Main::start);
   }
 
   /** Starts the gateway; a missing or malformed variable throws {@link ConfigException} before anything starts. */

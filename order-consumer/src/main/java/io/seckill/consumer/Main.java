@@ -1,6 +1,7 @@
 package io.seckill.consumer;
 
 import io.seckill.common.RunningService;
+import io.seckill.common.ServiceMain;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
 import io.seckill.common.db.PgPools;
@@ -24,7 +25,6 @@ import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -103,24 +103,6 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    RunningService service;
-    try {
-      service = start(Env.system()).await(60, TimeUnit.SECONDS);
-    } catch (ConfigException e) {
-      System.err.println("seckill-order-consumer: " + e.getMessage());
-      System.exit(2);
-      return;
-    } catch (Exception e) {
-      LOG.error("order consumer failed to start", e);
-      System.exit(1);
-      return;
-    }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        service.stop().await(60, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("graceful stop incomplete: {}", e.getMessage());
-      }
-    }, "seckill-order-consumer-shutdown"));
+    ServiceMain.run("seckill-order-consumer", Main::start);
   }
 }

@@ -1,7 +1,7 @@
 package io.seckill.stock;
 
 import io.seckill.common.RunningService;
-import io.seckill.common.config.ConfigException;
+import io.seckill.common.ServiceMain;
 import io.seckill.common.config.Env;
 import io.seckill.common.db.PgPools;
 import io.seckill.common.db.SchemaMigrator;
@@ -50,17 +50,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    try {
-      RunningService service = start(Env.system()).await();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> service.stop().await(), "seckill-stock-stop"));
-      LOG.info("stock-service listening on port {}", service.httpPort());
-    } catch (ConfigException e) {
-      System.err.println("seckill-stock-service: " + e.getMessage());
-      System.exit(2);
-    } catch (Throwable e) {
-      LOG.error("stock-service failed to start", e);
-      System.exit(1);
-    }
+    ServiceMain.run("seckill-stock-service", Main::start);
   }
 
   public static Future<RunningService> start(Env env) {
