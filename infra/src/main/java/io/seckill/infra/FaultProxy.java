@@ -1,16 +1,12 @@
 package io.seckill.infra;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,8 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FaultProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FaultProxy.class);
-  private static final int CHUNK_BYTES = 16 * 1024;
-  private static final int CONNECT_TIMEOUT_MS = 5_000;
 
   private final String name;
   private final String targetHost;
@@ -45,10 +39,10 @@ public final class FaultProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final ExecutorService threads;
   private final Set<Thread> started = ConcurrentHashMap.newKeySet();
-  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile Mode mode = Mode.PASS;
+  private volatile ProxyMode mode = ProxyMode.PASS;
 
   private FaultProxy(String name, String targetHost, int targetPort, ServerSocket listener) {
     this.name = name;
@@ -115,13 +109,12 @@ public final class FaultProxy implements AutoCloseable {
 
   /** Normal forwarding, the default; releases at once, in order, whatever earlier modes held back. */
   public void pass() {
-    switchTo(Mode.PASS);
+    switchTo(ProxyMode.PASS);
   }
 
   /** Every chunk, both directions, is delivered {@code d} after it arrived, order kept. */
   public void delay(Duration d) {
-    long nanos = nonNegative(d, "delay").toNanos();
-    switchTo(new Mode("delay " + d.toMillis() + "ms", nanos, nanos));
+    switchTo(ProxyMode.delay("delay", d, true));
   }
 
   /**
@@ -129,8 +122,7 @@ public final class FaultProxy implements AutoCloseable {
    * arrived: the request takes effect, the answer comes after the client's timeout.
    */
   public void holdResponses(Duration d) {
-    long nanos = nonNegative(d, "holdResponses").toNanos();
-    switchTo(new Mode("holdResponses " + d.toMillis() + "ms", 0, nanos));
+    switchTo(ProxyMode.delay("holdResponses", d, false));
   }
 
   /**
@@ -138,12 +130,12 @@ public final class FaultProxy implements AutoCloseable {
    * stopped process. What arrives meanwhile is delivered, in order, when {@link #pass()} is called.
    */
   public void blackHole() {
-    switchTo(Mode.BLACK_HOLE);
+    switchTo(ProxyMode.BLACK_HOLE);
   }
 
   /** Every open connection, and each new one until another mode is set, is closed with a TCP RST. */
   public void reset() {
-    switchTo(Mode.RESET);
+    switchTo(ProxyMode.RESET);
   }
 
   /** The mode in force, for reports: {@code pass}, {@code delay 200ms}, {@code holdResponses 5000ms}, ... */
@@ -162,7 +154,7 @@ public final class FaultProxy implements AutoCloseable {
       return;
     }
     closeQuietly(listener);
-    connections.forEach(Connection::close);
+    connections.forEach(ProxyConnection::close);
     threads.shutdownNow();
     // Joined, not just awaitTermination: a pool counts as terminated while its last threads still exit.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -180,12 +172,12 @@ public final class FaultProxy implements AutoCloseable {
     LOG.debug("fault proxy {} on {} closed after {} connections", name, hostAndPort(), accepted.get());
   }
 
-  private void switchTo(Mode next) {
+  private void switchTo(ProxyMode next) {
     mode = next;
     LOG.debug("fault proxy {} ({} -> {}:{}): {}", name, hostAndPort(), targetHost, targetPort, next.label());
     // Set before the sweep, read after registration in acceptLoop: no connection escapes a reset.
-    for (Connection connection : connections) {
-      if (next == Mode.RESET) {
+    for (ProxyConnection connection : connections) {
+      if (next == ProxyMode.RESET) {
         connection.abort();
       } else {
         connection.wake();
@@ -205,9 +197,9 @@ public final class FaultProxy implements AutoCloseable {
         return;
       }
       accepted.incrementAndGet();
-      Connection connection = new Connection(client);
+      ProxyConnection connection = new ProxyConnection(this, client);
       connections.add(connection);
-      if (mode == Mode.RESET || closed.get()) {
+      if (mode == ProxyMode.RESET || closed.get()) {
         connection.abort();
         continue;
       }
@@ -219,15 +211,7 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private static Duration nonNegative(Duration d, String what) {
-    Objects.requireNonNull(d, what);
-    if (d.isNegative()) {
-      throw new IllegalArgumentException(what + " must not be negative: " + d);
-    }
-    return d;
-  }
-
-  private static void closeQuietly(AutoCloseable closeable) {
+  static void closeQuietly(AutoCloseable closeable) {
     try {
       closeable.close();
     } catch (Exception alreadyGone) {
@@ -235,178 +219,27 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  /** How long after its arrival a chunk is due, per direction; {@link #NEVER} holds it until the mode changes. */
-  private record Mode(String label, long towardsTargetNanos, long towardsClientNanos) {
-    static final long NEVER = Long.MAX_VALUE;
-    static final Mode PASS = new Mode("pass", 0, 0);
-    static final Mode BLACK_HOLE = new Mode("blackHole", NEVER, NEVER);
-    static final Mode RESET = new Mode("reset", NEVER, NEVER);
-
-    long holdNanos(boolean towardsTarget) {
-      return towardsTarget ? towardsTargetNanos : towardsClientNanos;
-    }
+  ProxyMode currentMode() {
+    return mode;
   }
 
-  /** Bytes as read, or end of stream when {@code bytes} is null. */
-  private record Chunk(byte[] bytes, long arrivedNanos) {
+  String name() {
+    return name;
   }
 
-  /** One direction's queue; its writer takes a chunk only when the mode in force makes it due. */
-  private final class Pipe {
-    private final boolean towardsTarget;
-    private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
-    private boolean closed;
-
-    Pipe(boolean towardsTarget) {
-      this.towardsTarget = towardsTarget;
-    }
-
-    synchronized void offer(byte[] bytes) {
-      chunks.add(new Chunk(bytes, System.nanoTime()));
-      notifyAll();
-    }
-
-    synchronized void wake() {
-      notifyAll();
-    }
-
-    synchronized void close() {
-      closed = true;
-      chunks.clear();
-      notifyAll();
-    }
-
-    /** The head chunk once it is due, or null once the pipe is closed. */
-    synchronized Chunk take() throws InterruptedException {
-      while (!closed) {
-        Chunk head = chunks.peek();
-        long hold = head == null ? Mode.NEVER : mode.holdNanos(towardsTarget);
-        if (hold == Mode.NEVER) {
-          wait();
-          continue;
-        }
-        long dueIn = head.arrivedNanos() + hold - System.nanoTime();
-        if (dueIn <= 0) {
-          return chunks.poll();
-        }
-        TimeUnit.NANOSECONDS.timedWait(this, dueIn);
-      }
-      return null;
-    }
+  String targetHost() {
+    return targetHost;
   }
 
-  private final class Connection {
-    private final Socket client;
-    private final Pipe towardsTarget = new Pipe(true);
-    private final Pipe towardsClient = new Pipe(false);
-    private final AtomicBoolean finished = new AtomicBoolean();
-    private final AtomicInteger openDirections = new AtomicInteger(2);
-    private volatile Socket target;
+  int targetPort() {
+    return targetPort;
+  }
 
-    Connection(Socket client) {
-      this.client = client;
-    }
+  void execute(Runnable task) {
+    threads.execute(task);
+  }
 
-    /** Connects to the target, then this thread becomes the writer towards the client. */
-    void open() {
-      Socket socket = new Socket();
-      try {
-        socket.connect(new InetSocketAddress(targetHost, targetPort), CONNECT_TIMEOUT_MS);
-      } catch (IOException e) {
-        LOG.debug("fault proxy {}: cannot reach {}:{}, resetting the client", name, targetHost, targetPort, e);
-        closeQuietly(socket);
-        abort();
-        return;
-      }
-      target = socket;
-      if (finished.get()) {  // aborted while connecting, before the target socket was visible
-        closeQuietly(socket);
-        return;
-      }
-      LOG.debug("fault proxy {}: {} connected to {}", name, client.getRemoteSocketAddress(), socket.getLocalSocketAddress());
-      try {
-        threads.execute(() -> read(client, towardsTarget));
-        threads.execute(() -> write(towardsTarget, socket));
-        threads.execute(() -> read(socket, towardsClient));
-      } catch (RejectedExecutionException closing) {
-        close();
-        return;
-      }
-      write(towardsClient, client);
-    }
-
-    private void read(Socket from, Pipe pipe) {
-      byte[] buffer = new byte[CHUNK_BYTES];
-      try {
-        InputStream in = from.getInputStream();
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-          pipe.offer(Arrays.copyOf(buffer, n));
-        }
-        pipe.offer(null);
-      } catch (IOException e) {
-        if (!finished.get()) {  // the peer reset: pass the reset on
-          LOG.debug("fault proxy {}: read from {} failed, resetting the connection", name, from, e);
-          abort();
-        }
-      }
-    }
-
-    private void write(Pipe pipe, Socket to) {
-      try {
-        OutputStream out = to.getOutputStream();
-        for (Chunk chunk; (chunk = pipe.take()) != null; ) {
-          if (chunk.bytes() == null) {  // end of stream, after everything sent before it
-            to.shutdownOutput();
-            if (openDirections.decrementAndGet() == 0) {
-              close();
-            }
-            return;
-          }
-          out.write(chunk.bytes());
-          out.flush();
-        }
-      } catch (IOException e) {
-        if (!finished.get()) {
-          LOG.debug("fault proxy {}: write to {} failed, resetting the connection", name, to, e);
-          abort();
-        }
-      } catch (InterruptedException closing) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    void wake() {
-      towardsTarget.wake();
-      towardsClient.wake();
-    }
-
-    void close() {
-      finish(false);
-    }
-
-    /** Closes both sockets with SO_LINGER 0, so each peer gets a TCP RST. */
-    void abort() {
-      finish(true);
-    }
-
-    private void finish(boolean reset) {
-      if (!finished.compareAndSet(false, true)) {
-        return;
-      }
-      connections.remove(this);
-      towardsTarget.close();
-      towardsClient.close();
-      for (Socket socket : new Socket[] {client, target}) {
-        if (socket != null) {
-          try {
-            socket.setSoLinger(reset, 0);
-          } catch (IOException alreadyClosed) {
-            // closing is all that is left
-          }
-          closeQuietly(socket);
-        }
-      }
-      LOG.debug("fault proxy {}: connection from {} {}", name, client.getRemoteSocketAddress(), reset ? "reset" : "closed");
-    }
+  void forget(ProxyConnection connection) {
+    connections.remove(connection);
   }
 }
