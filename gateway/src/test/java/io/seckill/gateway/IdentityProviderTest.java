@@ -67,7 +67,7 @@ class IdentityProviderTest {
         "SECKILL_JWT_AUDIENCE", AUDIENCE,
         "SECKILL_JWT_JWKS_MIN_REFRESH_MS", Integer.toString(MIN_REFRESH_MS),
         // The start-up warm-up cannot mint the IdP's tokens: it runs with its own (see theStartUpWarmUp…).
-        "SECKILL_WARMUP_REQUESTS", "400", "SECKILL_WARMUP_MAX_MS", "60000",
+        "SECKILL_WARMUP_REQUESTS", "400", "SECKILL_WARMUP_MAX_MS", "60000", "SECKILL_WARMUP_UNTIL_JIT_SETTLES", "false",
         "SECKILL_WARMUP_TOPIC", io.seckill.infra.LocalInfra.uniqueName("orders-warmup")));
     GatewayService service = (GatewayService) gw.service;
     await().atMost(Duration.ofSeconds(90)).until(() -> service.warmUp().isComplete());

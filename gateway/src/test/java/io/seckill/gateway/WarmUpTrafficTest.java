@@ -38,6 +38,7 @@ class WarmUpTrafficTest {
   static void startAndWarmUp() throws Exception {
     warmUpTopic = LocalInfra.uniqueName("orders-warmup");
     gateway = new GatewayHarness(Map.of("SECKILL_WARMUP_REQUESTS", "800", "SECKILL_WARMUP_MAX_MS", "60000",
+        "SECKILL_WARMUP_UNTIL_JIT_SETTLES", "false",
         "SECKILL_WARMUP_TOPIC", warmUpTopic,
         "SECKILL_RATE_IP_PER_S", "1", "SECKILL_RATE_IP_BURST", "5",
         "SECKILL_RATE_USER_PER_S", "1", "SECKILL_RATE_USER_BURST", "5"));

@@ -6,6 +6,7 @@ import io.seckill.common.kafka.OrderMessageCodec;
 import io.seckill.common.order.OrderIds;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.common.warmup.WarmUpSales;
+import io.seckill.common.warmup.JitSettling;
 import io.seckill.common.warmup.WarmUpSettings;
 import io.seckill.consumer.batch.OrderBatchWriter;
 import io.seckill.consumer.batch.OrderOutcome;
@@ -69,7 +70,9 @@ final class ConsumerWarmUp {
 
   /** What readiness says while it runs. */
   String progress() {
-    return "warming up: " + rehearsed.get() + " of " + settings.requests() + " orders";
+    int done = rehearsed.get();
+    return done < settings.requests() ? "warming up: " + done + " of " + settings.requests() + " orders"
+        : "warming up: " + done + " orders, until the JIT settles";
   }
 
   /** Blocking; never throws. Stops early when {@code stopping} says so or the time bound passed. */
@@ -79,9 +82,10 @@ final class ConsumerWarmUp {
     LOG.info("warm-up: {} synthetic orders (at most {} ms) on warm-up sale {}", settings.requests(), settings.maxMs(), sale);
     int batches = 0;
     try {
-      while (rehearsed.get() < settings.requests() && !stopping.getAsBoolean() && System.nanoTime() - deadline < 0) {
-        int size = Math.min(Math.min(BATCH_SIZES[batches % BATCH_SIZES.length], maxBatch),
-            settings.requests() - rehearsed.get());
+      JitSettling jit = JitSettling.ofThisJvm();
+      while (settings.goOn(rehearsed.get(), jit) && !stopping.getAsBoolean() && System.nanoTime() - deadline < 0) {
+        int left = settings.requests() - rehearsed.get();
+        int size = Math.min(Math.min(BATCH_SIZES[batches % BATCH_SIZES.length], maxBatch), left > 0 ? left : maxBatch);
         PolledBatch batch = PolledBatch.decode(records(size, rehearsed.get()));
         // Every eighth batch takes the fallback path (sale rows locked), which a real sale hits after a failover.
         List<OrderOutcome> outcomes = writer.rehearse(sale, batch.distinctOrders(), batches % 8 == 7);

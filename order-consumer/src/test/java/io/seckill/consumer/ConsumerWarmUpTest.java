@@ -64,7 +64,8 @@ class ConsumerWarmUpTest {
 
   @Test
   void theWarmUpLeavesNoRowNoRedisKeyAndNoOffsetOnTheRealGroup() throws Exception {
-    OrderConsumerService service = fx.start(Map.of("SECKILL_WARMUP_REQUESTS", "600", "SECKILL_WARMUP_MAX_MS", "60000"),
+    OrderConsumerService service = fx.start(Map.of("SECKILL_WARMUP_REQUESTS", "600", "SECKILL_WARMUP_MAX_MS", "60000",
+        "SECKILL_WARMUP_UNTIL_JIT_SETTLES", "false"),
         BatchFaults.NONE);
     await().atMost(WAIT).until(service::warm);
     long sale = service.warmUpSaleId();

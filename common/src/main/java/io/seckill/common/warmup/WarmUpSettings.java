@@ -10,8 +10,10 @@ import io.seckill.common.config.Env;
  *                 0 turns the warm-up off (the test harnesses do)
  * @param maxMs    SECKILL_WARMUP_MAX_MS: hard bound on the warm-up; past it readiness proceeds cold
  * @param topic    SECKILL_WARMUP_TOPIC: where the gateway sends the warm-up sale's orders (no consumer reads it)
+ * @param untilJitSettles SECKILL_WARMUP_UNTIL_JIT_SETTLES (true): {@code requests} is the least; the warm-up goes on
+ *                 until the JIT settled ({@link JitSettling}) or {@code maxMs} passed
  */
-public record WarmUpSettings(int requests, int maxMs, String topic) {
+public record WarmUpSettings(int requests, int maxMs, String topic, boolean untilJitSettles) {
   public static final int DEFAULT_REQUESTS = 20_000;
   public static final int DEFAULT_MAX_MS = 30_000;
   public static final String DEFAULT_TOPIC = "seckill.orders.warmup";
@@ -20,15 +22,25 @@ public record WarmUpSettings(int requests, int maxMs, String topic) {
     return new WarmUpSettings(
         env.integer("SECKILL_WARMUP_REQUESTS", DEFAULT_REQUESTS, 0, 10_000_000),
         env.integer("SECKILL_WARMUP_MAX_MS", DEFAULT_MAX_MS, 100, 600_000),
-        env.optional("SECKILL_WARMUP_TOPIC", DEFAULT_TOPIC));
+        env.optional("SECKILL_WARMUP_TOPIC", DEFAULT_TOPIC),
+        env.bool("SECKILL_WARMUP_UNTIL_JIT_SETTLES", true));
   }
 
   public boolean enabled() {
     return requests > 0;
   }
 
+  /**
+   * Whether the warm-up should go on after {@code done} requests (the time bound is the caller's): until
+   * {@code requests}, then, with {@code untilJitSettles}, until {@code jit} says the compilers settled.
+   */
+  public boolean goOn(int done, JitSettling jit) {
+    return done < requests || untilJitSettles && !jit.settled();
+  }
+
   @Override
   public String toString() {
-    return enabled() ? "warmUp[requests=" + requests + ", maxMs=" + maxMs + ", topic=" + topic + "]" : "warmUp[off]";
+    return enabled() ? "warmUp[requests=" + requests + (untilJitSettles ? "+until the JIT settles" : "") + ", maxMs=" + maxMs
+        + ", topic=" + topic + "]" : "warmUp[off]";
   }
 }

@@ -3,6 +3,7 @@ package io.seckill.gateway.warmup;
 import io.seckill.gateway.admission.OrderPublisher;
 import io.seckill.common.auth.Jwt;
 import io.seckill.common.warmup.WarmUpSales;
+import io.seckill.common.warmup.JitSettling;
 import io.seckill.common.warmup.WarmUpSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -53,6 +54,7 @@ public final class WarmUpTraffic {
   private final WarmUpSalesInRedis sales;
   private final OrderPublisher publisher;
   private final WarmUpSettings settings;
+  private final JitSettling jit = JitSettling.ofThisJvm();
   private final Jwt jwt;
   private final WarmUpPass pass;
   private final long openSale = WarmUpSales.pick();
@@ -85,7 +87,9 @@ public final class WarmUpTraffic {
 
   /** What readiness says while the warm-up runs. */
   public String progress() {
-    return "warming up: " + Math.min(next.get(), settings.requests()) + " of " + settings.requests() + " requests";
+    int sent = next.get();
+    return sent < settings.requests() ? "warming up: " + sent + " of " + settings.requests() + " requests"
+        : "warming up: " + sent + " requests, until the JIT settles";
   }
 
   /** Stops sending (the gateway is stopping); the clean-up still runs. */
@@ -105,7 +109,8 @@ public final class WarmUpTraffic {
         .recover(e -> Future.succeededFuture());
     HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(CONCURRENCY));
-    Future.all(sales.seed(openSale, settings.requests()), sales.seed(soldOutSale, 0), topic)
+    // The open sale never sells out, however long the JIT takes to settle.
+    Future.all(sales.seed(openSale, Integer.MAX_VALUE), sales.seed(soldOutSale, 0), topic)
         .compose(seeded -> drive(client, port))
         .onFailure(e -> LOG.warn("warm-up failed, the gateway starts cold: {}", e.toString()))
         .transform(x -> sales.cleanUp(List.of(openSale, soldOutSale), orderIds))
@@ -135,7 +140,7 @@ public final class WarmUpTraffic {
    */
   private void sendNext(HttpClientAgent client, int port, Promise<Void> lane) {
     int i = next.getAndIncrement();
-    if (i >= settings.requests() || cancelled || System.nanoTime() - deadline > 0) {
+    if (!settings.goOn(i, jit) || cancelled || System.nanoTime() - deadline > 0) {
       lane.complete();
       return;
     }
