@@ -15,6 +15,7 @@ import io.seckill.common.redis.SeckillScripts;
 import io.seckill.consumer.batch.BatchFaults;
 import io.seckill.infra.Invariants;
 import io.seckill.infra.LocalInfra;
+import io.seckill.infra.stack.ServiceEnv;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
@@ -116,21 +117,10 @@ final class ConsumerFixture implements AutoCloseable {
   }
 
   Map<String, String> env(Map<String, String> overrides) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "SECKILL_REDIS_URL", infra.redisUrl(),
-        "SECKILL_PG_URL", pgUrl,
-        "SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(),
-        "SECKILL_MANAGEMENT_PORT", "0",
-        "SECKILL_ORDERS_TOPIC", topic,
-        "SECKILL_ORDERS_DLQ_TOPIC", dlqTopic,
-        "SECKILL_CONSUMER_GROUP", group,
-        "SECKILL_CONSUMER_BACKOFF_MIN_MS", "50",
-        "SECKILL_CONSUMER_BACKOFF_MAX_MS", "400",
-        "SECKILL_CONSUMER_DB_TIMEOUT_MS", "3000"));
-    // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
-    env.put("SECKILL_WARMUP_REQUESTS", "0");
-    env.putAll(overrides);
-    return env;
+    return ServiceEnv.forInfra(infra).database(pgUrl).orders(topic).consumerGroup(group).consumer()
+        .with("SECKILL_ORDERS_DLQ_TOPIC", dlqTopic)
+        .with("SECKILL_CONSUMER_BACKOFF_MIN_MS", "50").with("SECKILL_CONSUMER_BACKOFF_MAX_MS", "400")
+        .with("SECKILL_CONSUMER_DB_TIMEOUT_MS", "3000").with(overrides).toMap();
   }
 
   OrderConsumerService start(Map<String, String> overrides, BatchFaults faults) throws Exception {

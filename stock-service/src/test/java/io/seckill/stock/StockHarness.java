@@ -3,7 +3,6 @@ package io.seckill.stock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seckill.common.RunningService;
-import io.seckill.common.auth.Signatures;
 import io.seckill.common.config.Env;
 import io.seckill.common.db.PgUrls;
 import io.seckill.common.db.SchemaMigrator;
@@ -12,6 +11,9 @@ import io.seckill.common.redis.RedisKeys;
 import io.seckill.common.redis.SeckillScripts;
 import io.seckill.infra.Invariants;
 import io.seckill.infra.LocalInfra;
+import io.seckill.infra.stack.LocalHttp;
+import io.seckill.infra.stack.ServiceEnv;
+import io.seckill.infra.stack.TestSecrets;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
@@ -21,7 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -30,7 +31,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,9 +44,9 @@ import redis.clients.jedis.resps.ScanResult;
  * sale decrement, then persisted.lua — exactly the steps the gateway and the consumer take.
  */
 public final class StockHarness implements AutoCloseable {
-  public static final String ADMIN_TOKEN = "admin-token-0123456789-0123456789-abcdef";
-  public static final String CANCEL_TOKEN = "cancel-token-0123456789-0123456789-abcde";
-  public static final String PAYMENT_SECRET = "payment-secret-0123456789-0123456789-xyz";
+  public static final String ADMIN_TOKEN = TestSecrets.ADMIN_TOKEN;
+  public static final String CANCEL_TOKEN = TestSecrets.CANCEL_TOKEN;
+  public static final String PAYMENT_SECRET = TestSecrets.PAYMENT_SECRET;
   public static final int TTL_S = 3600;
 
   public final LocalInfra infra = LocalInfra.shared();
@@ -57,7 +57,7 @@ public final class StockHarness implements AutoCloseable {
   private final Redis redisClient;
   public final RedisAPI redis;
   public final Jedis jedis;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
+  private final HttpClient http = LocalHttp.CLIENT;
   private final List<RunningService> services = new ArrayList<>();
   private long nextSale;
 
@@ -73,20 +73,8 @@ public final class StockHarness implements AutoCloseable {
   }
 
   public Map<String, String> env(Map<String, String> overrides) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "SECKILL_REDIS_URL", infra.redisUrl(),
-        "SECKILL_PG_URL", pgUrl,
-        "SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(),
-        "SECKILL_HTTP_PORT", "0",
-        "SECKILL_ADMIN_TOKEN", ADMIN_TOKEN,
-        "SECKILL_CANCEL_TOKEN", CANCEL_TOKEN,
-        "SECKILL_PAYMENT_SECRET", PAYMENT_SECRET,
-        "SECKILL_ORDERS_TOPIC", topic,
-        "SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName("group"),
-        "SECKILL_RECONCILE_INTERVAL_MS", "600000"));
-    env.put("SECKILL_MANAGEMENT_PORT", "0");
-    env.putAll(overrides);
-    return env;
+    return ServiceEnv.forInfra(infra).database(pgUrl).orders(topic).consumerGroup(LocalInfra.uniqueName("group"))
+        .stock().with("SECKILL_RECONCILE_INTERVAL_MS", "600000").with(overrides).toMap();
   }
 
   public StockService start(Map<String, String> overrides) {
@@ -203,7 +191,7 @@ public final class StockHarness implements AutoCloseable {
   public HttpResponse<String> callback(StockService service, JsonObject body) {
     String raw = body.encode();
     return send(service, "/api/v1/payments/callback", "POST", raw,
-        Map.of("X-Signature", Signatures.hmacHex(PAYMENT_SECRET, raw.getBytes(StandardCharsets.UTF_8))));
+        Map.of("X-Signature", TestSecrets.paymentSignature(raw)));
   }
 
   public HttpResponse<String> cancel(StockService service, String orderId, String userId) {
