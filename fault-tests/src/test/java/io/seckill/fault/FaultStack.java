@@ -9,6 +9,7 @@ import io.seckill.infra.LocalInfra;
 import io.seckill.infra.Ports;
 import io.seckill.infra.stack.NewSale;
 import io.seckill.infra.stack.ServiceEnv;
+import io.seckill.infra.stack.TestDatabase;
 import io.seckill.infra.stack.TestSecrets;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -235,28 +236,13 @@ final class FaultStack implements AutoCloseable {
 
   /** Order rows of the sale, FAILED ones included: grows while a consumer persists. */
   long orderRows(long saleId) throws SQLException {
-    try (Connection db = DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
-         PreparedStatement s = db.prepareStatement("SELECT count(*) FROM orders WHERE sale_id = ?")) {
-      s.setLong(1, saleId);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return TestDatabase.at(pgUrl).number("SELECT count(*) FROM orders WHERE sale_id = ?", saleId);
   }
 
   /** FAILED rows of the sale with this reason (SOLD_OUT, DUPLICATE). */
   long failedRows(long saleId, String reason) throws SQLException {
-    try (Connection db = DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
-         PreparedStatement s = db.prepareStatement(
-             "SELECT count(*) FROM orders WHERE sale_id = ? AND status = 'FAILED' AND reason = ?")) {
-      s.setLong(1, saleId);
-      s.setString(2, reason);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return TestDatabase.at(pgUrl).number(
+        "SELECT count(*) FROM orders WHERE sale_id = ? AND status = 'FAILED' AND reason = ?", saleId, reason);
   }
 
   /** An address on the gateway (the same port across restarts). */

@@ -3,23 +3,20 @@ package io.seckill.gateway;
 import io.seckill.common.RunningService;
 import io.seckill.common.auth.Jwt;
 import io.seckill.common.config.Env;
-import io.seckill.common.db.PgUrls;
 import io.seckill.common.kafka.InvalidOrderMessage;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.kafka.OrderMessageCodec;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.infra.LocalInfra;
 import io.seckill.infra.stack.LocalHttp;
+import io.seckill.infra.stack.SeededSale;
 import io.seckill.infra.stack.ServiceEnv;
+import io.seckill.infra.stack.TestDatabase;
 import io.seckill.infra.stack.TestSecrets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,30 +106,8 @@ final class GatewayHarness implements AutoCloseable {
 
   /** Seeds a sale as stock-service's warm-up would: a {@code sale} row and the Redis meta hash and stock. */
   long seedSale(int stock, int perUserLimit, boolean requireToken, long startsAtMs, long endsAtMs) {
-    long saleId = LocalInfra.uniqueSaleIdBase();
-    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
-         PreparedStatement s = c.prepareStatement("""
-             INSERT INTO sale (sale_id, item_name, price_cents, initial_stock, remaining, per_user_limit, starts_at,
-                               ends_at, payment_timeout_s, require_token)
-             VALUES (?, 'Test item', 1999, ?, ?, ?, ?, ?, 600, ?)""")) {
-      s.setLong(1, saleId);
-      s.setInt(2, stock);
-      s.setInt(3, stock);
-      s.setInt(4, perUserLimit);
-      s.setTimestamp(5, new Timestamp(startsAtMs));
-      s.setTimestamp(6, new Timestamp(endsAtMs));
-      s.setBoolean(7, requireToken);
-      s.executeUpdate();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    try (Jedis redis = jedis()) {
-      redis.hset(RedisKeys.meta(saleId), Map.of("startsAt", Long.toString(startsAtMs), "endsAt", Long.toString(endsAtMs),
-          "perUserLimit", Integer.toString(perUserLimit), "requireToken", requireToken ? "1" : "0",
-          "priceCents", "1999", "itemName", "Test item", "paymentTimeoutS", "600"));
-      redis.set(RedisKeys.stock(saleId), Integer.toString(stock));
-    }
-    return saleId;
+    return SeededSale.of(LocalInfra.uniqueSaleIdBase(), stock).perUserLimit(perUserLimit).requireToken(requireToken)
+        .window(startsAtMs, endsAtMs).insertInto(TestDatabase.at(pgUrl)).warmInto(infra.redisUrl()).saleId();
   }
 
   /** A sale seeded as {@link #seedSale} does, asking a proof-of-work of {@code difficulty} bits (DB and Redis meta). */
@@ -161,14 +136,7 @@ final class GatewayHarness implements AutoCloseable {
   }
 
   void execute(String sql, Object... args) {
-    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(pgUrl)); PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        s.setObject(i + 1, args[i]);
-      }
-      s.executeUpdate();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    TestDatabase.at(pgUrl).execute(sql, args);
   }
 
   /** Every order message on the harness topic, read from the beginning until {@code expected} arrived or 20 s passed. */

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seckill.common.RunningService;
 import io.seckill.common.config.Env;
-import io.seckill.common.db.PgUrls;
 import io.seckill.common.db.SchemaMigrator;
 import io.seckill.common.order.OrderIds;
 import io.seckill.common.redis.RedisKeys;
-import io.seckill.common.redis.SeckillScripts;
 import io.seckill.infra.Invariants;
 import io.seckill.infra.LocalInfra;
+import io.seckill.infra.stack.GatewayReservation;
 import io.seckill.infra.stack.LocalHttp;
 import io.seckill.infra.stack.ServiceEnv;
+import io.seckill.infra.stack.TestDatabase;
 import io.seckill.infra.stack.TestSecrets;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -24,11 +24,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -51,6 +48,7 @@ public final class StockHarness implements AutoCloseable {
 
   public final LocalInfra infra = LocalInfra.shared();
   public final String pgUrl;
+  private final TestDatabase db;
   public final String topic;
   public final long saleIdBase = LocalInfra.uniqueSaleIdBase();
   private final Vertx vertx = Vertx.vertx();
@@ -63,6 +61,7 @@ public final class StockHarness implements AutoCloseable {
 
   public StockHarness() {
     pgUrl = infra.createDatabase("stock");
+    db = TestDatabase.at(pgUrl);
     SchemaMigrator.migrate(pgUrl);
     // Sales created through the API draw ids from this range, so they never collide in the shared Redis.
     sql("ALTER TABLE sale ALTER COLUMN sale_id RESTART WITH " + (saleIdBase + 500));
@@ -99,10 +98,7 @@ public final class StockHarness implements AutoCloseable {
   /** reserve.lua only: the reservation a gateway made before it died or before Kafka delivered it. */
   public String reserve(long saleId, String userId, int quantity) {
     String orderId = OrderIds.next(saleId);
-    Response r = SeckillScripts.RESERVE.run(redis, List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId),
-        RedisKeys.buyers(saleId), RedisKeys.pending(saleId), RedisKeys.token(saleId, "none"), RedisKeys.order(orderId),
-        RedisKeys.spilled(saleId)),
-        List.of(userId, orderId, Integer.toString(quantity), Integer.toString(TTL_S), "test")).await();
+    Response r = GatewayReservation.reserve(redis, saleId, orderId, userId, quantity, TTL_S, "test");
     assertThat(r.get(0).toString()).as("reserve %s", r).isEqualTo("OK");
     return orderId;
   }
@@ -229,32 +225,19 @@ public final class StockHarness implements AutoCloseable {
   // ---- SQL ----
 
   public Connection connect() throws SQLException {
-    return DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
+    return db.connect();
   }
 
   public void sql(String statement) {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
-      s.execute(statement);
-    } catch (SQLException e) {
-      throw new IllegalStateException(statement, e);
-    }
+    db.execute(statement);
   }
 
   public long number(String query) {
-    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(query, e);
-    }
+    return db.number(query);
   }
 
   public String text(String query) {
-    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-      return rs.next() ? rs.getString(1) : null;
-    } catch (SQLException e) {
-      throw new IllegalStateException(query, e);
-    }
+    return db.text(query);
   }
 
   public long remaining(long saleId) {

@@ -8,6 +8,7 @@ import io.seckill.common.redis.RedisKeys;
 import io.seckill.gateway.Main;
 import io.seckill.infra.LocalInfra;
 import io.seckill.infra.stack.LocalHttp;
+import io.seckill.infra.stack.SeededSale;
 import io.seckill.infra.stack.ServiceEnv;
 import io.seckill.infra.stack.TestSecrets;
 import java.net.URI;
@@ -41,15 +42,8 @@ final class DevGateway implements AutoCloseable {
 
   /** Seeds a sale's Redis meta and stock as stock-service's warm-up would (the gateway reads nothing else). */
   long seedOpenSale(long priceCents) {
-    long saleId = LocalInfra.uniqueSaleIdBase();
-    long now = System.currentTimeMillis();
-    try (Jedis redis = jedis()) {
-      redis.hset(RedisKeys.meta(saleId), Map.of("startsAt", Long.toString(now - 60_000),
-          "endsAt", Long.toString(now + 3_600_000), "perUserLimit", "2", "requireToken", "0",
-          "priceCents", Long.toString(priceCents), "itemName", "Dev item", "paymentTimeoutS", "600"));
-      redis.set(RedisKeys.stock(saleId), "10");
-    }
-    return saleId;
+    return SeededSale.of(LocalInfra.uniqueSaleIdBase(), 10).itemName("Dev item").priceCents(priceCents).perUserLimit(2)
+        .warmInto(infra.redisUrl()).saleId();
   }
 
   /** An order as the status cache holds it once the consumer persisted it. */
