@@ -10,27 +10,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** SECKILL_PAYMENT_PROVIDER=simulator, the dev stack's: it answers from the payments recorded in PostgreSQL. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SimulatedPaymentProviderTest {
+class SimulatedPaymentProviderTest extends OneStockServiceTest {
   private static final long PRICE = 1_000;
-  private StockHarness harness;
-  private StockService service;
-
-  @BeforeAll
-  void start() {
-    harness = new StockHarness();
-    service = harness.start(Map.of("SECKILL_SWEEP_INTERVAL_MS", "50", "SECKILL_PAYMENT_PROVIDER", "simulator"));
-  }
-
-  @AfterAll
-  void stop() {
-    harness.close();
+  @Override
+  Map<String, String> overrides() {
+    return Map.of("SECKILL_SWEEP_INTERVAL_MS", "50", "SECKILL_PAYMENT_PROVIDER", "simulator");
   }
 
   private String lastResult(String orderId) {
