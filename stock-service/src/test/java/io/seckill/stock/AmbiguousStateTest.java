@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class AmbiguousStateTest extends OneStockServiceTest {
   @Override
-  Map<String, String> overrides() {
+  protected Map<String, String> overrides() {
     return Map.of("SECKILL_ORPHAN_AFTER_MS", "1000", "SECKILL_KAFKA_DELIVERY_TIMEOUT_MS", "500",
         "SECKILL_KAFKA_MAX_BLOCK_MS", "100");
   }

@@ -10,12 +10,12 @@ import org.junit.jupiter.api.TestInstance;
  * sale ids ({@link StockHarness}) and stopped with them after its last test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class OneStockServiceTest {
-  StockHarness harness;
-  StockService service;
+public abstract class OneStockServiceTest {
+  protected StockHarness harness;
+  protected StockService service;
 
   /** The variables this class's stock-service starts with beyond the harness's (intervals, providers ...). */
-  Map<String, String> overrides() {
+  protected Map<String, String> overrides() {
     return Map.of();
   }
 

@@ -3,6 +3,7 @@ package io.seckill.stock.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seckill.common.order.OrderIds;
+import io.seckill.stock.OneStockServiceTest;
 import io.seckill.stock.StockHarness;
 import io.seckill.stock.StockService;
 import io.vertx.core.json.JsonObject;

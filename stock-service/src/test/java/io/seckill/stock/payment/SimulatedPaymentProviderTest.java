@@ -3,6 +3,7 @@ package io.seckill.stock.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.seckill.stock.OneStockServiceTest;
 import io.seckill.stock.StockHarness;
 import io.seckill.stock.StockService;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class SimulatedPaymentProviderTest extends OneStockServiceTest {
   private static final long PRICE = 1_000;
   @Override
-  Map<String, String> overrides() {
+  protected Map<String, String> overrides() {
     return Map.of("SECKILL_SWEEP_INTERVAL_MS", "50", "SECKILL_PAYMENT_PROVIDER", "simulator");
   }
 

@@ -3,6 +3,7 @@ package io.seckill.stock.sale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seckill.common.redis.RedisKeys;
+import io.seckill.stock.OneStockServiceTest;
 import io.seckill.stock.StockHarness;
 import io.seckill.stock.StockService;
 import io.vertx.core.http.HttpMethod;

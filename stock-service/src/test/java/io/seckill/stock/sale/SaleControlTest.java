@@ -6,6 +6,7 @@ import io.seckill.common.order.OrderIds;
 import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.common.redis.SeckillScripts;
+import io.seckill.stock.OneStockServiceTest;
 import io.seckill.stock.StockHarness;
 import io.seckill.stock.StockService;
 import io.vertx.core.json.JsonArray;
