@@ -2,20 +2,18 @@ package io.seckill.contract;
 
 import io.seckill.common.RunningService;
 import io.seckill.common.auth.Jwt;
-import io.seckill.common.auth.Signatures;
 import io.seckill.common.db.PgUrls;
 import io.seckill.infra.LocalInfra;
+import io.seckill.infra.stack.LocalHttp;
+import io.seckill.infra.stack.TestSecrets;
 import io.seckill.testing.SeckillSystem;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
@@ -30,8 +28,6 @@ final class ContractSystem implements AutoCloseable {
   static final String CANCEL_TOKEN = SeckillSystem.CANCEL_TOKEN;
   static final String PAYMENT_SECRET = SeckillSystem.PAYMENT_SECRET;
   static final long PRICE_CENTS = SeckillSystem.PRICE_CENTS;
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
 
   final LocalInfra infra;
   final String pgUrl;
@@ -80,18 +76,18 @@ final class ContractSystem implements AutoCloseable {
 
   Reply buy(long saleId, String user, int quantity) throws Exception {
     return send(HttpRequest.newBuilder(gatewayUri("/api/v1/sales/" + saleId + "/orders"))
-        .header("Authorization", "Bearer " + jwt.mint(user, 600)).header("Content-Type", "application/json")
+        .header("Authorization", TestSecrets.shopperBearer(user)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":" + quantity + "}")));
   }
 
   Reply order(String orderId, String user) throws Exception {
     return send(HttpRequest.newBuilder(gatewayUri("/api/v1/orders/" + orderId))
-        .header("Authorization", "Bearer " + jwt.mint(user, 600)).GET());
+        .header("Authorization", TestSecrets.shopperBearer(user)).GET());
   }
 
   Reply cancel(String orderId, String user) throws Exception {
     return send(HttpRequest.newBuilder(gatewayUri("/api/v1/orders/" + orderId + "/cancel"))
-        .header("Authorization", "Bearer " + jwt.mint(user, 600)).POST(HttpRequest.BodyPublishers.noBody()));
+        .header("Authorization", TestSecrets.shopperBearer(user)).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
   /** The payment provider's callback, signed with the shared secret over the exact bytes sent. */
@@ -104,19 +100,19 @@ final class ContractSystem implements AutoCloseable {
   }
 
   static String sign(String body) {
-    return Signatures.hmacHex(PAYMENT_SECRET, body.getBytes(StandardCharsets.UTF_8));
+    return TestSecrets.paymentSignature(body);
   }
 
   URI gatewayUri(String path) {
-    return URI.create("http://127.0.0.1:" + gateway.httpPort() + path);
+    return SeckillSystem.uri(gateway, path);
   }
 
   URI stockUri(String path) {
-    return URI.create("http://127.0.0.1:" + stock.httpPort() + path);
+    return SeckillSystem.uri(stock, path);
   }
 
   static Reply send(HttpRequest.Builder request) throws Exception {
-    HttpResponse<byte[]> response = HTTP.send(request.timeout(Duration.ofSeconds(15)).build(),
+    HttpResponse<byte[]> response = LocalHttp.CLIENT.send(request.timeout(LocalHttp.TIMEOUT).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     return new Reply(response.statusCode(), response.headers(), response.body());
   }

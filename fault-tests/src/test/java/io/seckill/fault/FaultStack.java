@@ -7,7 +7,10 @@ import io.seckill.infra.Invariants;
 import io.seckill.infra.KafkaBroker;
 import io.seckill.infra.LocalInfra;
 import io.seckill.infra.Ports;
-import io.vertx.core.json.JsonObject;
+import io.seckill.infra.stack.NewSale;
+import io.seckill.infra.stack.ServiceEnv;
+import io.seckill.infra.stack.TestDatabase;
+import io.seckill.infra.stack.TestSecrets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,10 +21,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
@@ -32,10 +33,8 @@ import redis.clients.jedis.Jedis;
  * production. Closing it stops every process it started.
  */
 final class FaultStack implements AutoCloseable {
-  static final String JWT_SECRET = "fault-jwt-secret-0123456789abcdefghij";
-  static final String ADMIN_TOKEN = "fault-admin-token-0123456789abcdefghi";
-  static final String CANCEL_TOKEN = "fault-cancel-token-0123456789abcdefgh";
-  static final String PAYMENT_SECRET = "fault-payment-secret-0123456789abcde";
+  static final String ADMIN_TOKEN = TestSecrets.ADMIN_TOKEN;
+  static final String PAYMENT_SECRET = TestSecrets.PAYMENT_SECRET;
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
 
   final String scenario;
@@ -43,8 +42,8 @@ final class FaultStack implements AutoCloseable {
   final String pgUrl;
   final String redisUrl;
   final String topic;
-  final Jwt jwt = new Jwt(JWT_SECRET);
-  private final Map<String, String> env = new HashMap<>();
+  final Jwt jwt = TestSecrets.JWT;
+  private ServiceEnv env;
   private final List<ServiceProcess> started = new ArrayList<>();
   private final int gatewayPort = Ports.freePort();
   private final int stockPort = Ports.freePort();
@@ -78,35 +77,25 @@ final class FaultStack implements AutoCloseable {
       topic = topicName;
     }
     FaultStack stack = new FaultStack(scenario, infra, pgUrl, redisUrl == null ? infra.redisUrl() : redisUrl, topic);
-    stack.env.put("SECKILL_REDIS_URL", stack.redisUrl);
-    stack.env.put("SECKILL_PG_URL", pgUrl);
-    stack.env.put("SECKILL_KAFKA_BOOTSTRAP", broker == null ? infra.kafkaBootstrap() : broker.bootstrapServers());
-    stack.env.put("SECKILL_ORDERS_TOPIC", topic);
-    stack.env.put("SECKILL_ORDERS_DLQ_TOPIC", topic + ".dlq");
-    stack.env.put("SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName("fault-" + scenario + "-group"));
-    stack.env.put("SECKILL_JWT_SECRET", JWT_SECRET);
-    // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
-    stack.env.put("SECKILL_WARMUP_REQUESTS", "0");
-    stack.env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
-    stack.env.put("SECKILL_CANCEL_TOKEN", CANCEL_TOKEN);
-    stack.env.put("SECKILL_PAYMENT_SECRET", PAYMENT_SECRET);
-    stack.env.put("SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:" + stack.stockPort);
-    // Every buyer comes from 127.0.0.1: the per-IP limit would otherwise be the only thing under test.
-    stack.env.put("SECKILL_RATE_IP_PER_S", "1000000");
-    stack.env.put("SECKILL_RATE_IP_BURST", "1000000");
-    stack.env.put("SECKILL_EVENT_LOOPS", "2");
-    stack.env.put("SECKILL_CONSUMER_THREADS", "2");
-    stack.env.put("SECKILL_CONSUMER_MAX_BATCH", "25");
-    stack.env.put("SECKILL_CONSUMER_BACKOFF_MAX_MS", "1000");
-    // A SIGKILLed member leaves the group after 6 s (the broker's minimum), not the production 45 s.
-    stack.env.put("SECKILL_CONSUMER_SESSION_TIMEOUT_MS", "6000");
-    stack.env.put("SECKILL_RECONCILE_INTERVAL_MS", "1000");
-    // Past a gateway's order record lifetime: 2 x max block (500) + delivery timeout (3000) = 4000 ms.
-    stack.env.put("SECKILL_ORPHAN_AFTER_MS", "4500");
-    // An outage answers each shopper within ~3 s instead of the production 5 s.
-    stack.env.put("SECKILL_KAFKA_DELIVERY_TIMEOUT_MS", "3000");
-    stack.env.put("SECKILL_KAFKA_REQUEST_TIMEOUT_MS", "1000");
-    stack.env.put("SECKILL_KAFKA_MAX_BLOCK_MS", "500");
+    // No SECKILL_HTTP_PORT or SECKILL_MANAGEMENT_PORT: ServiceProcess gives each process its own.
+    stack.env = ServiceEnv.forInfra(infra).without("SECKILL_HTTP_PORT").without("SECKILL_MANAGEMENT_PORT")
+        .with("SECKILL_REDIS_URL", stack.redisUrl).database(pgUrl).orders(topic)
+        .with("SECKILL_KAFKA_BOOTSTRAP", broker == null ? infra.kafkaBootstrap() : broker.bootstrapServers())
+        .consumerGroup(LocalInfra.uniqueName("fault-" + scenario + "-group"))
+        .with("SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:" + stack.stockPort)
+        .withoutIpRateLimit()
+        .with("SECKILL_CONSUMER_THREADS", "2")
+        .with("SECKILL_CONSUMER_MAX_BATCH", "25")
+        .with("SECKILL_CONSUMER_BACKOFF_MAX_MS", "1000")
+        // A SIGKILLed member leaves the group after 6 s (the broker's minimum), not the production 45 s.
+        .with("SECKILL_CONSUMER_SESSION_TIMEOUT_MS", "6000")
+        .with("SECKILL_RECONCILE_INTERVAL_MS", "1000")
+        // Past a gateway's order record lifetime: 2 x max block (500) + delivery timeout (3000) = 4000 ms.
+        .with("SECKILL_ORPHAN_AFTER_MS", "4500")
+        // An outage answers each shopper within ~3 s instead of the production 5 s.
+        .with("SECKILL_KAFKA_DELIVERY_TIMEOUT_MS", "3000")
+        .with("SECKILL_KAFKA_REQUEST_TIMEOUT_MS", "1000")
+        .with("SECKILL_KAFKA_MAX_BLOCK_MS", "500");
     return stack;
   }
 
@@ -116,19 +105,18 @@ final class FaultStack implements AutoCloseable {
   }
 
   FaultStack with(String name, String value) {
-    env.put(name, value);
+    env = env.with(name, value);
     return this;
   }
 
   ServiceProcess startStock() {
-    stock = track(ServiceProcess.start(ServiceProcess.Kind.STOCK, scenario + "-stock-service", stockPort, env,
+    stock = track(ServiceProcess.start(ServiceProcess.Kind.STOCK, scenario + "-stock-service", stockPort, env.stock().toMap(),
         FaultPaths.log(scenario, "stock-service")));
     return stock;
   }
 
   ServiceProcess startConsumer(Map<String, String> extra) {
-    Map<String, String> own = new HashMap<>(env);
-    own.putAll(extra);
+    Map<String, String> own = env.consumer().with(extra).toMap();
     String name = consumers++ == 0 ? "order-consumer" : "order-consumer-" + consumers;
     return track(ServiceProcess.start(ServiceProcess.Kind.CONSUMER, scenario + "-" + name, Ports.freePort(), own,
         FaultPaths.log(scenario, name)));
@@ -140,9 +128,7 @@ final class FaultStack implements AutoCloseable {
 
   /** (Re)starts the gateway on the same port, so buyers keep their address across crashes. */
   ServiceProcess startGateway(Map<String, String> extra) {
-    Map<String, String> own = new HashMap<>(env);
-    own.remove("SECKILL_ADMIN_TOKEN"); // the gateway holds only the cancel-only token
-    own.putAll(extra);
+    Map<String, String> own = env.gateway().with(extra).toMap(); // the gateway holds only the cancel-only token
     gateway = track(ServiceProcess.start(ServiceProcess.Kind.GATEWAY, scenario + "-gateway", gatewayPort, own,
         FaultPaths.log(scenario, "gateway")));
     return gateway;
@@ -170,16 +156,8 @@ final class FaultStack implements AutoCloseable {
 
   /** An open sale whose unpaid orders are cancelled after {@code paymentTimeoutSeconds} (at least 10). */
   long createOpenSale(int units, int paymentTimeoutSeconds) throws Exception {
-    Instant now = Instant.now();
-    JsonObject sale = new JsonObject()
-        .put("itemName", "Fault phone " + scenario).put("priceCents", 19900).put("stock", units)
-        .put("startsAt", now.minusSeconds(5).toString()).put("endsAt", now.plusSeconds(3600).toString())
-        .put("perUserLimit", 1).put("paymentTimeoutSeconds", paymentTimeoutSeconds).put("requirePurchaseToken", false);
-    HttpResponse<String> created = admin("POST", "/admin/v1/sales", sale.encode());
-    if (created.statusCode() != 201) {
-      throw new IllegalStateException("sale not created: " + created.statusCode() + " " + created.body());
-    }
-    return new JsonObject(created.body()).getLong("saleId");
+    return NewSale.of(units).itemName("Fault phone " + scenario).paymentTimeoutSeconds(paymentTimeoutSeconds)
+        .createOn(stockServiceUri(""));
   }
 
   HttpResponse<String> warmup(long saleId, boolean force) throws Exception {
@@ -199,7 +177,7 @@ final class FaultStack implements AutoCloseable {
   /** One shopper's purchase of one unit through the gateway. */
   HttpResponse<String> buy(HttpClient client, long saleId, String user) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/api/v1/sales/" + saleId + "/orders"))
-        .header("Authorization", "Bearer " + jwt.mint(user, 600)).header("Content-Type", "application/json")
+        .header("Authorization", TestSecrets.shopperBearer(user)).header("Content-Type", "application/json")
         .timeout(Duration.ofSeconds(10))
         .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")).build();
     return client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -258,28 +236,13 @@ final class FaultStack implements AutoCloseable {
 
   /** Order rows of the sale, FAILED ones included: grows while a consumer persists. */
   long orderRows(long saleId) throws SQLException {
-    try (Connection db = DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
-         PreparedStatement s = db.prepareStatement("SELECT count(*) FROM orders WHERE sale_id = ?")) {
-      s.setLong(1, saleId);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return TestDatabase.at(pgUrl).number("SELECT count(*) FROM orders WHERE sale_id = ?", saleId);
   }
 
   /** FAILED rows of the sale with this reason (SOLD_OUT, DUPLICATE). */
   long failedRows(long saleId, String reason) throws SQLException {
-    try (Connection db = DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
-         PreparedStatement s = db.prepareStatement(
-             "SELECT count(*) FROM orders WHERE sale_id = ? AND status = 'FAILED' AND reason = ?")) {
-      s.setLong(1, saleId);
-      s.setString(2, reason);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return TestDatabase.at(pgUrl).number(
+        "SELECT count(*) FROM orders WHERE sale_id = ? AND status = 'FAILED' AND reason = ?", saleId, reason);
   }
 
   /** An address on the gateway (the same port across restarts). */

@@ -3,23 +3,22 @@ package io.seckill.gateway;
 import io.seckill.common.RunningService;
 import io.seckill.common.auth.Jwt;
 import io.seckill.common.config.Env;
-import io.seckill.common.db.PgUrls;
 import io.seckill.common.kafka.InvalidOrderMessage;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.kafka.OrderMessageCodec;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.infra.LocalInfra;
+import io.seckill.infra.stack.LocalHttp;
+import io.seckill.infra.stack.SeededSale;
+import io.seckill.infra.stack.ServiceEnv;
+import io.seckill.infra.stack.TestDatabase;
+import io.seckill.infra.stack.TestSecrets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,38 +32,23 @@ import redis.clients.jedis.Jedis;
 
 /** A gateway started in-process against the shared real Redis, PostgreSQL and Kafka, plus helpers to call it. */
 final class GatewayHarness implements AutoCloseable {
-  static final String SECRET = "test-jwt-secret-0123456789-abcdefghij";
-  static final String CANCEL_TOKEN = "test-cancel-token-0123456789-abcdefghi";
-  static final Jwt JWT = new Jwt(SECRET);
+  static final String SECRET = TestSecrets.JWT_SECRET;
+  static final String CANCEL_TOKEN = TestSecrets.CANCEL_TOKEN;
+  static final Jwt JWT = TestSecrets.JWT;
 
   final LocalInfra infra = LocalInfra.shared();
   final String pgUrl;
   final String topic;
   final RunningService service;
-  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient http = LocalHttp.CLIENT;
 
   GatewayHarness(Map<String, String> overrides) {
     pgUrl = infra.createSeckillDatabase("gateway_test");
     topic = infra.createTopic(LocalInfra.uniqueName("orders"), 2);
-    Map<String, String> env = new HashMap<>();
-    env.put("SECKILL_REDIS_URL", infra.redisUrl());
-    env.put("SECKILL_PG_URL", pgUrl);
-    env.put("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
-    env.put("SECKILL_HTTP_PORT", "0");
-    env.put("SECKILL_MANAGEMENT_PORT", "0");
-    env.put("SECKILL_EVENT_LOOPS", "2");
-    env.put("SECKILL_JWT_SECRET", SECRET);
-    // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
-    env.put("SECKILL_WARMUP_REQUESTS", "0");
-    env.put("SECKILL_CANCEL_TOKEN", CANCEL_TOKEN);
-    env.put("SECKILL_ORDERS_TOPIC", topic);
-    env.put("SECKILL_RATE_USER_PER_S", "1000");
-    env.put("SECKILL_RATE_USER_BURST", "1000");
-    env.put("SECKILL_RATE_IP_PER_S", "1000000");
-    env.put("SECKILL_RATE_IP_BURST", "1000000");
-    env.putAll(overrides);
-    service = await(Main.start(Env.of(env)));
+    Env env = ServiceEnv.forInfra(infra).database(pgUrl).orders(topic).gateway()
+        .with("SECKILL_RATE_USER_PER_S", "1000").with("SECKILL_RATE_USER_BURST", "1000").withoutIpRateLimit()
+        .with(overrides).toEnv();
+    service = await(Main.start(env));
   }
 
   GatewayMetrics metrics() {
@@ -82,7 +66,7 @@ final class GatewayHarness implements AutoCloseable {
   }
 
   static String token(String user) {
-    return JWT.mint(user, 600);
+    return TestSecrets.shopperToken(user);
   }
 
   HttpResponse<String> get(String path, String user) {
@@ -117,39 +101,13 @@ final class GatewayHarness implements AutoCloseable {
   }
 
   HttpResponse<String> send(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new IllegalStateException("request failed: " + request.uri(), e);
-    }
+    return LocalHttp.send(request);
   }
 
   /** Seeds a sale as stock-service's warm-up would: a {@code sale} row and the Redis meta hash and stock. */
   long seedSale(int stock, int perUserLimit, boolean requireToken, long startsAtMs, long endsAtMs) {
-    long saleId = LocalInfra.uniqueSaleIdBase();
-    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
-         PreparedStatement s = c.prepareStatement("""
-             INSERT INTO sale (sale_id, item_name, price_cents, initial_stock, remaining, per_user_limit, starts_at,
-                               ends_at, payment_timeout_s, require_token)
-             VALUES (?, 'Test item', 1999, ?, ?, ?, ?, ?, 600, ?)""")) {
-      s.setLong(1, saleId);
-      s.setInt(2, stock);
-      s.setInt(3, stock);
-      s.setInt(4, perUserLimit);
-      s.setTimestamp(5, new Timestamp(startsAtMs));
-      s.setTimestamp(6, new Timestamp(endsAtMs));
-      s.setBoolean(7, requireToken);
-      s.executeUpdate();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    try (Jedis redis = jedis()) {
-      redis.hset(RedisKeys.meta(saleId), Map.of("startsAt", Long.toString(startsAtMs), "endsAt", Long.toString(endsAtMs),
-          "perUserLimit", Integer.toString(perUserLimit), "requireToken", requireToken ? "1" : "0",
-          "priceCents", "1999", "itemName", "Test item", "paymentTimeoutS", "600"));
-      redis.set(RedisKeys.stock(saleId), Integer.toString(stock));
-    }
-    return saleId;
+    return SeededSale.of(LocalInfra.uniqueSaleIdBase(), stock).perUserLimit(perUserLimit).requireToken(requireToken)
+        .window(startsAtMs, endsAtMs).insertInto(TestDatabase.at(pgUrl)).warmInto(infra.redisUrl()).saleId();
   }
 
   /** A sale seeded as {@link #seedSale} does, asking a proof-of-work of {@code difficulty} bits (DB and Redis meta). */
@@ -178,14 +136,7 @@ final class GatewayHarness implements AutoCloseable {
   }
 
   void execute(String sql, Object... args) {
-    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(pgUrl)); PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        s.setObject(i + 1, args[i]);
-      }
-      s.executeUpdate();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    TestDatabase.at(pgUrl).execute(sql, args);
   }
 
   /** Every order message on the harness topic, read from the beginning until {@code expected} arrived or 20 s passed. */

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -19,24 +20,45 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 
 /**
- * A real Redis Cluster of N primaries (no replicas) on free local ports, for tests: one
- * {@code redis-server --cluster-enabled yes} process per node in a temporary directory, joined by
- * {@code redis-cli --cluster create}. Ready when every node reports {@code cluster_state:ok};
- * {@link #close()} stops the processes and deletes the directory.
+ * Real Redis Cluster nodes as local processes, for tests: one process per node on free ports, each
+ * with a directory of its own ({@link #nodeDir}, its log in {@code redis.log}) under one temporary
+ * directory; {@link #close()} stops every process and deletes the directory. The one implementation
+ * behind both users:
+ * <ul>
+ *   <li>{@link #start()}: N primaries (no replicas) of plain {@code redis-server --cluster-enabled yes},
+ *       joined by {@code redis-cli --cluster create}, ready when every node reports cluster_state:ok
+ *       (cluster-tests);
+ *   <li>{@link #launch}: nodes started by a command the caller gives and left unjoined, so the caller
+ *       can join them its own way (k8s-tests: the rendered start.sh, redis.conf and bootstrap.sh).
+ * </ul>
+ * Ports and their cluster bus ports (+10000) are both below 32768, outside the kernel's ephemeral
+ * range, so no client socket can take a node's port between a restart and the next.
  */
 public final class RedisClusterHarness implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisClusterHarness.class);
+  /** Every local node binds and announces this address. */
+  public static final String LOCAL_HOST = "127.0.0.1";
   /** A node's cluster bus listens on its port + 10000. */
   private static final int BUS_OFFSET = 10_000;
+  private static final int LOWEST_PORT = 20_000;
+  /** So that the bus port stays below 32768 too. */
+  private static final int PORT_LIMIT = 32_768 - BUS_OFFSET;
+
+  /** How to start one node: the process for the node on {@code port}, whose directory {@code nodeDir} exists. */
+  @FunctionalInterface
+  public interface NodeCommand {
+    ProcessBuilder forNode(int port, Path nodeDir) throws IOException;
+  }
 
   private final Path dir;
   private final List<Integer> ports;
-  private final List<Process> processes;
+  private final NodeCommand command;
+  private final List<Process> processes = new ArrayList<>();
 
-  private RedisClusterHarness(Path dir, List<Integer> ports, List<Process> processes) {
+  private RedisClusterHarness(Path dir, List<Integer> ports, NodeCommand command) {
     this.dir = dir;
     this.ports = ports;
-    this.processes = processes;
+    this.command = command;
   }
 
   /** Starts a 3-primary cluster. */
@@ -44,45 +66,62 @@ public final class RedisClusterHarness implements AutoCloseable {
     return start(3);
   }
 
+  /** Starts {@code primaries} plain redis-server nodes and joins them into one cluster without replicas. */
   public static RedisClusterHarness start(int primaries) {
     Path redisServer = require("redis-server");
     Path redisCli = require("redis-cli");
-    Path dir;
+    RedisClusterHarness cluster = null;
     try {
-      dir = Files.createTempDirectory("seckill-redis-cluster-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a directory for the Redis Cluster", e);
-    }
-    List<Integer> ports = new ArrayList<>();
-    List<Process> processes = new ArrayList<>();
-    RedisClusterHarness cluster = new RedisClusterHarness(dir, ports, processes);
-    try {
-      for (int i = 0; i < primaries; i++) {
-        int port = freePortWithFreeBus(ports);
-        ports.add(port);
-        processes.add(new ProcessBuilder(List.of(redisServer.toString(), "--port", String.valueOf(port),
-            "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
-            "--cluster-node-timeout", "2000", "--save", "", "--appendonly", "no", "--dir", dir.toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
-            .start());
-      }
-      for (int port : ports) {
+      cluster = launch(primaries, "seckill-redis-cluster-", (port, nodeDir) -> new ProcessBuilder(List.of(
+          redisServer.toString(), "--port", String.valueOf(port), "--bind", LOCAL_HOST, "--cluster-enabled", "yes",
+          "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000", "--save", "",
+          "--appendonly", "no", "--dir", nodeDir.toString())));
+      for (int port : cluster.ports) {
         RedisResolver.waitForPing(port, Duration.ofSeconds(10));
       }
-      create(redisCli, ports, dir);
+      cluster.create(redisCli);
       cluster.awaitClusterOk(Duration.ofSeconds(20));
-      LOG.info("Redis Cluster of {} primaries up on ports {} ({})", primaries, ports, dir);
+      LOG.info("Redis Cluster of {} primaries up on ports {} ({})", primaries, cluster.ports, cluster.dir);
       return cluster;
     } catch (IOException | RuntimeException e) {
-      cluster.close();
+      if (cluster != null) {
+        cluster.close();
+      }
       throw new IllegalStateException("could not start a Redis Cluster: " + e.getMessage(), e);
     }
   }
 
+  /**
+   * {@code nodes} processes started by {@code command}, not joined: the caller makes the cluster.
+   * {@code command} may write files into the node's directory before returning its process.
+   */
+  public static RedisClusterHarness launch(int nodes, String dirPrefix, NodeCommand command) throws IOException {
+    RedisClusterHarness cluster = new RedisClusterHarness(Files.createTempDirectory(dirPrefix), freePorts(nodes), command);
+    try {
+      for (int i = 0; i < nodes; i++) {
+        Files.createDirectories(cluster.nodeDir(i));
+      }
+      cluster.startAll();
+      return cluster;
+    } catch (IOException | RuntimeException | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** The temporary directory every node's directory is in: for files all nodes share (scripts). */
+  public Path dir() {
+    return dir;
+  }
+
+  /** The directory of the {@code i}-th node (in start order): its data, nodes.conf and redis.log. */
+  public Path nodeDir(int i) {
+    return dir.resolve("node-" + i);
+  }
+
   /** redis://127.0.0.1:P of every node, in start order. */
   public List<String> nodeUrls() {
-    return ports.stream().map(port -> "redis://127.0.0.1:" + port).toList();
+    return ports.stream().map(port -> "redis://" + LOCAL_HOST + ":" + port).toList();
   }
 
   /** The value for SECKILL_REDIS_URL with SECKILL_REDIS_MODE=cluster: every node, comma-separated. */
@@ -94,12 +133,50 @@ public final class RedisClusterHarness implements AutoCloseable {
     return List.copyOf(ports);
   }
 
+  /** (Re)starts every node's process with the node command; its output is appended to the node's redis.log. */
+  public void startAll() throws IOException {
+    processes.clear();
+    for (int i = 0; i < ports.size(); i++) {
+      processes.add(command.forNode(ports.get(i), nodeDir(i)).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir(i).resolve("redis.log").toFile())).start());
+    }
+  }
+
+  /** SIGTERM to every node (Redis saves nodes.conf and exits), as pods being stopped; SIGKILL after 10 s. */
+  public void stopAll() throws InterruptedException {
+    for (Process process : processes) {
+      process.destroy();
+    }
+    for (Process process : processes) {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** Stops one node abruptly (SIGKILL), as a crashed machine would. */
+  public void killNode(int port) {
+    Process process = processes.get(ports.indexOf(port));
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("killed Redis Cluster node on port {}", port);
+  }
+
+  /** What the {@code i}-th node wrote to its redis.log so far. */
+  public String log(int i) throws IOException {
+    return Files.readString(nodeDir(i).resolve("redis.log"));
+  }
+
   /** The port of the primary that serves the key's slot, as the nodes themselves report it (CLUSTER NODES). */
   public int portOfKey(String key) {
     int slot = -1;
     for (int i = 0; i < ports.size() && slot < 0; i++) {
       if (processes.get(i).isAlive()) {
-        try (Jedis jedis = new Jedis("127.0.0.1", ports.get(i))) {
+        try (Jedis jedis = new Jedis(LOCAL_HOST, ports.get(i))) {
           slot = (int) jedis.clusterKeySlot(key);
         }
       }
@@ -112,9 +189,41 @@ public final class RedisClusterHarness implements AutoCloseable {
     throw new IllegalStateException("no live node serves the slot " + slot + " of " + key);
   }
 
+  /** redis-cli against one local node; its output, error replies included. */
+  public static String cli(int port, String... args) {
+    List<String> command = new ArrayList<>(List.of("redis-cli", "-h", LOCAL_HOST, "-p", String.valueOf(port)));
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      process.waitFor(10, TimeUnit.SECONDS);
+      return output;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      stopAll();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      processes.forEach(Process::destroyForcibly);
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not delete {}: {}", dir, e.getMessage());
+    }
+  }
+
   /** Whether the node's own line of CLUSTER NODES lists a slot range containing the slot. */
   private static boolean servesSlot(int port, int slot) {
-    try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+    try (Jedis jedis = new Jedis(LOCAL_HOST, port)) {
       for (String line : jedis.clusterNodes().split("\n")) {
         String[] fields = line.trim().split(" ");
         if (fields.length < 3 || !fields[2].contains("myself")) {
@@ -136,42 +245,9 @@ public final class RedisClusterHarness implements AutoCloseable {
     }
   }
 
-  /** Stops one node abruptly (SIGKILL), as a crashed machine would. */
-  public void killNode(int port) {
-    Process process = processes.get(ports.indexOf(port));
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    LOG.info("killed Redis Cluster node on port {}", port);
-  }
-
-  @Override
-  public void close() {
-    for (Process process : processes) {
-      process.destroy();
-    }
-    for (Process process : processes) {
-      try {
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("could not delete {}: {}", dir, e.getMessage());
-    }
-  }
-
-  private static void create(Path redisCli, List<Integer> ports, Path dir) throws IOException {
+  private void create(Path redisCli) throws IOException {
     List<String> command = new ArrayList<>(List.of(redisCli.toString(), "--cluster", "create"));
-    ports.forEach(port -> command.add("127.0.0.1:" + port));
+    ports.forEach(port -> command.add(LOCAL_HOST + ":" + port));
     command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
     Path log = dir.resolve("cluster-create.log");
     Process create = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -201,7 +277,7 @@ public final class RedisClusterHarness implements AutoCloseable {
   }
 
   private static boolean clusterOk(int port) {
-    try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+    try (Jedis jedis = new Jedis(LOCAL_HOST, port)) {
       return jedis.clusterInfo().contains("cluster_state:ok");
     } catch (RuntimeException e) {
       return false;
@@ -217,22 +293,25 @@ public final class RedisClusterHarness implements AutoCloseable {
     return path;
   }
 
-  /** A free port whose bus port (+10000) is free too and which no other node of this cluster took. */
-  private static int freePortWithFreeBus(List<Integer> taken) {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int port = Ports.freePort();
-      if (!taken.contains(port) && !taken.contains(port + BUS_OFFSET) && !taken.contains(port - BUS_OFFSET)
-          && bindable(port + BUS_OFFSET)) {
-        return port;
+  /** {@code count} ports whose bus port (+10000) is free too, all below 32768. */
+  private static List<Integer> freePorts(int count) {
+    List<Integer> ports = new ArrayList<>();
+    for (int attempt = 0; ports.size() < count; attempt++) {
+      if (attempt > 1000) {
+        throw new IllegalStateException("no " + count + " free port pairs (port, port + " + BUS_OFFSET + ") below 32768");
+      }
+      int port = ThreadLocalRandom.current().nextInt(LOWEST_PORT, PORT_LIMIT);
+      if (!ports.contains(port) && bindable(port) && bindable(port + BUS_OFFSET)) {
+        ports.add(port);
       }
     }
-    throw new IllegalStateException("no free port pair (port, port + " + BUS_OFFSET + ") for a Redis Cluster node");
+    return ports;
   }
 
   private static boolean bindable(int port) {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(false);
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      socket.bind(new InetSocketAddress(InetAddress.getByName(LOCAL_HOST), port));
       return true;
     } catch (IOException e) {
       return false;

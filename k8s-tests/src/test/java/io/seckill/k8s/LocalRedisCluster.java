@@ -3,46 +3,35 @@ package io.seckill.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.seckill.infra.RedisClusterHarness;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
- * Redis Cluster nodes of one rendered configuration as local processes, in a directory of their
- * own on free ports below 32768: each node gets the rendered redis.conf with only what must differ
- * on one machine changed (port, directories, bind address) and is started by the rendered start.sh;
- * {@link #bootstrap} runs the rendered bootstrap.sh against them. {@link #close()} stops every
- * process and deletes the directory.
+ * Redis Cluster nodes of one rendered configuration as local processes, on infra's
+ * {@link RedisClusterHarness} (free ports below 32768, a directory per node): each node gets the
+ * rendered redis.conf with only what must differ on one machine changed (port, directories, bind
+ * address) and is started by the rendered start.sh; {@link #bootstrap} runs the rendered bootstrap.sh
+ * against them. {@link #close()} stops every process and deletes the directory.
  */
 final class LocalRedisCluster implements AutoCloseable {
   /** Every local node binds and announces this address. */
-  static final String LOCAL_HOST = "127.0.0.1";
+  static final String LOCAL_HOST = RedisClusterHarness.LOCAL_HOST;
 
-  private final Path dir;
-  private final List<Integer> ports;
-  private final List<String> nodeArgs;
+  private final RedisClusterHarness cluster;
   private final Map<String, String> bootstrapEnv;
-  private final List<Process> processes = new ArrayList<>();
 
-  private LocalRedisCluster(Path dir, List<Integer> ports, List<String> nodeArgs, Map<String, String> bootstrapEnv) {
-    this.dir = dir;
-    this.ports = ports;
-    this.nodeArgs = nodeArgs;
+  private LocalRedisCluster(RedisClusterHarness cluster, Map<String, String> bootstrapEnv) {
+    this.cluster = cluster;
     this.bootstrapEnv = bootstrapEnv;
   }
 
@@ -52,25 +41,29 @@ final class LocalRedisCluster implements AutoCloseable {
    */
   static LocalRedisCluster start(int nodes, String redisConf, String startSh, String bootstrapSh, List<String> nodeArgs,
       Map<String, String> bootstrapEnv) throws IOException {
-    LocalRedisCluster cluster = new LocalRedisCluster(Files.createTempDirectory("seckill-k8s-redis-cluster-"),
-        freePorts(nodes), List.copyOf(nodeArgs), Map.copyOf(bootstrapEnv));
-    try {
-      Files.writeString(cluster.dir.resolve("start.sh"), startSh);
-      Files.writeString(cluster.dir.resolve("bootstrap.sh"), bootstrapSh);
-      for (int i = 0; i < nodes; i++) {
-        Path node = Files.createDirectories(cluster.node(i));
-        Files.writeString(node.resolve("redis.conf"), localConf(redisConf, cluster.ports.get(i), node));
+    List<String> args = List.copyOf(nodeArgs);
+    RedisClusterHarness cluster = RedisClusterHarness.launch(nodes, "seckill-k8s-redis-cluster-", (port, node) -> {
+      Path dir = node.getParent();
+      if (!Files.exists(dir.resolve("start.sh"))) {
+        Files.writeString(dir.resolve("start.sh"), startSh);
+        Files.writeString(dir.resolve("bootstrap.sh"), bootstrapSh);
       }
-      cluster.startAll();
-      return cluster;
-    } catch (IOException | RuntimeException | Error e) {
-      cluster.close();
-      throw e;
-    }
+      Path conf = node.resolve("redis.conf");
+      if (!Files.exists(conf)) {
+        Files.writeString(conf, localConf(redisConf, port, node));
+      }
+      // sh start.sh <node args>, with REDIS_CONF pointing at the node's file.
+      List<String> command = new ArrayList<>(List.of("sh", dir.resolve("start.sh").toString()));
+      command.addAll(args);
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().put("REDIS_CONF", conf.toString());
+      return builder;
+    });
+    return new LocalRedisCluster(cluster, Map.copyOf(bootstrapEnv));
   }
 
   List<Integer> ports() {
-    return List.copyOf(ports);
+    return cluster.ports();
   }
 
   /** The rendered file with only port, data directory, nodes.conf path and bind address changed. */
@@ -92,29 +85,14 @@ final class LocalRedisCluster implements AutoCloseable {
     return conf.lines().map(l -> l.startsWith(prefix) ? line : l).collect(Collectors.joining("\n", "", "\n"));
   }
 
-  /** sh start.sh <node args> on every node, with REDIS_CONF pointing at its file; logs go to its redis.log. */
+  /** sh start.sh <node args> on every node again (the same redis.conf); logs go on in its redis.log. */
   void startAll() throws IOException {
-    processes.clear();
-    for (int i = 0; i < ports.size(); i++) {
-      List<String> command = new ArrayList<>(List.of("sh", dir.resolve("start.sh").toString()));
-      command.addAll(nodeArgs);
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(node(i).resolve("redis.log").toFile()));
-      builder.environment().put("REDIS_CONF", node(i).resolve("redis.conf").toString());
-      processes.add(builder.start());
-    }
+    cluster.startAll();
   }
 
   /** SIGTERM (Redis saves nodes.conf and exits), as a pod being stopped. */
   void stopAll() throws InterruptedException {
-    for (Process process : processes) {
-      process.destroy();
-    }
-    for (Process process : processes) {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
+    cluster.stopAll();
   }
 
   record Result(int exitCode, String output) {
@@ -122,8 +100,8 @@ final class LocalRedisCluster implements AutoCloseable {
 
   /** sh bootstrap.sh 127.0.0.1:<port> for every node, with the Job's environment and WAIT_SECONDS given. */
   Result bootstrap(int waitSeconds) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("sh", dir.resolve("bootstrap.sh").toString()));
-    ports.forEach(port -> command.add(LOCAL_HOST + ":" + port));
+    List<String> command = new ArrayList<>(List.of("sh", cluster.dir().resolve("bootstrap.sh").toString()));
+    cluster.ports().forEach(port -> command.add(LOCAL_HOST + ":" + port));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(bootstrapEnv);
     builder.environment().put("WAIT_SECONDS", String.valueOf(waitSeconds));
@@ -143,11 +121,11 @@ final class LocalRedisCluster implements AutoCloseable {
     List<Map<String, String>> seen = new ArrayList<>();
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
       seen.clear();
-      for (int port : ports) {
+      for (int port : cluster.ports()) {
         assertThat(cli(port, "cluster", "info")).as("node %d", port).contains("cluster_state:ok");
         String nodes = cli(port, "cluster", "nodes");
         assertThat(nodes.strip().lines().map(l -> l.split(" ")).toList()).as("node %d sees:\n%s", port, nodes)
-            .hasSize(ports.size()).allSatisfy(f -> {
+            .hasSize(cluster.ports().size()).allSatisfy(f -> {
               assertThat(f[2]).doesNotContain("fail").doesNotContain("handshake");
               assertThat(f[7]).isEqualTo("connected");
             });
@@ -160,7 +138,7 @@ final class LocalRedisCluster implements AutoCloseable {
       assertThat(primaries).hasSize(3);
       assertThat(view.values().stream().filter(r -> r.startsWith("replica of ")).map(r -> r.substring(11)))
           .as("each primary has exactly one replica").containsExactlyInAnyOrderElementsOf(primaries);
-      assertThat(cli(ports.get(0), "cluster", "info")).contains("cluster_slots_assigned:16384", "cluster_slots_ok:16384");
+      assertThat(cli(cluster.ports().get(0), "cluster", "info")).contains("cluster_slots_assigned:16384", "cluster_slots_ok:16384");
     });
     return seen.get(0);
   }
@@ -178,72 +156,25 @@ final class LocalRedisCluster implements AutoCloseable {
 
   /** Replaces text in every node's nodes.conf (which must contain it). */
   void rewriteNodesConf(String from, String to) throws IOException {
-    for (int i = 0; i < ports.size(); i++) {
-      Path nodes = node(i).resolve("nodes.conf");
-      String before = Files.readString(nodes);
+    for (int i = 0; i < cluster.ports().size(); i++) {
+      Path nodesConf = cluster.nodeDir(i).resolve("nodes.conf");
+      String before = Files.readString(nodesConf);
       assertThat(before).contains(from);
-      Files.writeString(nodes, before.replace(from, to));
+      Files.writeString(nodesConf, before.replace(from, to));
     }
   }
 
   String log(int node) throws IOException {
-    return Files.readString(node(node).resolve("redis.log"));
-  }
-
-  private Path node(int i) {
-    return dir.resolve("node-" + i);
+    return cluster.log(node);
   }
 
   @Override
   public void close() {
-    try {
-      stopAll();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      processes.forEach(Process::destroyForcibly);
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not delete " + dir, e);
-    }
+    cluster.close();
   }
 
   /** redis-cli against one local node; its output, error replies included. */
   static String cli(int port, String... args) {
-    List<String> command = new ArrayList<>(List.of("redis-cli", "-h", LOCAL_HOST, "-p", String.valueOf(port)));
-    command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      process.waitFor(10, TimeUnit.SECONDS);
-      return output;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Ports in 20000..22767 whose cluster bus port (+10000) is free too: all below 32768. */
-  private static List<Integer> freePorts(int count) {
-    List<Integer> ports = new ArrayList<>();
-    while (ports.size() < count) {
-      int port = ThreadLocalRandom.current().nextInt(20_000, 22_768);
-      if (!ports.contains(port) && free(port) && free(port + 10_000)) {
-        ports.add(port);
-      }
-    }
-    return ports;
-  }
-
-  private static boolean free(int port) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getByName(LOCAL_HOST), port));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    return RedisClusterHarness.cli(port, args);
   }
 }

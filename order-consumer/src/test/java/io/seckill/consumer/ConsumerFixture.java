@@ -5,23 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Counter;
 import io.seckill.common.RunningService;
 import io.seckill.common.config.Env;
-import io.seckill.common.db.PgUrls;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.kafka.OrderMessageCodec;
 import io.seckill.common.metrics.SeckillMeter;
 import io.seckill.common.order.OrderIds;
 import io.seckill.common.redis.RedisKeys;
-import io.seckill.common.redis.SeckillScripts;
 import io.seckill.consumer.batch.BatchFaults;
 import io.seckill.infra.Invariants;
 import io.seckill.infra.LocalInfra;
+import io.seckill.infra.stack.GatewayReservation;
+import io.seckill.infra.stack.SeededSale;
+import io.seckill.infra.stack.ServiceEnv;
+import io.seckill.infra.stack.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -75,22 +76,16 @@ final class ConsumerFixture implements AutoCloseable {
 
   /** The sale in PostgreSQL with {@code dbStock} units, and warmed up in Redis with {@code redisStock}. */
   void createSale(int dbStock, int redisStock) throws Exception {
-    sql("INSERT INTO sale (sale_id, item_name, price_cents, initial_stock, remaining, per_user_limit, starts_at, ends_at, payment_timeout_s) "
-        + "VALUES (" + saleId + ", 'test item', 1000, " + dbStock + ", " + dbStock + ", 5, now() - interval '1 hour', now() + interval '1 hour', 600)");
     long now = System.currentTimeMillis();
-    redis.hset(List.of(RedisKeys.meta(saleId), "startsAt", Long.toString(now - 3_600_000), "endsAt",
-        Long.toString(now + 3_600_000), "perUserLimit", "5", "requireToken", "0")).await();
-    redis.set(List.of(RedisKeys.stock(saleId), Integer.toString(redisStock))).await();
+    SeededSale.of(saleId, dbStock).itemName("test item").priceCents(1000).perUserLimit(5)
+        .window(now - 3_600_000, now + 3_600_000).insertInto(TestDatabase.at(pgUrl)).warmInto(infra.redisUrl(), redisStock);
   }
 
   /** Reserves as the gateway would (reserve.lua) and returns the message the gateway would produce. */
   OrderMessage reserve(String userId, int quantity) {
     String orderId = OrderIds.next(saleId);
     String requestId = "req-" + orderId;
-    Response answer = SeckillScripts.RESERVE.run(redis,
-        List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId), RedisKeys.buyers(saleId), RedisKeys.pending(saleId),
-            RedisKeys.stock(saleId), RedisKeys.order(orderId), RedisKeys.spilled(saleId)),
-        List.of(userId, orderId, Integer.toString(quantity), "3600", requestId)).await();
+    Response answer = GatewayReservation.reserve(redis, saleId, orderId, userId, quantity, 3600, requestId);
     assertThat(answer.get(0).toString()).as("reserve for %s", userId).isEqualTo("OK");
     acknowledged.add(orderId);
     return new OrderMessage(orderId, saleId, userId, quantity, System.currentTimeMillis(), requestId);
@@ -116,21 +111,10 @@ final class ConsumerFixture implements AutoCloseable {
   }
 
   Map<String, String> env(Map<String, String> overrides) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "SECKILL_REDIS_URL", infra.redisUrl(),
-        "SECKILL_PG_URL", pgUrl,
-        "SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(),
-        "SECKILL_MANAGEMENT_PORT", "0",
-        "SECKILL_ORDERS_TOPIC", topic,
-        "SECKILL_ORDERS_DLQ_TOPIC", dlqTopic,
-        "SECKILL_CONSUMER_GROUP", group,
-        "SECKILL_CONSUMER_BACKOFF_MIN_MS", "50",
-        "SECKILL_CONSUMER_BACKOFF_MAX_MS", "400",
-        "SECKILL_CONSUMER_DB_TIMEOUT_MS", "3000"));
-    // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
-    env.put("SECKILL_WARMUP_REQUESTS", "0");
-    env.putAll(overrides);
-    return env;
+    return ServiceEnv.forInfra(infra).database(pgUrl).orders(topic).consumerGroup(group).consumer()
+        .with("SECKILL_ORDERS_DLQ_TOPIC", dlqTopic)
+        .with("SECKILL_CONSUMER_BACKOFF_MIN_MS", "50").with("SECKILL_CONSUMER_BACKOFF_MAX_MS", "400")
+        .with("SECKILL_CONSUMER_DB_TIMEOUT_MS", "3000").with(overrides).toMap();
   }
 
   OrderConsumerService start(Map<String, String> overrides, BatchFaults faults) throws Exception {
@@ -165,10 +149,7 @@ final class ConsumerFixture implements AutoCloseable {
   }
 
   long scalar(String query) throws Exception {
-    try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return TestDatabase.at(pgUrl).number(query);
   }
 
   long remaining() throws Exception {
@@ -195,16 +176,12 @@ final class ConsumerFixture implements AutoCloseable {
   }
 
   void sql(String statement) throws Exception {
-    try (Connection c = db(); Statement s = c.createStatement()) {
-      s.execute(statement);
-    }
+    TestDatabase.at(pgUrl).execute(statement);
   }
 
   /** Runs a statement as the server's admin, on the admin database. */
   void adminSql(String statement) throws Exception {
-    try (Connection c = DriverManager.getConnection(PgUrls.toJdbc(infra.postgresUrl())); Statement s = c.createStatement()) {
-      s.execute(statement);
-    }
+    TestDatabase.at(infra.postgresUrl()).execute(statement);
   }
 
   String databaseName() {
@@ -255,7 +232,7 @@ final class ConsumerFixture implements AutoCloseable {
   }
 
   private Connection db() throws Exception {
-    return DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
+    return TestDatabase.at(pgUrl).connect();
   }
 
   @Override

@@ -21,20 +21,15 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Poison records, a database outage and a crash between the database commit and the offset commit. */
 class OrderConsumerFaultTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
+  /** Each test's own world, closed after it (JUnit skips it when the test made none). */
+  @AutoClose
   private ConsumerFixture fx;
-
-  @AfterEach
-  void close() throws Exception {
-    if (fx != null) {
-      fx.close();
-    }
-  }
 
   @Test
   void poisonRecordsAndOrdersOfUnknownSalesGoToTheDlqWithTheirReasonAndTheFollowingOrdersStillPersist() throws Exception {

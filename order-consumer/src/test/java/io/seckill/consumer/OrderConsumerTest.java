@@ -16,20 +16,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Persistence, redelivery and refusal behaviour of the consumer against real Kafka, PostgreSQL and Redis. */
 class OrderConsumerTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
+  /** Each test's own world, closed after it (JUnit skips it when the test made none). */
+  @AutoClose
   private ConsumerFixture fx;
-
-  @AfterEach
-  void close() throws Exception {
-    if (fx != null) {
-      fx.close();
-    }
-  }
 
   @Test
   void persistsEveryAdmittedOrderOnceAndMovesItsRedisStatusToPendingPayment() throws Exception {

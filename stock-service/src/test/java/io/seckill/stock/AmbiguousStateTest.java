@@ -13,31 +13,18 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Redis' view of a sale when a step lands at an awkward moment: an order persisted while a warm-up holds a
  * database snapshot, a release that overtakes its own reservation, a return applied to Redis but not yet
  * marked applied in the database, an orphan settled while its record might still arrive.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AmbiguousStateTest {
-  private StockHarness harness;
-  private StockService service;
-
-  @BeforeAll
-  void start() {
-    harness = new StockHarness();
-    service = harness.start(Map.of("SECKILL_ORPHAN_AFTER_MS", "1000", "SECKILL_KAFKA_DELIVERY_TIMEOUT_MS", "500",
-        "SECKILL_KAFKA_MAX_BLOCK_MS", "100"));
-  }
-
-  @AfterAll
-  void stop() {
-    harness.close();
+class AmbiguousStateTest extends OneStockServiceTest {
+  @Override
+  protected Map<String, String> overrides() {
+    return Map.of("SECKILL_ORPHAN_AFTER_MS", "1000", "SECKILL_KAFKA_DELIVERY_TIMEOUT_MS", "500",
+        "SECKILL_KAFKA_MAX_BLOCK_MS", "100");
   }
 
   @Test

@@ -10,30 +10,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * /metrics and /health/* answer on the management port only; the operator and payment port does not serve them; a
  * dependency that is down shows as a reason word, never as its error text.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ManagementPortTest {
-  private StockHarness harness;
-  private StockService service;
-
-  @BeforeAll
-  void start() {
-    harness = new StockHarness();
-    service = harness.start(Map.of());
-  }
-
-  @AfterAll
-  void stop() {
-    harness.close();
-  }
+class ManagementPortTest extends OneStockServiceTest {
 
   @Test
   void theManagementPortServesMetricsLivenessAndReadiness() {

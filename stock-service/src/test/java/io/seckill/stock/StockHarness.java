@@ -3,15 +3,17 @@ package io.seckill.stock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seckill.common.RunningService;
-import io.seckill.common.auth.Signatures;
 import io.seckill.common.config.Env;
-import io.seckill.common.db.PgUrls;
 import io.seckill.common.db.SchemaMigrator;
 import io.seckill.common.order.OrderIds;
 import io.seckill.common.redis.RedisKeys;
-import io.seckill.common.redis.SeckillScripts;
 import io.seckill.infra.Invariants;
 import io.seckill.infra.LocalInfra;
+import io.seckill.infra.stack.GatewayReservation;
+import io.seckill.infra.stack.LocalHttp;
+import io.seckill.infra.stack.ServiceEnv;
+import io.seckill.infra.stack.TestDatabase;
+import io.seckill.infra.stack.TestSecrets;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
@@ -21,16 +23,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,25 +41,27 @@ import redis.clients.jedis.resps.ScanResult;
  * sale decrement, then persisted.lua — exactly the steps the gateway and the consumer take.
  */
 public final class StockHarness implements AutoCloseable {
-  public static final String ADMIN_TOKEN = "admin-token-0123456789-0123456789-abcdef";
-  public static final String CANCEL_TOKEN = "cancel-token-0123456789-0123456789-abcde";
-  public static final String PAYMENT_SECRET = "payment-secret-0123456789-0123456789-xyz";
+  public static final String ADMIN_TOKEN = TestSecrets.ADMIN_TOKEN;
+  public static final String CANCEL_TOKEN = TestSecrets.CANCEL_TOKEN;
+  public static final String PAYMENT_SECRET = TestSecrets.PAYMENT_SECRET;
   public static final int TTL_S = 3600;
 
   public final LocalInfra infra = LocalInfra.shared();
   public final String pgUrl;
+  private final TestDatabase db;
   public final String topic;
   public final long saleIdBase = LocalInfra.uniqueSaleIdBase();
   private final Vertx vertx = Vertx.vertx();
   private final Redis redisClient;
   public final RedisAPI redis;
   public final Jedis jedis;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(5)).build();
+  private final HttpClient http = LocalHttp.CLIENT;
   private final List<RunningService> services = new ArrayList<>();
   private long nextSale;
 
   public StockHarness() {
     pgUrl = infra.createDatabase("stock");
+    db = TestDatabase.at(pgUrl);
     SchemaMigrator.migrate(pgUrl);
     // Sales created through the API draw ids from this range, so they never collide in the shared Redis.
     sql("ALTER TABLE sale ALTER COLUMN sale_id RESTART WITH " + (saleIdBase + 500));
@@ -73,20 +72,8 @@ public final class StockHarness implements AutoCloseable {
   }
 
   public Map<String, String> env(Map<String, String> overrides) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "SECKILL_REDIS_URL", infra.redisUrl(),
-        "SECKILL_PG_URL", pgUrl,
-        "SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(),
-        "SECKILL_HTTP_PORT", "0",
-        "SECKILL_ADMIN_TOKEN", ADMIN_TOKEN,
-        "SECKILL_CANCEL_TOKEN", CANCEL_TOKEN,
-        "SECKILL_PAYMENT_SECRET", PAYMENT_SECRET,
-        "SECKILL_ORDERS_TOPIC", topic,
-        "SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName("group"),
-        "SECKILL_RECONCILE_INTERVAL_MS", "600000"));
-    env.put("SECKILL_MANAGEMENT_PORT", "0");
-    env.putAll(overrides);
-    return env;
+    return ServiceEnv.forInfra(infra).database(pgUrl).orders(topic).consumerGroup(LocalInfra.uniqueName("group"))
+        .stock().with("SECKILL_RECONCILE_INTERVAL_MS", "600000").with(overrides).toMap();
   }
 
   public StockService start(Map<String, String> overrides) {
@@ -111,10 +98,7 @@ public final class StockHarness implements AutoCloseable {
   /** reserve.lua only: the reservation a gateway made before it died or before Kafka delivered it. */
   public String reserve(long saleId, String userId, int quantity) {
     String orderId = OrderIds.next(saleId);
-    Response r = SeckillScripts.RESERVE.run(redis, List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId),
-        RedisKeys.buyers(saleId), RedisKeys.pending(saleId), RedisKeys.token(saleId, "none"), RedisKeys.order(orderId),
-        RedisKeys.spilled(saleId)),
-        List.of(userId, orderId, Integer.toString(quantity), Integer.toString(TTL_S), "test")).await();
+    Response r = GatewayReservation.reserve(redis, saleId, orderId, userId, quantity, TTL_S, "test");
     assertThat(r.get(0).toString()).as("reserve %s", r).isEqualTo("OK");
     return orderId;
   }
@@ -203,7 +187,7 @@ public final class StockHarness implements AutoCloseable {
   public HttpResponse<String> callback(StockService service, JsonObject body) {
     String raw = body.encode();
     return send(service, "/api/v1/payments/callback", "POST", raw,
-        Map.of("X-Signature", Signatures.hmacHex(PAYMENT_SECRET, raw.getBytes(StandardCharsets.UTF_8))));
+        Map.of("X-Signature", TestSecrets.paymentSignature(raw)));
   }
 
   public HttpResponse<String> cancel(StockService service, String orderId, String userId) {
@@ -241,32 +225,19 @@ public final class StockHarness implements AutoCloseable {
   // ---- SQL ----
 
   public Connection connect() throws SQLException {
-    return DriverManager.getConnection(PgUrls.toJdbc(pgUrl));
+    return db.connect();
   }
 
   public void sql(String statement) {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
-      s.execute(statement);
-    } catch (SQLException e) {
-      throw new IllegalStateException(statement, e);
-    }
+    db.execute(statement);
   }
 
   public long number(String query) {
-    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(query, e);
-    }
+    return db.number(query);
   }
 
   public String text(String query) {
-    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-      return rs.next() ? rs.getString(1) : null;
-    } catch (SQLException e) {
-      throw new IllegalStateException(query, e);
-    }
+    return db.text(query);
   }
 
   public long remaining(long saleId) {

@@ -2,17 +2,16 @@ package io.seckill.testing;
 
 import io.seckill.common.RunningService;
 import io.seckill.common.auth.Jwt;
-import io.seckill.common.auth.Signatures;
 import io.seckill.common.config.Env;
 import io.seckill.infra.LocalInfra;
+import io.seckill.infra.stack.LocalHttp;
+import io.seckill.infra.stack.NewSale;
+import io.seckill.infra.stack.ServiceEnv;
+import io.seckill.infra.stack.TestSecrets;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,22 +24,20 @@ import java.util.Map;
  * stopped while a sale runs. Secrets are fixed test values.
  */
 public final class SeckillSystem implements AutoCloseable {
-  public static final String JWT_SECRET = "test-system-jwt-secret-0123456789abcdefgh";
-  public static final String ADMIN_TOKEN = "test-system-admin-token-0123456789abcdefg";
+  public static final String JWT_SECRET = TestSecrets.JWT_SECRET;
+  public static final String ADMIN_TOKEN = TestSecrets.ADMIN_TOKEN;
   /** The gateway's cancel-only credential for the stock-service hand-off (SECKILL_CANCEL_TOKEN). */
-  public static final String CANCEL_TOKEN = "test-system-cancel-token-0123456789abcdef";
-  public static final String PAYMENT_SECRET = "test-system-payment-secret-0123456789abcd";
+  public static final String CANCEL_TOKEN = TestSecrets.CANCEL_TOKEN;
+  public static final String PAYMENT_SECRET = TestSecrets.PAYMENT_SECRET;
   public static final long PRICE_CENTS = 19_900;
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
 
   private final LocalInfra infra = LocalInfra.shared();
-  private final Map<String, String> env = new HashMap<>();
+  private ServiceEnv env;
   /** Per service (STOCK, CONSUMER, GATEWAY): variables only that service gets, e.g. its own Redis and Kafka user. */
   private final Map<String, Map<String, String>> serviceEnv = new HashMap<>();
   private final String pgUrl;
   private final String topic;
-  private final Jwt jwt = new Jwt(JWT_SECRET);
+  private final Jwt jwt = TestSecrets.JWT;
   private final List<RunningService> gateways = new ArrayList<>();
   private final List<RunningService> consumers = new ArrayList<>();
   private RunningService stock;
@@ -52,22 +49,8 @@ public final class SeckillSystem implements AutoCloseable {
     // A test on its own broker may name the topic (the manifests' names, for ACLs that mirror them).
     topic = overrides.getOrDefault("SECKILL_ORDERS_TOPIC", LocalInfra.uniqueName(name + "-orders"));
     io.seckill.infra.KafkaAdmin.createTopic(bootstrap, topic, partitions);
-    env.put("SECKILL_REDIS_URL", infra.redisUrl());
-    env.put("SECKILL_PG_URL", pgUrl);
-    env.put("SECKILL_KAFKA_BOOTSTRAP", bootstrap);
-    env.put("SECKILL_ORDERS_TOPIC", topic);
-    env.put("SECKILL_ORDERS_DLQ_TOPIC", topic + ".dlq");
-    env.put("SECKILL_CONSUMER_GROUP", LocalInfra.uniqueName(name + "-group"));
-    env.put("SECKILL_HTTP_PORT", "0");
-    env.put("SECKILL_MANAGEMENT_PORT", "0");
-    env.put("SECKILL_EVENT_LOOPS", "2");
-    env.put("SECKILL_JWT_SECRET", JWT_SECRET);
-    // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
-    env.put("SECKILL_WARMUP_REQUESTS", "0");
-    env.put("SECKILL_ADMIN_TOKEN", ADMIN_TOKEN);
-    env.put("SECKILL_CANCEL_TOKEN", CANCEL_TOKEN);
-    env.put("SECKILL_PAYMENT_SECRET", PAYMENT_SECRET);
-    env.putAll(overrides);
+    env = ServiceEnv.forInfra(infra).with("SECKILL_KAFKA_BOOTSTRAP", bootstrap).database(pgUrl).orders(topic)
+        .consumerGroup(LocalInfra.uniqueName(name + "-group")).with(overrides);
   }
 
   /**
@@ -94,8 +77,8 @@ public final class SeckillSystem implements AutoCloseable {
     SeckillSystem system = new SeckillSystem(name, partitions, overrides);
     system.serviceEnv.putAll(perService);
     try {
-      system.stock = io.seckill.stock.Main.start(Env.of(system.envFor(STOCK, Map.of()))).await();
-      system.env.put("SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:" + system.stock.httpPort());
+      system.stock = io.seckill.stock.Main.start(system.envFor(STOCK, system.env.stock(), Map.of())).await();
+      system.env = system.env.with("SECKILL_STOCK_SERVICE_URL", "http://127.0.0.1:" + system.stock.httpPort());
       for (int i = 0; i < consumers; i++) {
         system.startConsumer();
       }
@@ -120,16 +103,14 @@ public final class SeckillSystem implements AutoCloseable {
 
   /** A gateway whose environment differs from the system's in {@code extra} (e.g. Kafka or PostgreSQL through a proxy). */
   public RunningService startGateway(Map<String, String> extra) {
-    Map<String, String> own = envFor(GATEWAY, extra);
-    // As in production: the gateway holds the cancel-only token, never the operators' one.
-    own.remove("SECKILL_ADMIN_TOKEN");
-    RunningService gateway = io.seckill.gateway.Main.start(Env.of(own)).await();
+    // As in production (ServiceEnv#gateway): the gateway holds the cancel-only token, never the operators' one.
+    RunningService gateway = io.seckill.gateway.Main.start(envFor(GATEWAY, env.gateway(), extra)).await();
     gateways.add(gateway);
     return gateway;
   }
 
   public RunningService startConsumer() {
-    RunningService consumer = io.seckill.consumer.Main.start(Env.of(envFor(CONSUMER, Map.of()))).await();
+    RunningService consumer = io.seckill.consumer.Main.start(envFor(CONSUMER, env.consumer(), Map.of())).await();
     consumers.add(consumer);
     return consumer;
   }
@@ -140,11 +121,8 @@ public final class SeckillSystem implements AutoCloseable {
     consumers.remove(consumer);
   }
 
-  private Map<String, String> envFor(String service, Map<String, String> extra) {
-    Map<String, String> own = new HashMap<>(env);
-    own.putAll(serviceEnv.getOrDefault(service, Map.of()));
-    own.putAll(extra);
-    return own;
+  private Env envFor(String service, ServiceEnv view, Map<String, String> extra) {
+    return view.with(serviceEnv.getOrDefault(service, Map.of())).with(extra).toEnv();
   }
 
   public LocalInfra infra() {
@@ -200,21 +178,9 @@ public final class SeckillSystem implements AutoCloseable {
   /** The same, with the sale's Redis stock split into {@code stockBuckets} buckets. */
   public long createSale(int units, int perUserLimit, int paymentTimeoutS, boolean requireToken, long opensInSeconds,
                          int stockBuckets) throws Exception {
-    Instant now = Instant.now();
-    JsonObject sale = new JsonObject()
-        .put("itemName", "Test phone").put("priceCents", PRICE_CENTS).put("stock", units)
-        .put("startsAt", now.plusSeconds(opensInSeconds > 0 ? opensInSeconds : -5).toString())
-        .put("endsAt", now.plusSeconds(3600).toString())
-        .put("perUserLimit", perUserLimit).put("paymentTimeoutSeconds", paymentTimeoutS)
-        .put("requirePurchaseToken", requireToken);
-    if (stockBuckets != 1) {
-      sale.put("stockBuckets", stockBuckets);
-    }
-    HttpResponse<String> created = admin("/admin/v1/sales", sale.encode());
-    if (created.statusCode() != 201) {
-      throw new IllegalStateException("sale not created: " + created.statusCode() + " " + created.body());
-    }
-    return new JsonObject(created.body()).getLong("saleId");
+    return NewSale.of(units).itemName("Test phone").priceCents(PRICE_CENTS).perUserLimit(perUserLimit)
+        .paymentTimeoutSeconds(paymentTimeoutS).requirePurchaseToken(requireToken).opensInSeconds(opensInSeconds)
+        .stockBuckets(stockBuckets).createOn(uri(stock, ""));
   }
 
   /** An open sale of {@code units}, one per shopper, paid within 300 s, no purchase token. */
@@ -224,7 +190,7 @@ public final class SeckillSystem implements AutoCloseable {
 
   public HttpResponse<String> buy(RunningService gateway, long saleId, String user) throws Exception {
     return send(HttpRequest.newBuilder(uri(gateway, "/api/v1/sales/" + saleId + "/orders"))
-        .header("Authorization", "Bearer " + jwt.mint(user, 600)).header("Content-Type", "application/json")
+        .header("Authorization", TestSecrets.shopperBearer(user)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")));
   }
 
@@ -234,12 +200,12 @@ public final class SeckillSystem implements AutoCloseable {
 
   public HttpResponse<String> order(String user, String orderId) throws Exception {
     return send(HttpRequest.newBuilder(uri(gateway(), "/api/v1/orders/" + orderId))
-        .header("Authorization", "Bearer " + jwt.mint(user, 600)).GET());
+        .header("Authorization", TestSecrets.shopperBearer(user)).GET());
   }
 
   public HttpResponse<String> cancel(String user, String orderId) throws Exception {
     return send(HttpRequest.newBuilder(uri(gateway(), "/api/v1/orders/" + orderId + "/cancel"))
-        .header("Authorization", "Bearer " + jwt.mint(user, 600)).POST(HttpRequest.BodyPublishers.noBody()));
+        .header("Authorization", TestSecrets.shopperBearer(user)).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
   /** A correctly signed payment callback to stock-service. */
@@ -248,7 +214,7 @@ public final class SeckillSystem implements AutoCloseable {
         .put("outcome", "SUCCEEDED").encode();
     return send(HttpRequest.newBuilder(uri(stock, "/api/v1/payments/callback"))
         .header("Content-Type", "application/json")
-        .header("X-Signature", Signatures.hmacHex(PAYMENT_SECRET, body.getBytes(StandardCharsets.UTF_8)))
+        .header("X-Signature", TestSecrets.paymentSignature(body))
         .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
@@ -260,7 +226,7 @@ public final class SeckillSystem implements AutoCloseable {
   }
 
   public static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return HTTP.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+    return LocalHttp.CLIENT.send(request.timeout(LocalHttp.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   public static URI uri(RunningService service, String path) {

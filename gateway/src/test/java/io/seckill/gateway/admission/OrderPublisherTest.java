@@ -11,12 +11,11 @@ import io.seckill.common.kafka.OrderMessage;
 import io.seckill.gateway.GatewayConfig;
 import io.seckill.gateway.GatewayMetrics;
 import io.seckill.infra.LocalInfra;
+import io.seckill.infra.stack.ServiceEnv;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,15 +101,10 @@ class OrderPublisherTest {
   }
 
   private OrderPublisher publisher(String topic, boolean direct) {
-    Map<String, String> env = new HashMap<>();
-    env.put("SECKILL_REDIS_URL", INFRA.redisUrl());
-    env.put("SECKILL_PG_URL", "postgresql://u@127.0.0.1:5432/unused");
-    env.put("SECKILL_KAFKA_BOOTSTRAP", INFRA.kafkaBootstrap());
-    env.put("SECKILL_JWT_SECRET", "test-jwt-secret-0123456789-abcdefghij");
-    env.put("SECKILL_CANCEL_TOKEN", "test-cancel-token-0123456789-abcdefghi");
-    env.put("SECKILL_ORDERS_TOPIC", topic);
-    env.put("SECKILL_KAFKA_DIRECT_SEND", Boolean.toString(direct));
-    return new OrderPublisher(GatewayConfig.from(Env.of(env)), new GatewayMetrics(registry));
+    // No database behind the URL: the publisher never opens one.
+    Env env = ServiceEnv.forInfra(INFRA).database("postgresql://u@127.0.0.1:5432/unused").orders(topic).gateway()
+        .with("SECKILL_KAFKA_DIRECT_SEND", Boolean.toString(direct)).toEnv();
+    return new OrderPublisher(GatewayConfig.from(env), new GatewayMetrics(registry));
   }
 
   /** Publishes one order from an event loop, as a purchase does, and waits for its acknowledgement. */

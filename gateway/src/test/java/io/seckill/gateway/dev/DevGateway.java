@@ -7,12 +7,15 @@ import io.seckill.common.order.OrderIds;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.gateway.Main;
 import io.seckill.infra.LocalInfra;
+import io.seckill.infra.stack.LocalHttp;
+import io.seckill.infra.stack.SeededSale;
+import io.seckill.infra.stack.ServiceEnv;
+import io.seckill.infra.stack.TestSecrets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
 
@@ -21,44 +24,26 @@ import redis.clients.jedis.Jedis;
  * tests (the gateway package's own harness is package-private; this is its small cousin).
  */
 final class DevGateway implements AutoCloseable {
-  static final String JWT_SECRET = "dev-test-jwt-secret-0123456789abcdefgh";
-  static final String CANCEL_TOKEN = "dev-test-cancel-token-0123456789abcdef";
-  static final String PAYMENT_SECRET = "dev-test-payment-secret-0123456789abcd";
-  static final Jwt JWT = new Jwt(JWT_SECRET);
+  static final String JWT_SECRET = TestSecrets.JWT_SECRET;
+  static final String PAYMENT_SECRET = TestSecrets.PAYMENT_SECRET;
+  static final Jwt JWT = TestSecrets.JWT;
 
   final LocalInfra infra = LocalInfra.shared();
   final RunningService service;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = LocalHttp.CLIENT;
 
   DevGateway(Map<String, String> overrides) {
     String pgUrl = infra.createSeckillDatabase("gateway_dev");
-    Map<String, String> env = new HashMap<>();
-    env.put("SECKILL_REDIS_URL", infra.redisUrl());
-    env.put("SECKILL_PG_URL", pgUrl);
-    env.put("SECKILL_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
-    env.put("SECKILL_ORDERS_TOPIC", infra.createTopic(LocalInfra.uniqueName("dev-orders"), 1));
-    env.put("SECKILL_HTTP_PORT", "0");
-    env.put("SECKILL_MANAGEMENT_PORT", "0");
-    env.put("SECKILL_EVENT_LOOPS", "1");
-    env.put("SECKILL_JWT_SECRET", JWT_SECRET);
-    // Many services start per suite: the start-up warm-up would only slow them (its own tests turn it on).
-    env.put("SECKILL_WARMUP_REQUESTS", "0");
-    env.put("SECKILL_CANCEL_TOKEN", CANCEL_TOKEN);
-    env.putAll(overrides);
-    service = Main.start(Env.of(env)).await();
+    Env env = ServiceEnv.forInfra(infra).database(pgUrl)
+        .orders(infra.createTopic(LocalInfra.uniqueName("dev-orders"), 1)).gateway()
+        .with("SECKILL_EVENT_LOOPS", "1").without("SECKILL_PAYMENT_SECRET").with(overrides).toEnv();
+    service = Main.start(env).await();
   }
 
   /** Seeds a sale's Redis meta and stock as stock-service's warm-up would (the gateway reads nothing else). */
   long seedOpenSale(long priceCents) {
-    long saleId = LocalInfra.uniqueSaleIdBase();
-    long now = System.currentTimeMillis();
-    try (Jedis redis = jedis()) {
-      redis.hset(RedisKeys.meta(saleId), Map.of("startsAt", Long.toString(now - 60_000),
-          "endsAt", Long.toString(now + 3_600_000), "perUserLimit", "2", "requireToken", "0",
-          "priceCents", Long.toString(priceCents), "itemName", "Dev item", "paymentTimeoutS", "600"));
-      redis.set(RedisKeys.stock(saleId), "10");
-    }
-    return saleId;
+    return SeededSale.of(LocalInfra.uniqueSaleIdBase(), 10).itemName("Dev item").priceCents(priceCents).perUserLimit(2)
+        .warmInto(infra.redisUrl()).saleId();
   }
 
   /** An order as the status cache holds it once the consumer persisted it. */

@@ -3,37 +3,21 @@ package io.seckill.stock.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seckill.common.order.OrderIds;
+import io.seckill.stock.OneStockServiceTest;
 import io.seckill.stock.StockHarness;
 import io.seckill.stock.StockService;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The gateway's SECKILL_CANCEL_TOKEN opens the cancel hand-off and nothing else; the admin token opens everything. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AdminScopeTest {
+class AdminScopeTest extends OneStockServiceTest {
   private static final Map<String, String> CANCEL = Map.of("Authorization", "Bearer " + StockHarness.CANCEL_TOKEN,
       "Content-Type", "application/json");
-  private StockHarness harness;
-  private StockService service;
-
-  @BeforeAll
-  void start() {
-    harness = new StockHarness();
-    service = harness.start(Map.of());
-  }
-
-  @AfterAll
-  void stop() {
-    harness.close();
-  }
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({

@@ -2,33 +2,17 @@ package io.seckill.stock.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.seckill.stock.OneStockServiceTest;
 import io.seckill.stock.StockHarness;
 import io.seckill.stock.StockService;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The console's files load without the operator token and under a strict CSP; its data never does. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OperatorConsoleTest {
+class OperatorConsoleTest extends OneStockServiceTest {
   private static final long PRICE = 1_000;
-  private StockHarness harness;
-  private StockService service;
-
-  @BeforeAll
-  void start() {
-    harness = new StockHarness();
-    service = harness.start(Map.of());
-  }
-
-  @AfterAll
-  void stop() {
-    harness.close();
-  }
 
   private HttpResponse<String> anonymous(String path) {
     return harness.send(service, path, "GET", null, Map.of());

@@ -3,6 +3,7 @@ package io.seckill.stock.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.seckill.stock.OneStockServiceTest;
 import io.seckill.stock.StockHarness;
 import io.seckill.stock.StockService;
 import io.vertx.core.json.JsonObject;
@@ -10,27 +11,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** SECKILL_PAYMENT_PROVIDER=simulator, the dev stack's: it answers from the payments recorded in PostgreSQL. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SimulatedPaymentProviderTest {
+class SimulatedPaymentProviderTest extends OneStockServiceTest {
   private static final long PRICE = 1_000;
-  private StockHarness harness;
-  private StockService service;
-
-  @BeforeAll
-  void start() {
-    harness = new StockHarness();
-    service = harness.start(Map.of("SECKILL_SWEEP_INTERVAL_MS", "50", "SECKILL_PAYMENT_PROVIDER", "simulator"));
-  }
-
-  @AfterAll
-  void stop() {
-    harness.close();
+  @Override
+  protected Map<String, String> overrides() {
+    return Map.of("SECKILL_SWEEP_INTERVAL_MS", "50", "SECKILL_PAYMENT_PROVIDER", "simulator");
   }
 
   private String lastResult(String orderId) {

@@ -6,6 +6,7 @@ import io.seckill.common.order.OrderIds;
 import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.common.redis.SeckillScripts;
+import io.seckill.stock.OneStockServiceTest;
 import io.seckill.stock.StockHarness;
 import io.seckill.stock.StockService;
 import io.vertx.core.json.JsonArray;
@@ -17,27 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Pause, resume, end, edit before opening and the blocklist: their effect in reserve.lua, idempotency, audit rows. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SaleControlTest {
-  private StockHarness harness;
-  private StockService service;
-
-  @BeforeAll
-  void start() {
-    harness = new StockHarness();
-    service = harness.start(Map.of());
-  }
-
-  @AfterAll
-  void stop() {
-    harness.close();
-  }
+class SaleControlTest extends OneStockServiceTest {
 
   private HttpResponse<String> control(long saleId, String action, String operator) {
     Map<String, String> headers = new HashMap<>(Map.of("Authorization", "Bearer " + StockHarness.ADMIN_TOKEN));
