@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mvn -B -q install -DskipTests -pl gateway,order-consumer,stock-service -am
+mvn -B -q install -DskipTests -pl gateway,order-consumer,stock-service,test-fixtures -am
 rm -f fault-tests/target/fault-report.txt
 status=0
 mvn -B verify -Pchaos -pl fault-tests "$@" || status=$?

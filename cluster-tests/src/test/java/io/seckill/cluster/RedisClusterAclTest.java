@@ -3,7 +3,7 @@ package io.seckill.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import io.seckill.infra.RedisClusterHarness;
 import io.seckill.testing.RedisAclUsers;
 import io.seckill.testing.SeckillSystem;
@@ -46,9 +46,9 @@ class RedisClusterAclTest {
             assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
             assertThat(new JsonObject(read.body()).getString("status")).isEqualTo("PENDING_PAYMENT");
           });
-          int home = cluster.portOfKey(RedisKeys.stock(saleId));
+          int home = cluster.portOfKey(Bucket.root(saleId).stock());
           try (Jedis node = new Jedis("127.0.0.1", home)) {
-            assertThat(node.get(RedisKeys.stock(saleId))).isEqualTo("3");
+            assertThat(node.get(Bucket.root(saleId).stock())).isEqualTo("3");
           }
           for (Supplier<Jedis> node : nodes) {
             try (Jedis jedis = node.get()) {

@@ -70,7 +70,7 @@ class RedisClusterPurchaseTest {
   @Test
   void aSaleCreatedInStockServiceIsWarmedIntoTheClusterAndAnOrderBoughtThroughTheGatewayBecomesARow() throws Exception {
     long saleId = services.createOpenSale(10);
-    assertThat(redis.get(RedisKeys.stock(saleId))).isEqualTo("10");
+    assertThat(redis.get(Bucket.root(saleId).stock())).isEqualTo("10");
 
     HttpResponse<String> bought = services.buy(saleId, "alice");
 
@@ -78,7 +78,7 @@ class RedisClusterPurchaseTest {
     String orderId = new JsonObject(bought.body()).getString("orderId");
     awaitStatus("alice", orderId, "PENDING_PAYMENT");
     assertThat(rows.statuses(saleId)).containsExactlyEntriesOf(Map.of(orderId, "PENDING_PAYMENT"));
-    assertThat(redis.get(RedisKeys.stock(saleId))).isEqualTo("9");
+    assertThat(redis.get(Bucket.root(saleId).stock())).isEqualTo("9");
     assertInvariants(saleId, List.of(orderId));
   }
 
@@ -138,7 +138,7 @@ class RedisClusterPurchaseTest {
     assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
     assertThat(new JsonObject(again.body()).getString("orderId")).isEqualTo(first);
     assertThat(new JsonObject(again.body()).getBoolean("duplicate")).isTrue();
-    assertThat(redis.get(RedisKeys.stock(saleId))).isEqualTo("4");
+    assertThat(redis.get(Bucket.root(saleId).stock())).isEqualTo("4");
     awaitStatus("dup", first, "PENDING_PAYMENT");
     assertThat(rows.statuses(saleId)).containsOnlyKeys(first);
     assertInvariants(saleId, List.of(first));
@@ -156,9 +156,9 @@ class RedisClusterPurchaseTest {
     assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
     assertThat(new JsonObject(cancelled.body()).getString("status")).isEqualTo("CANCELLED");
     assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(redis.get(RedisKeys.stock(saleId))).isEqualTo("3"));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(redis.get(Bucket.root(saleId).stock())).isEqualTo("3"));
     assertThat(rows.remaining(saleId)).isEqualTo(3);
-    assertThat(redis.smembers(RedisKeys.returned(saleId))).containsExactly(orderId);
+    assertThat(redis.smembers(Bucket.root(saleId).returned())).containsExactly(orderId);
     assertInvariants(saleId, List.of(orderId));
   }
 
@@ -205,14 +205,14 @@ class RedisClusterPurchaseTest {
     awaitStatus("settled", orderId, "PENDING_PAYMENT");
     // A reservation that never reached Kafka (the gateway died between Redis and Kafka), an hour old.
     String orphan = saleId + "-01ORPHANORPHANORPHANORPHAN";
-    redis.decr(RedisKeys.stock(saleId));
-    redis.hset(RedisKeys.buyers(saleId), "ghost", orphan);
-    redis.zadd(RedisKeys.pending(saleId), System.currentTimeMillis() - 3_600_000, orphan);
+    redis.decr(Bucket.root(saleId).stock());
+    redis.hset(Bucket.root(saleId).buyers(), "ghost", orphan);
+    redis.zadd(Bucket.root(saleId).pending(), System.currentTimeMillis() - 3_600_000, orphan);
     redis.hset(RedisKeys.order(orphan), Map.of("userId", "ghost", "quantity", "1", "status", "QUEUED"));
 
     JsonObject first = new JsonObject(services.admin("/admin/v1/sales/" + saleId + "/reconcile", null).body());
     // Then plain drift: Redis lost two units it should have.
-    redis.set(RedisKeys.stock(saleId), "7");
+    redis.set(Bucket.root(saleId).stock(), "7");
     JsonObject second = new JsonObject(services.admin("/admin/v1/sales/" + saleId + "/reconcile", null).body());
 
     assertThat(first.getJsonArray("orphansReleased").getList()).containsExactly(orphan);
@@ -220,7 +220,7 @@ class RedisClusterPurchaseTest {
     assertThat(second.getLong("driftBefore")).isEqualTo(-2);
     assertThat(second.getJsonObject("stockHealed").getLong("to")).isEqualTo(9);
     assertThat(second.getLong("drift")).isZero();
-    assertThat(redis.get(RedisKeys.stock(saleId))).isEqualTo("9");
+    assertThat(redis.get(Bucket.root(saleId).stock())).isEqualTo("9");
     assertInvariants(saleId, List.of(orderId));
   }
 
@@ -229,7 +229,7 @@ class RedisClusterPurchaseTest {
     Map<Integer, Long> saleOnNode = new java.util.HashMap<>();
     for (int i = 0; i < 30 && saleOnNode.size() < cluster.ports().size(); i++) {
       long saleId = services.createOpenSale(2);
-      saleOnNode.putIfAbsent(cluster.portOfKey(RedisKeys.stock(saleId)), saleId);
+      saleOnNode.putIfAbsent(cluster.portOfKey(Bucket.root(saleId).stock()), saleId);
     }
     assertThat(saleOnNode.keySet()).as("primaries holding a sale").hasSize(3);
 
@@ -244,8 +244,8 @@ class RedisClusterPurchaseTest {
       awaitStatus("spread", order.getValue(), "PENDING_PAYMENT");
       // Every key of the sale, the order's status hash included, sits on the one node of its tag.
       Set<Integer> nodes = new HashSet<>();
-      for (String key : List.of(RedisKeys.stock(order.getKey()), RedisKeys.meta(order.getKey()),
-          RedisKeys.buyers(order.getKey()), RedisKeys.order(order.getValue()))) {
+      for (String key : List.of(Bucket.root(order.getKey()).stock(), Bucket.root(order.getKey()).meta(),
+          Bucket.root(order.getKey()).buyers(), RedisKeys.order(order.getValue()))) {
         nodes.add(cluster.portOfKey(key));
       }
       assertThat(nodes).hasSize(1);

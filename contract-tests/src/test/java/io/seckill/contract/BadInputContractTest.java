@@ -10,6 +10,7 @@ import static io.seckill.contract.BadInputTables.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -270,7 +271,7 @@ class BadInputContractTest {
       try (var db = system.db(); ResultSet rs = db.createStatement().executeQuery("SELECT status FROM orders WHERE order_id = '" + id + "'");
            Jedis redis = system.redis()) {
         assertThat(rs.next() ? rs.getString(1) : null).isEqualTo("PENDING_PAYMENT");
-        assertThat(redis.zcard(RedisKeys.pending(saleId))).isZero();
+        assertThat(redis.zcard(Bucket.root(saleId).pending())).isZero();
         assertThat(redis.hget(RedisKeys.order(id), "status")).isEqualTo("PENDING_PAYMENT");
       }
     });

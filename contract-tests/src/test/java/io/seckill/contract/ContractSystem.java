@@ -23,10 +23,10 @@ import redis.clients.jedis.Jedis;
  * on its own Redis logical database, with byte-exact replies and the calls these suites make.
  */
 final class ContractSystem implements AutoCloseable {
-  static final String JWT_SECRET = SeckillSystem.JWT_SECRET;
-  static final String ADMIN_TOKEN = SeckillSystem.ADMIN_TOKEN;
-  static final String CANCEL_TOKEN = SeckillSystem.CANCEL_TOKEN;
-  static final String PAYMENT_SECRET = SeckillSystem.PAYMENT_SECRET;
+  static final String JWT_SECRET = TestSecrets.JWT_SECRET;
+  static final String ADMIN_TOKEN = TestSecrets.ADMIN_TOKEN;
+  static final String CANCEL_TOKEN = TestSecrets.CANCEL_TOKEN;
+  static final String PAYMENT_SECRET = TestSecrets.PAYMENT_SECRET;
   static final long PRICE_CENTS = SeckillSystem.PRICE_CENTS;
 
   final LocalInfra infra;

@@ -3,7 +3,7 @@ package io.seckill.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -19,7 +19,7 @@ final class Quiescence {
       try (Jedis redis = system.redis(); Connection db = system.db();
            ResultSet unapplied = db.createStatement().executeQuery("SELECT count(*) FROM stock_return WHERE NOT applied_to_redis")) {
         for (long saleId : saleIds) {
-          assertThat(redis.zcard(RedisKeys.pending(saleId))).as("reservations of sale %d not yet persisted", saleId).isZero();
+          assertThat(redis.zcard(Bucket.root(saleId).pending())).as("reservations of sale %d not yet persisted", saleId).isZero();
         }
         unapplied.next();
         assertThat(unapplied.getLong(1)).as("stock returns not yet applied to Redis").isZero();

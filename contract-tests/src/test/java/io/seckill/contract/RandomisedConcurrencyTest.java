@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.seckill.common.order.OrderIds;
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import io.seckill.infra.Invariants;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -103,7 +103,7 @@ class RandomisedConcurrencyTest {
       assertThat(report.holds()).as(at("invariants of sale " + saleId + ": " + report)).isTrue();
       assertThat(report.inFlight()).as(at("in flight in sale " + saleId)).isZero();
       try (Jedis redis = system.redis()) {
-        assertThat(Long.parseLong(redis.get(RedisKeys.stock(saleId))))
+        assertThat(Long.parseLong(redis.get(Bucket.root(saleId).stock())))
             .as(at("Redis stock of sale " + saleId + " equals the DB remaining"))
             .isEqualTo(count("SELECT remaining FROM sale WHERE sale_id = " + saleId));
       }

@@ -8,6 +8,7 @@ import static io.seckill.contract.Tokens.signed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seckill.common.auth.ProofOfWork;
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -124,13 +125,13 @@ class ShopperListAndChallengeContractTest {
         "HmacSHA256", secret));
     refused.put("the admin token", "Bearer " + ContractSystem.ADMIN_TOKEN);
     try (Jedis redis = system.redis()) {
-      long before = redis.keys(RedisKeys.tag(challengeSale) + "challenge:*").size();
+      long before = redis.keys(Bucket.root(challengeSale).tag() + "challenge:*").size();
       for (Map.Entry<String, String> row : refused.entrySet()) {
         Reply reply = challenge(challengeSale, row.getValue(), null, null);
         assertProblem(reply, 401, Set.of("UNAUTHENTICATED"), row.getKey());
         assertThat(reply.header("WWW-Authenticate")).as(row.getKey()).isEqualTo("Bearer");
       }
-      assertThat(redis.keys(RedisKeys.tag(challengeSale) + "challenge:*")).as("no nonce for a refused caller").hasSize((int) before);
+      assertThat(redis.keys(Bucket.root(challengeSale).tag() + "challenge:*")).as("no nonce for a refused caller").hasSize((int) before);
     }
   }
 

@@ -1,6 +1,6 @@
 package io.seckill.contract;
 
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -41,7 +41,7 @@ record StateSnapshot(Map<String, String> redis, Map<String, List<String>> tables
     {
       for (long saleId : saleIds) {
         String cursor = ScanParams.SCAN_POINTER_START;
-        ScanParams match = new ScanParams().match(RedisKeys.tag(saleId).replace("{", "\\{").replace("}", "\\}") + "*").count(100_000);
+        ScanParams match = new ScanParams().match(Bucket.root(saleId).tag().replace("{", "\\{").replace("}", "\\}") + "*").count(100_000);
         do {
           ScanResult<String> page = jedis.scan(cursor, match);
           for (String key : page.getResult()) {

@@ -2,7 +2,7 @@ package io.seckill.fault;
 
 import io.seckill.common.auth.Jwt;
 import io.seckill.common.db.PgUrls;
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import io.seckill.infra.Invariants;
 import io.seckill.infra.KafkaBroker;
 import io.seckill.infra.LocalInfra;
@@ -221,9 +221,9 @@ final class FaultStack implements AutoCloseable {
           }
         }
       }
-      String stock = redis.get(RedisKeys.stock(saleId));
+      String stock = redis.get(Bucket.root(saleId).stock());
       return new SaleFigures(initial, remaining, stock == null ? null : Long.parseLong(stock),
-          redis.zcard(RedisKeys.pending(saleId)), live, failed, liveWithout202);
+          redis.zcard(Bucket.root(saleId).pending()), live, failed, liveWithout202);
     }
   }
 
@@ -263,13 +263,13 @@ final class FaultStack implements AutoCloseable {
 
   long pending(long saleId) {
     try (Jedis redis = new Jedis(URI.create(redisUrl))) {
-      return redis.zcard(RedisKeys.pending(saleId));
+      return redis.zcard(Bucket.root(saleId).pending());
     }
   }
 
   Long redisStock(long saleId) {
     try (Jedis redis = new Jedis(URI.create(redisUrl))) {
-      String stock = redis.get(RedisKeys.stock(saleId));
+      String stock = redis.get(Bucket.root(saleId).stock());
       return stock == null ? null : Long.parseLong(stock);
     }
   }

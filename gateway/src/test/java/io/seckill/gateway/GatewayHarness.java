@@ -6,7 +6,7 @@ import io.seckill.common.config.Env;
 import io.seckill.common.kafka.InvalidOrderMessage;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.kafka.OrderMessageCodec;
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import io.seckill.infra.LocalInfra;
 import io.seckill.infra.stack.LocalHttp;
 import io.seckill.infra.stack.SeededSale;
@@ -115,7 +115,7 @@ final class GatewayHarness implements AutoCloseable {
     long saleId = seedSale(stock, 1, false, startsAtMs, endsAtMs);
     execute("UPDATE sale SET challenge_difficulty = ? WHERE sale_id = ?", difficulty, saleId);
     try (Jedis redis = jedis()) {
-      redis.hset(RedisKeys.meta(saleId), "challengeDifficulty", Integer.toString(difficulty));
+      redis.hset(Bucket.root(saleId).meta(), "challengeDifficulty", Integer.toString(difficulty));
     }
     return saleId;
   }
@@ -131,7 +131,7 @@ final class GatewayHarness implements AutoCloseable {
 
   long redisStock(long saleId) {
     try (Jedis redis = jedis()) {
-      return Long.parseLong(redis.get(RedisKeys.stock(saleId)));
+      return Long.parseLong(redis.get(Bucket.root(saleId).stock()));
     }
   }
 

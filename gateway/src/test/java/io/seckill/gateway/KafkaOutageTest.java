@@ -2,7 +2,7 @@ package io.seckill.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import io.seckill.infra.Invariants;
 import io.seckill.infra.KafkaBroker;
 import io.vertx.core.json.JsonObject;
@@ -69,9 +69,9 @@ class KafkaOutageTest {
       assertThat(refusedShoppers).as("requests sent after the broker stopped").isNotEmpty();
       try (Jedis redis = gw.jedis()) {
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-            assertThat(Long.parseLong(redis.get(RedisKeys.stock(saleId))) + admitted.size()).isEqualTo(initial));
+            assertThat(Long.parseLong(redis.get(Bucket.root(saleId).stock())) + admitted.size()).isEqualTo(initial));
         for (String user : refusedShoppers) {
-          assertThat(redis.hget(RedisKeys.buyers(saleId), user)).as("refused shopper %s may buy again", user).isNull();
+          assertThat(redis.hget(Bucket.root(saleId).buyers(), user)).as("refused shopper %s may buy again", user).isNull();
         }
       }
 

@@ -45,7 +45,7 @@ class OperatorStateTest {
     // The gateway caches the meta (not paused).
     assertThat(new JsonObject(gw.get("/api/v1/sales/" + saleId, null).body()).getString("state")).isEqualTo("OPEN");
     try (Jedis redis = gw.jedis()) {
-      redis.hset(RedisKeys.meta(saleId), "paused", "1");
+      redis.hset(Bucket.root(saleId).meta(), "paused", "1");
     }
 
     assertProblem(gw.postJson(orders(saleId), "ann", "{\"quantity\":1}"), 409, "SALE_PAUSED");
@@ -59,7 +59,7 @@ class OperatorStateTest {
     assertProblem(gw.postJson("/api/v1/sales/" + saleId + "/purchase-tokens", "ann", null), 409, "SALE_PAUSED");
 
     try (Jedis redis = gw.jedis()) {
-      redis.hset(RedisKeys.meta(saleId), "paused", "0");
+      redis.hset(Bucket.root(saleId).meta(), "paused", "0");
       redis.publish(RedisKeys.RESTOCK_CHANNEL, Long.toString(saleId));
     }
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(1)).until(() ->
@@ -71,7 +71,7 @@ class OperatorStateTest {
     long saleId = gw.seedOpenSale(10, 1);
     assertThat(new JsonObject(gw.get("/api/v1/sales/" + saleId, null).body()).getString("state")).isEqualTo("OPEN");
     try (Jedis redis = gw.jedis()) {
-      redis.hset(RedisKeys.meta(saleId), "endsAt", Long.toString(System.currentTimeMillis() - 1));
+      redis.hset(Bucket.root(saleId).meta(), "endsAt", Long.toString(System.currentTimeMillis() - 1));
     }
 
     assertProblem(gw.postJson(orders(saleId), "bea", "{\"quantity\":1}"), 409, "SALE_ENDED");
@@ -102,14 +102,14 @@ class OperatorStateTest {
   void aPausedAnswerIsNotReplayedForItsIdempotencyKeyOnceTheSaleResumes() {
     long saleId = gw.seedOpenSale(10, 1);
     try (Jedis redis = gw.jedis()) {
-      redis.hset(RedisKeys.meta(saleId), "paused", "1");
+      redis.hset(Bucket.root(saleId).meta(), "paused", "1");
       redis.publish(RedisKeys.RESTOCK_CHANNEL, Long.toString(saleId));
     }
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(1)).until(() ->
         gw.postJson(orders(saleId), "kim", "{\"quantity\":1}", "Idempotency-Key", "k-1").statusCode() == 409);
 
     try (Jedis redis = gw.jedis()) {
-      redis.hset(RedisKeys.meta(saleId), "paused", "0");
+      redis.hset(Bucket.root(saleId).meta(), "paused", "0");
       redis.publish(RedisKeys.RESTOCK_CHANNEL, Long.toString(saleId));
     }
 

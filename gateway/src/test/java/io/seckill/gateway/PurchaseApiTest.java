@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seckill.gateway.admission.PurchaseRequest;
 import io.seckill.common.kafka.OrderMessage;
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -165,8 +166,8 @@ class PurchaseApiTest {
     assertThat(Base64.getUrlDecoder().decode(token)).hasSize(16);
     assertThat(json(issued).getString("expiresAt")).endsWith("Z");
     try (Jedis redis = gw.jedis()) {
-      assertThat(redis.get(RedisKeys.token(saleId, token))).isEqualTo("heidi");
-      assertThat(redis.ttl(RedisKeys.token(saleId, token))).isBetween(1L, 120L);
+      assertThat(redis.get(Bucket.root(saleId).token(token))).isEqualTo("heidi");
+      assertThat(redis.ttl(Bucket.root(saleId).token(token))).isBetween(1L, 120L);
     }
     String body = "{\"quantity\":1,\"token\":\"" + token + "\"}";
     assertProblem(gw.postJson(orders(saleId), "ivan", body), 403, "INVALID_PURCHASE_TOKEN");
@@ -324,7 +325,7 @@ class PurchaseApiTest {
       long saleId = own.seedOpenSale(0, 1);
       assertProblem(own.postJson(orders(saleId), "quinn", "{\"quantity\":1}"), 409, "SOLD_OUT");
       try (Jedis redis = own.jedis()) {
-        redis.set(RedisKeys.stock(saleId), "1");
+        redis.set(Bucket.root(saleId).stock(), "1");
         redis.publish(RedisKeys.RESTOCK_CHANNEL, Long.toString(saleId));
       }
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->

@@ -3,6 +3,7 @@ package io.seckill.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -35,8 +36,8 @@ class RedisLostSaleTest {
     long saleId = gw.seedOpenSale(10, 1);
     Map<String, String> meta;
     try (Jedis redis = gw.jedis()) {
-      meta = redis.hgetAll(RedisKeys.meta(saleId));
-      redis.del(RedisKeys.meta(saleId), RedisKeys.stock(saleId)); // Redis lost the sale
+      meta = redis.hgetAll(Bucket.root(saleId).meta());
+      redis.del(Bucket.root(saleId).meta(), Bucket.root(saleId).stock()); // Redis lost the sale
     }
 
     HttpResponse<String> buy = buy(saleId, "ann");
@@ -49,8 +50,8 @@ class RedisLostSaleTest {
     assertThat(new JsonObject(view.body()).getString("code")).isEqualTo("SALE_NOT_READY");
 
     try (Jedis redis = gw.jedis()) { // the operator's warm-up: state back, then the restock broadcast
-      redis.hset(RedisKeys.meta(saleId), meta);
-      redis.set(RedisKeys.stock(saleId), "10");
+      redis.hset(Bucket.root(saleId).meta(), meta);
+      redis.set(Bucket.root(saleId).stock(), "10");
       redis.publish(RedisKeys.RESTOCK_CHANNEL, Long.toString(saleId));
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> buy(saleId, "bob").statusCode() == 202);

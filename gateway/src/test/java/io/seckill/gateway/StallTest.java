@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.seckill.common.order.OrderIds;
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.infra.LocalInfra;
 import io.vertx.core.json.JsonObject;
@@ -75,10 +76,10 @@ class StallTest {
     long now = System.currentTimeMillis();
     String orderId = OrderIds.next(saleId);
     try (Jedis jedis = new Jedis(URI.create(redis.url()))) {
-      jedis.hset(RedisKeys.meta(saleId), Map.of("startsAt", Long.toString(now - 60_000), "endsAt",
+      jedis.hset(Bucket.root(saleId).meta(), Map.of("startsAt", Long.toString(now - 60_000), "endsAt",
           Long.toString(now + 3_600_000), "perUserLimit", "1", "requireToken", "0", "priceCents", "1999",
           "itemName", "Test item", "paymentTimeoutS", "600"));
-      jedis.set(RedisKeys.stock(saleId), "10");
+      jedis.set(Bucket.root(saleId).stock(), "10");
       jedis.hset(RedisKeys.order(orderId), Map.of("userId", user, "quantity", "1", "status", "PENDING_PAYMENT"));
     }
     return orderId;

@@ -1,10 +1,6 @@
 package io.seckill.infra;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -37,12 +32,7 @@ import redis.clients.jedis.Jedis;
 public final class RedisClusterHarness implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisClusterHarness.class);
   /** Every local node binds and announces this address. */
-  public static final String LOCAL_HOST = "127.0.0.1";
-  /** A node's cluster bus listens on its port + 10000. */
-  private static final int BUS_OFFSET = 10_000;
-  private static final int LOWEST_PORT = 20_000;
-  /** So that the bus port stays below 32768 too. */
-  private static final int PORT_LIMIT = 32_768 - BUS_OFFSET;
+  public static final String LOCAL_HOST = RedisNodes.LOCAL_HOST;
 
   /** How to start one node: the process for the node on {@code port}, whose directory {@code nodeDir} exists. */
   @FunctionalInterface
@@ -68,8 +58,8 @@ public final class RedisClusterHarness implements AutoCloseable {
 
   /** Starts {@code primaries} plain redis-server nodes and joins them into one cluster without replicas. */
   public static RedisClusterHarness start(int primaries) {
-    Path redisServer = require("redis-server");
-    Path redisCli = require("redis-cli");
+    Path redisServer = RedisNodes.require("redis-server");
+    Path redisCli = RedisNodes.require("redis-cli");
     RedisClusterHarness cluster = null;
     try {
       cluster = launch(primaries, "seckill-redis-cluster-", (port, nodeDir) -> new ProcessBuilder(List.of(
@@ -96,7 +86,7 @@ public final class RedisClusterHarness implements AutoCloseable {
    * {@code command} may write files into the node's directory before returning its process.
    */
   public static RedisClusterHarness launch(int nodes, String dirPrefix, NodeCommand command) throws IOException {
-    RedisClusterHarness cluster = new RedisClusterHarness(Files.createTempDirectory(dirPrefix), freePorts(nodes), command);
+    RedisClusterHarness cluster = new RedisClusterHarness(Files.createTempDirectory(dirPrefix), RedisNodes.freePorts(nodes), command);
     try {
       for (int i = 0; i < nodes; i++) {
         Files.createDirectories(cluster.nodeDir(i));
@@ -182,28 +172,11 @@ public final class RedisClusterHarness implements AutoCloseable {
       }
     }
     for (int i = 0; i < ports.size(); i++) {
-      if (processes.get(i).isAlive() && servesSlot(ports.get(i), slot)) {
+      if (processes.get(i).isAlive() && RedisNodes.servesSlot(ports.get(i), slot)) {
         return ports.get(i);
       }
     }
     throw new IllegalStateException("no live node serves the slot " + slot + " of " + key);
-  }
-
-  /** redis-cli against one local node; its output, error replies included. */
-  public static String cli(int port, String... args) {
-    List<String> command = new ArrayList<>(List.of("redis-cli", "-h", LOCAL_HOST, "-p", String.valueOf(port)));
-    command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      process.waitFor(10, TimeUnit.SECONDS);
-      return output;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override
@@ -218,30 +191,6 @@ public final class RedisClusterHarness implements AutoCloseable {
       files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
       LOG.warn("could not delete {}: {}", dir, e.getMessage());
-    }
-  }
-
-  /** Whether the node's own line of CLUSTER NODES lists a slot range containing the slot. */
-  private static boolean servesSlot(int port, int slot) {
-    try (Jedis jedis = new Jedis(LOCAL_HOST, port)) {
-      for (String line : jedis.clusterNodes().split("\n")) {
-        String[] fields = line.trim().split(" ");
-        if (fields.length < 3 || !fields[2].contains("myself")) {
-          continue;
-        }
-        for (int f = 8; f < fields.length; f++) {
-          if (fields[f].startsWith("[")) {
-            continue; // a slot being migrated
-          }
-          String[] range = fields[f].split("-");
-          int low = Integer.parseInt(range[0]);
-          int high = range.length > 1 ? Integer.parseInt(range[1]) : low;
-          if (slot >= low && slot <= high) {
-            return true;
-          }
-        }
-      }
-      return false;
     }
   }
 
@@ -267,7 +216,7 @@ public final class RedisClusterHarness implements AutoCloseable {
   private void awaitClusterOk(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (int port : ports) {
-      while (!clusterOk(port)) {
+      while (!RedisNodes.clusterOk(port)) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("Redis Cluster node " + port + " did not reach cluster_state:ok within " + timeout);
         }
@@ -276,45 +225,8 @@ public final class RedisClusterHarness implements AutoCloseable {
     }
   }
 
-  private static boolean clusterOk(int port) {
-    try (Jedis jedis = new Jedis(LOCAL_HOST, port)) {
-      return jedis.clusterInfo().contains("cluster_state:ok");
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  private static Path require(String binary) {
-    Path path = RedisResolver.onPath(binary);
-    if (path == null) {
-      throw new IllegalStateException(binary + " is not on the PATH; the Redis Cluster tests need redis-server and "
-          + "redis-cli (apt-get install redis-server, or brew install redis)");
-    }
-    return path;
-  }
-
-  /** {@code count} ports whose bus port (+10000) is free too, all below 32768. */
-  private static List<Integer> freePorts(int count) {
-    List<Integer> ports = new ArrayList<>();
-    for (int attempt = 0; ports.size() < count; attempt++) {
-      if (attempt > 1000) {
-        throw new IllegalStateException("no " + count + " free port pairs (port, port + " + BUS_OFFSET + ") below 32768");
-      }
-      int port = ThreadLocalRandom.current().nextInt(LOWEST_PORT, PORT_LIMIT);
-      if (!ports.contains(port) && bindable(port) && bindable(port + BUS_OFFSET)) {
-        ports.add(port);
-      }
-    }
-    return ports;
-  }
-
-  private static boolean bindable(int port) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(false);
-      socket.bind(new InetSocketAddress(InetAddress.getByName(LOCAL_HOST), port));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+  /** redis-cli against one local node; its output, error replies included. */
+  public static String cli(int port, String... args) {
+    return RedisNodes.cli(port, args);
   }
 }

@@ -1,7 +1,6 @@
 package io.seckill.loadtest;
 
 import io.seckill.common.redis.Bucket;
-import io.seckill.common.redis.RedisKeys;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.Set;
@@ -41,7 +40,7 @@ public final class ReservationCount {
 
   /** HLEN of the buyers hash of every stock bucket of the sale (one unless it was split; see Bucket). */
   static long count(JedisCommands redis, long saleId) {
-    String field = redis.hget(RedisKeys.meta(saleId), "buckets");
+    String field = redis.hget(Bucket.root(saleId).meta(), "buckets");
     int buckets = field == null ? 1 : Integer.parseInt(field);
     long total = 0;
     for (Bucket bucket : Bucket.all(saleId, buckets)) {

@@ -9,6 +9,7 @@ import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.kafka.OrderMessageCodec;
 import io.seckill.common.metrics.SeckillMeter;
 import io.seckill.common.order.OrderIds;
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.consumer.batch.BatchFaults;
 import io.seckill.infra.Invariants;
@@ -196,13 +197,13 @@ final class ConsumerFixture implements AutoCloseable {
 
   long redisStock() {
     try (Jedis jedis = new Jedis(URI.create(infra.redisUrl()))) {
-      return Long.parseLong(jedis.get(RedisKeys.stock(saleId)));
+      return Long.parseLong(jedis.get(Bucket.root(saleId).stock()));
     }
   }
 
   long redisPending() {
     try (Jedis jedis = new Jedis(URI.create(infra.redisUrl()))) {
-      return jedis.zcard(RedisKeys.pending(saleId));
+      return jedis.zcard(Bucket.root(saleId).pending());
     }
   }
 

@@ -1,5 +1,7 @@
 package io.seckill.consumer;
 
+import io.seckill.common.redis.Bucket;
+
 import static io.seckill.consumer.ConsumerFixture.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -148,7 +150,7 @@ class OrderConsumerTest {
     OrderMessage first = fx.reserve("carol", 2);
     // A Redis failover lost the buyers entry, so Redis admitted carol a second time.
     try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis(URI.create(fx.infra.redisUrl()))) {
-      jedis.hdel(io.seckill.common.redis.RedisKeys.buyers(fx.saleId), "carol");
+      jedis.hdel(io.seckill.common.redis.Bucket.root(fx.saleId).buyers(), "carol");
     }
     OrderMessage second = fx.reserve("carol", 3);
     fx.produce(List.of(first, second));

@@ -43,12 +43,12 @@ class AmbiguousStateTest extends OneStockServiceTest {
 
     assertThat(answer.get(0).toString()).as("warmup.lua on a stale snapshot").isEqualTo("MOVED");
     assertThat(harness.redisStock(saleId)).as("stock untouched").isEqualTo(9);
-    assertThat(harness.jedis.hget(RedisKeys.buyers(saleId), "ann")).as("the shopper is still known").isEqualTo(orderId);
+    assertThat(harness.jedis.hget(Bucket.root(saleId).buyers(), "ann")).as("the shopper is still known").isEqualTo(orderId);
     // The warm-up the operator asked for retries from a fresh snapshot and gets it right.
     HttpResponse<String> warm = harness.post(service, "/admin/v1/sales/" + saleId + "/warmup?force=true", null, true);
     assertThat(warm.statusCode()).as(warm.body()).isEqualTo(200);
     assertThat(harness.redisStock(saleId)).isEqualTo(9);
-    assertThat(harness.jedis.hget(RedisKeys.buyers(saleId), "ann")).isEqualTo(orderId);
+    assertThat(harness.jedis.hget(Bucket.root(saleId).buyers(), "ann")).isEqualTo(orderId);
     harness.assertInvariants(saleId, List.of(orderId));
   }
 
@@ -61,7 +61,7 @@ class AmbiguousStateTest extends OneStockServiceTest {
     HttpResponse<String> warm = harness.post(service, "/admin/v1/sales/" + saleId + "/warmup?force=true", null, true);
 
     assertThat(warm.statusCode()).as(warm.body()).isEqualTo(200);
-    assertThat(harness.jedis.hget(RedisKeys.buyers(saleId), "bob")).as("bob's in-flight order").isEqualTo(orderId);
+    assertThat(harness.jedis.hget(Bucket.root(saleId).buyers(), "bob")).as("bob's in-flight order").isEqualTo(orderId);
     assertThat(harness.redisStock(saleId)).as("its unit stays taken").isEqualTo(9);
   }
 
@@ -74,14 +74,14 @@ class AmbiguousStateTest extends OneStockServiceTest {
         StockHarness.TTL_S).await();
     assertThat(released.get(0).toInteger()).as("nothing to release yet").isZero();
 
-    Response late = SeckillScripts.RESERVE.run(harness.redis, List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId),
-        RedisKeys.buyers(saleId), RedisKeys.pending(saleId), RedisKeys.stock(saleId), RedisKeys.order(orderId),
-        RedisKeys.spilled(saleId)), List.of("cat", orderId, "1", Integer.toString(StockHarness.TTL_S), "test")).await();
+    Response late = SeckillScripts.RESERVE.run(harness.redis, List.of(Bucket.root(saleId).stock(), Bucket.root(saleId).meta(),
+        Bucket.root(saleId).buyers(), Bucket.root(saleId).pending(), Bucket.root(saleId).stock(), RedisKeys.order(orderId),
+        Bucket.root(saleId).spilled()), List.of("cat", orderId, "1", Integer.toString(StockHarness.TTL_S), "test")).await();
 
     assertThat(late.get(0).toString()).isEqualTo("RELEASED");
     assertThat(harness.redisStock(saleId)).isEqualTo(10);
-    assertThat(harness.jedis.hget(RedisKeys.buyers(saleId), "cat")).isNull();
-    assertThat(harness.jedis.zcard(RedisKeys.pending(saleId))).isZero();
+    assertThat(harness.jedis.hget(Bucket.root(saleId).buyers(), "cat")).isNull();
+    assertThat(harness.jedis.zcard(Bucket.root(saleId).pending())).isZero();
     assertThat(harness.jedis.hget(RedisKeys.order(orderId), "status")).isEqualTo("FAILED");
   }
 
@@ -113,7 +113,7 @@ class AmbiguousStateTest extends OneStockServiceTest {
   void anOrphanIsFencedInTheDatabaseBeforeItsStockGoesBackSoALateRecordCannotRevive() throws Exception {
     long saleId = harness.openSale(service, 10, 1000, 1, 600);
     String orphan = harness.reserve(saleId, "eve", 1);
-    harness.jedis.zadd(RedisKeys.pending(saleId), System.currentTimeMillis() - 5_000, orphan);
+    harness.jedis.zadd(Bucket.root(saleId).pending(), System.currentTimeMillis() - 5_000, orphan);
 
     JsonObject report = StockHarness.json(harness.post(service, "/admin/v1/sales/" + saleId + "/reconcile", null, true));
 

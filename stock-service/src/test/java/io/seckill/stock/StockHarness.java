@@ -6,7 +6,7 @@ import io.seckill.common.RunningService;
 import io.seckill.common.config.Env;
 import io.seckill.common.db.SchemaMigrator;
 import io.seckill.common.order.OrderIds;
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import io.seckill.infra.Invariants;
 import io.seckill.infra.LocalInfra;
 import io.seckill.infra.stack.GatewayReservation;
@@ -145,7 +145,7 @@ public final class StockHarness implements AutoCloseable {
   public void deleteSaleKeys(long saleId) {
     String cursor = ScanParams.SCAN_POINTER_START;
     do {
-      ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(RedisKeys.tag(saleId) + "*").count(500));
+      ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(Bucket.root(saleId).tag() + "*").count(500));
       if (!page.getResult().isEmpty()) {
         jedis.del(page.getResult().toArray(String[]::new));
       }
@@ -245,7 +245,7 @@ public final class StockHarness implements AutoCloseable {
   }
 
   public long redisStock(long saleId) {
-    return Long.parseLong(jedis.get(RedisKeys.stock(saleId)));
+    return Long.parseLong(jedis.get(Bucket.root(saleId).stock()));
   }
 
   public String status(String orderId) {

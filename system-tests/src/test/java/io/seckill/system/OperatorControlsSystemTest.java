@@ -1,5 +1,7 @@
 package io.seckill.system;
 
+import io.seckill.infra.stack.TestSecrets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -114,7 +116,7 @@ class OperatorControlsSystemTest {
 
   private static HttpResponse<String> admin(String method, String path, String body) throws Exception {
     return SeckillSystem.send(HttpRequest.newBuilder(SeckillSystem.uri(system.stock(), path))
-        .header("Authorization", "Bearer " + SeckillSystem.ADMIN_TOKEN).header("X-Seckill-Operator", "system-test")
+        .header("Authorization", "Bearer " + TestSecrets.ADMIN_TOKEN).header("X-Seckill-Operator", "system-test")
         .header("Content-Type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
   }

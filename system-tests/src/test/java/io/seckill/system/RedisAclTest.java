@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.seckill.common.db.PgUrls;
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import io.seckill.infra.Invariants;
 import io.seckill.infra.LocalInfra;
 import io.seckill.testing.RedisAclUsers;
@@ -91,7 +91,7 @@ class RedisAclTest {
     assertThat(rowStatuses(saleId)).containsExactlyInAnyOrderEntriesOf(Map.of(payer, "PAID", canceller, "CANCELLED"));
     try (Jedis admin = new Jedis(redisUri)) {
       // One paid unit sold, the cancelled one back in stock.
-      assertThat(admin.get(RedisKeys.stock(saleId))).isEqualTo("4");
+      assertThat(admin.get(Bucket.root(saleId).stock())).isEqualTo("4");
       Set<String> connected = admin.clientList().lines().map(l -> field(l, "user")).collect(Collectors.toSet());
       assertThat(connected).as("each service connected as its own user")
           .contains(users.user(GATEWAY).name(), users.user(CONSUMER).name(), users.user(STOCK).name());

@@ -1,5 +1,7 @@
 package io.seckill.system;
 
+import io.seckill.infra.stack.TestSecrets;
+
 import io.seckill.testing.SeckillSystem;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +52,7 @@ class WalkingSkeletonTest {
         .put("startsAt", now.minusSeconds(5).toString()).put("endsAt", now.plusSeconds(3600).toString())
         .put("perUserLimit", 1).put("paymentTimeoutSeconds", 300).put("requirePurchaseToken", false);
     HttpResponse<String> created = send(HttpRequest.newBuilder(stockUri("/admin/v1/sales"))
-        .header("Authorization", "Bearer " + SeckillSystem.ADMIN_TOKEN).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + TestSecrets.ADMIN_TOKEN).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(sale.encode())));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     long saleId = new JsonObject(created.body()).getLong("saleId");

@@ -24,11 +24,6 @@ import java.util.Map;
  * stopped while a sale runs. Secrets are fixed test values.
  */
 public final class SeckillSystem implements AutoCloseable {
-  public static final String JWT_SECRET = TestSecrets.JWT_SECRET;
-  public static final String ADMIN_TOKEN = TestSecrets.ADMIN_TOKEN;
-  /** The gateway's cancel-only credential for the stock-service hand-off (SECKILL_CANCEL_TOKEN). */
-  public static final String CANCEL_TOKEN = TestSecrets.CANCEL_TOKEN;
-  public static final String PAYMENT_SECRET = TestSecrets.PAYMENT_SECRET;
   public static final long PRICE_CENTS = 19_900;
 
   private final LocalInfra infra = LocalInfra.shared();
@@ -37,7 +32,6 @@ public final class SeckillSystem implements AutoCloseable {
   private final Map<String, Map<String, String>> serviceEnv = new HashMap<>();
   private final String pgUrl;
   private final String topic;
-  private final Jwt jwt = TestSecrets.JWT;
   private final List<RunningService> gateways = new ArrayList<>();
   private final List<RunningService> consumers = new ArrayList<>();
   private RunningService stock;
@@ -146,7 +140,7 @@ public final class SeckillSystem implements AutoCloseable {
   }
 
   public Jwt jwt() {
-    return jwt;
+    return TestSecrets.JWT;
   }
 
   public RunningService stock() {
@@ -221,7 +215,7 @@ public final class SeckillSystem implements AutoCloseable {
   /** POST to an admin route of stock-service with the admin token. */
   public HttpResponse<String> admin(String path, String body) throws Exception {
     return send(HttpRequest.newBuilder(uri(stock, path))
-        .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + TestSecrets.ADMIN_TOKEN).header("Content-Type", "application/json")
         .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
   }
 

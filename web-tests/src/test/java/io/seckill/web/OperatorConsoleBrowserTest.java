@@ -1,5 +1,7 @@
 package io.seckill.web;
 
+import io.seckill.infra.stack.TestSecrets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seckill.testing.SeckillSystem;
@@ -18,7 +20,7 @@ class OperatorConsoleBrowserTest {
     try (SeckillSystem system = SeckillSystem.start("console", Map.of())) {
       BrowserScenarios.runScenarios(node, "operator-console.test.mjs", Map.of(
           "STOCK_URL", "http://127.0.0.1:" + system.stock().httpPort(),
-          "ADMIN_TOKEN", SeckillSystem.ADMIN_TOKEN));
+          "ADMIN_TOKEN", TestSecrets.ADMIN_TOKEN));
     }
     assertThat(BrowserScenarios.screenshots("console-")).as("console screenshots").hasSizeGreaterThanOrEqualTo(5);
   }

@@ -1,5 +1,7 @@
 package io.seckill.web;
 
+import io.seckill.infra.stack.TestSecrets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seckill.testing.SeckillSystem;
@@ -24,7 +26,7 @@ class ShopperPageBrowserTest {
       String output = BrowserScenarios.runScenarios(node, "shopper-page.test.mjs", Map.of(
           "GATEWAY_URL", "http://127.0.0.1:" + system.gateway().httpPort(),
           "STOCK_URL", "http://127.0.0.1:" + system.stock().httpPort(),
-          "ADMIN_TOKEN", SeckillSystem.ADMIN_TOKEN));
+          "ADMIN_TOKEN", TestSecrets.ADMIN_TOKEN));
       // The storefront worker's measured hash rate (docs/bots.md quotes it).
       output.lines().filter(line -> line.contains("proof-of-work rate")).forEach(System.out::println);
     }

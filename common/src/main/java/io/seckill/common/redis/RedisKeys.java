@@ -1,13 +1,10 @@
 package io.seckill.common.redis;
 
 /**
- * The Redis key schema. Every key of one sale carries the hash tag {@code {saleId}}, so each Lua
- * script touches a single cluster slot — a Redis Cluster requirement, and what lets one script do
- * the whole admission atomically. The order status cache sits under the sale's tag too (order ids
- * start with their sale id), so {@code reserve.lua} writes the QUEUED status in the same step.
- *
- * <p>The per-sale methods here name bucket 0, the sale's own tag; a sale split into stock buckets
- * has the same keys under each bucket's tag ({@link Bucket}).
+ * The Redis keys that belong to no stock bucket: the restock channel, a sale's proof-of-work nonces and
+ * Idempotency-Key records, and the way from an order id to its status key. Every key of a sale's stock lives in
+ * {@link Bucket}, the one key schema ({@code Bucket.root(saleId)} is an unsplit sale's, under the tag
+ * {@code {saleId}}, so each Lua script touches a single cluster slot).
  */
 public final class RedisKeys {
   /** Pub/sub channel on which a restock is broadcast to every gateway; the message is the sale id. */
@@ -16,44 +13,12 @@ public final class RedisKeys {
   private RedisKeys() {
   }
 
-  public static String tag(long saleId) {
-    return "seckill:{" + saleId + "}:";
-  }
-
-  public static String stock(long saleId) {
-    return tag(saleId) + "stock";
-  }
-
-  public static String meta(long saleId) {
-    return tag(saleId) + "meta";
-  }
-
-  public static String buyers(long saleId) {
-    return tag(saleId) + "buyers";
-  }
-
-  public static String pending(long saleId) {
-    return tag(saleId) + "pending";
-  }
-
-  public static String returned(long saleId) {
-    return tag(saleId) + "returned";
-  }
-
-  public static String token(long saleId, String token) {
-    return tag(saleId) + "token:" + token;
-  }
-
   /**
    * A proof-of-work nonce handed to one shopper (value: the user id). Under the tag of bucket 0 whatever the
    * sale's split: the challenge belongs to the sale, not to a stock bucket, and one slot keeps its use atomic.
    */
   public static String challenge(long saleId, String nonce) {
-    return tag(saleId) + "challenge:" + nonce;
-  }
-
-  public static String spilled(long saleId) {
-    return tag(saleId) + "spilled";
+    return Bucket.root(saleId).tag() + "challenge:" + nonce;
   }
 
   /** The order's status hash, under the tag of the bucket its id names. */
@@ -63,6 +28,6 @@ public final class RedisKeys {
 
   /** Idempotency-Key records are per user; kept under the sale's tag as the request belongs to it. */
   public static String idempotency(long saleId, String userId, String key) {
-    return tag(saleId) + "idem:" + userId + ":" + key;
+    return Bucket.root(saleId).tag() + "idem:" + userId + ":" + key;
   }
 }

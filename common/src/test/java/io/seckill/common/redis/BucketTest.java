@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class BucketTest {
   @Test
   void bucketZeroIsTheSalesOwnTagAndOtherBucketsHaveTheirOwn() {
-    assertThat(Bucket.root(42).stock()).isEqualTo("seckill:{42}:stock").isEqualTo(RedisKeys.stock(42));
+    assertThat(Bucket.root(42).stock()).isEqualTo("seckill:{42}:stock");
+    assertThat(RedisKeys.order("42-X")).isEqualTo(Bucket.root(42).order("42-X")).isEqualTo("seckill:{42}:order:42-X");
     assertThat(new Bucket(42, 3).stock()).isEqualTo("seckill:{42.3}:stock");
     assertThat(new Bucket(42, 3).order("42.3-X")).isEqualTo("seckill:{42.3}:order:42.3-X");
   }

@@ -4,7 +4,7 @@ import io.seckill.gateway.RedisCalls;
 import io.seckill.common.auth.ProofOfWork;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
@@ -127,7 +127,7 @@ public final class SaleMetaCache {
 
   private Future<Optional<SaleMeta>> load(long saleId) {
     // Fail-closed: without the meta nothing can be admitted.
-    return calls.call("HMGET meta", () -> redis.hmget(prepend(RedisKeys.meta(saleId))))
+    return calls.call("HMGET meta", () -> redis.hmget(prepend(Bucket.root(saleId).meta())))
         .map(response -> parse(saleId, response));
   }
 

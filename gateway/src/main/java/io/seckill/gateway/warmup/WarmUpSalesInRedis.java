@@ -1,6 +1,7 @@
 package io.seckill.gateway.warmup;
 
 import io.seckill.common.config.RedisSettings;
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.common.warmup.WarmUpSales;
 import io.vertx.core.Future;
@@ -27,17 +28,17 @@ public final class WarmUpSalesInRedis {
 
   Future<?> seed(long saleId, int stock) {
     long now = System.currentTimeMillis();
-    return bounded(redis.hset(List.of(RedisKeys.meta(saleId), "startsAt", Long.toString(now - 60_000),
+    return bounded(redis.hset(List.of(Bucket.root(saleId).meta(), "startsAt", Long.toString(now - 60_000),
             "endsAt", Long.toString(now + 3_600_000), "perUserLimit", "1", "requireToken", "0", "priceCents", "1",
             "itemName", "warm-up", "paymentTimeoutS", "60")))
-        .compose(x -> bounded(redis.set(List.of(RedisKeys.stock(saleId), Integer.toString(stock)))));
+        .compose(x -> bounded(redis.set(List.of(Bucket.root(saleId).stock(), Integer.toString(stock)))));
   }
 
   /** Removes every Redis key of the warm-up sales, the status keys of {@code orderIds} among them; never fails. */
   Future<Void> cleanUp(List<Long> sales, Set<String> orderIds) {
     List<Future<?>> deletions = new ArrayList<>();
     for (long sale : sales) {
-      deletions.add(bounded(redis.hgetall(RedisKeys.buyers(sale))).compose(buyers -> {
+      deletions.add(bounded(redis.hgetall(Bucket.root(sale).buyers())).compose(buyers -> {
         List<String> keys = new ArrayList<>(WarmUpSales.fixedKeys(sale));
         for (String user : buyers.getKeys()) {
           orderIds.add(buyers.get(user).toString());
@@ -56,7 +57,7 @@ public final class WarmUpSalesInRedis {
    * order status keys only, and expire with their TTL.
    */
   private Future<Void> sweep(long saleId, String cursor) {
-    return bounded(redis.scan(List.of(cursor, "MATCH", RedisKeys.tag(saleId) + "*", "COUNT", "1000")))
+    return bounded(redis.scan(List.of(cursor, "MATCH", Bucket.root(saleId).tag() + "*", "COUNT", "1000")))
         .compose(page -> {
           List<String> keys = new ArrayList<>();
           page.get(1).forEach(key -> keys.add(key.toString()));

@@ -1,5 +1,6 @@
 package io.seckill.infra.stack;
 
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.common.redis.SeckillScripts;
 import io.vertx.redis.client.RedisAPI;
@@ -21,8 +22,8 @@ public final class GatewayReservation {
   public static Response reserve(RedisAPI redis, long saleId, String orderId, String userId, int quantity,
                                  int statusTtlS, String requestId) {
     return SeckillScripts.RESERVE.run(redis,
-        List.of(RedisKeys.stock(saleId), RedisKeys.meta(saleId), RedisKeys.buyers(saleId), RedisKeys.pending(saleId),
-            RedisKeys.token(saleId, "none"), RedisKeys.order(orderId), RedisKeys.spilled(saleId)),
+        List.of(Bucket.root(saleId).stock(), Bucket.root(saleId).meta(), Bucket.root(saleId).buyers(), Bucket.root(saleId).pending(),
+            Bucket.root(saleId).token("none"), RedisKeys.order(orderId), Bucket.root(saleId).spilled()),
         List.of(userId, orderId, Integer.toString(quantity), Integer.toString(statusTtlS), requestId)).await();
   }
 }

@@ -1,6 +1,6 @@
 package io.seckill.infra.stack;
 
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import java.net.URI;
 import java.sql.Timestamp;
 import java.util.Map;
@@ -84,11 +84,11 @@ public final class SeededSale {
   /** The same with {@code redisStock} units in Redis (a Redis that lost or gained units against the row). */
   public SeededSale warmInto(String redisUrl, int redisStock) {
     try (Jedis redis = new Jedis(URI.create(redisUrl))) {
-      redis.hset(RedisKeys.meta(saleId), Map.of("startsAt", Long.toString(startsAtMs),
+      redis.hset(Bucket.root(saleId).meta(), Map.of("startsAt", Long.toString(startsAtMs),
           "endsAt", Long.toString(endsAtMs), "perUserLimit", Integer.toString(perUserLimit),
           "requireToken", requireToken ? "1" : "0", "priceCents", Long.toString(priceCents), "itemName", itemName,
           "paymentTimeoutS", Integer.toString(paymentTimeoutS)));
-      redis.set(RedisKeys.stock(saleId), Integer.toString(redisStock));
+      redis.set(Bucket.root(saleId).stock(), Integer.toString(redisStock));
     }
     return this;
   }

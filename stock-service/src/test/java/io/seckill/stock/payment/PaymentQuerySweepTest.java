@@ -3,6 +3,7 @@ package io.seckill.stock.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.stock.StockHarness;
 import io.seckill.stock.StockService;
@@ -109,7 +110,7 @@ class PaymentQuerySweepTest {
     assertThat(lastResult(orderId)).isEqualTo("not_paid");
     assertThat(harness.remaining(saleId)).isEqualTo(10);
     assertThat(harness.redisStock(saleId)).isEqualTo(10);
-    assertThat(harness.jedis.scard(RedisKeys.returned(saleId))).isEqualTo(1);
+    assertThat(harness.jedis.scard(Bucket.root(saleId).returned())).isEqualTo(1);
     assertThat(provider.queries(orderId)).isEqualTo(1);
     assertThat(queries("not_paid")).isGreaterThan(notPaidBefore);
     harness.assertInvariants(saleId, List.of(orderId));

@@ -3,6 +3,7 @@ package io.seckill.stock.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.stock.StockHarness;
 import io.seckill.stock.StockService;
@@ -60,7 +61,7 @@ class PaymentTimeoutSweeperTest {
     assertThat(live).allSatisfy(id -> assertThat(harness.status(id)).isEqualTo("PENDING_PAYMENT"));
     assertThat(harness.remaining(saleId)).isEqualTo(100 - 3);
     assertThat(harness.redisStock(saleId)).isEqualTo(100 - 3);
-    assertThat(harness.jedis.scard(RedisKeys.returned(saleId))).isEqualTo(timedOut);
+    assertThat(harness.jedis.scard(Bucket.root(saleId).returned())).isEqualTo(timedOut);
     assertThat(expiredUnits).isEqualTo(60);
     double counted = value(harness.metric(first, "seckill_stock_returns_total", timeout))
         + value(harness.metric(second, "seckill_stock_returns_total", timeout));

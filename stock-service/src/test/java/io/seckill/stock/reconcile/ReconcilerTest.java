@@ -3,6 +3,7 @@ package io.seckill.stock.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.seckill.common.redis.Bucket;
 import io.seckill.common.redis.RedisKeys;
 import io.seckill.infra.LocalInfra;
 import io.seckill.stock.StockHarness;
@@ -63,9 +64,9 @@ class ReconcilerTest {
 
     assertThat(periodic.jedis.hget(RedisKeys.order(orphan), "status")).isEqualTo("FAILED");
     assertThat(periodic.jedis.hget(RedisKeys.order(orphan), "reason")).isEqualTo("ORPHANED");
-    assertThat(periodic.jedis.hget(RedisKeys.buyers(saleId), "bob")).isNull();
-    assertThat(periodic.jedis.hget(RedisKeys.buyers(saleId), "ann")).isEqualTo(kept);
-    assertThat(periodic.jedis.zcard(RedisKeys.pending(saleId))).isZero();
+    assertThat(periodic.jedis.hget(Bucket.root(saleId).buyers(), "bob")).isNull();
+    assertThat(periodic.jedis.hget(Bucket.root(saleId).buyers(), "ann")).isEqualTo(kept);
+    assertThat(periodic.jedis.zcard(Bucket.root(saleId).pending())).isZero();
     periodic.assertInvariants(saleId, List.of(kept, orphan));
   }
 
@@ -75,9 +76,9 @@ class ReconcilerTest {
     String orderId = periodic.order(saleId, "cat", 2, 0);
     Set<String> drift = Set.of("sale=\"" + saleId + "\"");
 
-    periodic.jedis.decrBy(RedisKeys.stock(saleId), 3);
+    periodic.jedis.decrBy(Bucket.root(saleId).stock(), 3);
     await().atMost(Duration.ofSeconds(15)).until(() -> periodic.redisStock(saleId) == 18);
-    periodic.jedis.incrBy(RedisKeys.stock(saleId), 5);
+    periodic.jedis.incrBy(Bucket.root(saleId).stock(), 5);
     await().atMost(Duration.ofSeconds(15)).until(() -> periodic.redisStock(saleId) == 18);
 
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
@@ -94,7 +95,7 @@ class ReconcilerTest {
   void anOldReservationIsKeptWhileTheConsumerGroupLagsAndReleasedOnceItCaughtUp() throws Exception {
     long saleId = onDemand.openSale(onDemandService, 10, 1000, 3, 600);
     String orphan = onDemand.reserve(saleId, "dan", 2);
-    onDemand.jedis.zadd(RedisKeys.pending(saleId), System.currentTimeMillis() - 60_000, orphan);
+    onDemand.jedis.zadd(Bucket.root(saleId).pending(), System.currentTimeMillis() - 60_000, orphan);
     Map<String, Object> kafka = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, onDemand.infra.kafkaBootstrap());
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka, new StringSerializer(), new StringSerializer())) {
       producer.send(new ProducerRecord<>(onDemand.topic, "some-order", "{}")).get();
@@ -127,7 +128,7 @@ class ReconcilerTest {
     JsonObject report = StockHarness.json(onDemand.post(onDemandService, "/admin/v1/sales/" + saleId + "/reconcile", null, true));
 
     assertThat(report.getJsonArray("settledPending").getList()).containsExactly(orderId);
-    assertThat(onDemand.jedis.zcard(RedisKeys.pending(saleId))).isZero();
+    assertThat(onDemand.jedis.zcard(Bucket.root(saleId).pending())).isZero();
     assertThat(onDemand.jedis.hget(RedisKeys.order(orderId), "status")).isEqualTo("PENDING_PAYMENT");
     assertThat(report.getLong("drift")).isZero();
     assertThat(onDemand.redisStock(saleId)).isEqualTo(9);

@@ -2,7 +2,7 @@ package io.seckill.stock.sale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import io.seckill.stock.OneStockServiceTest;
 import io.seckill.stock.StockHarness;
 import io.seckill.stock.StockService;
@@ -105,7 +105,7 @@ class SaleAdminTest extends OneStockServiceTest {
     assertThat(sale.getInteger("stock")).isEqualTo(100);
     assertThat(sale.getInteger("remaining")).isEqualTo(100);
     assertThat(harness.redisStock(saleId)).isEqualTo(100);
-    Map<String, String> meta = harness.jedis.hgetAll(RedisKeys.meta(saleId));
+    Map<String, String> meta = harness.jedis.hgetAll(Bucket.root(saleId).meta());
     assertThat(meta).containsEntry("startsAt", Long.toString(Instant.parse(body.getString("startsAt")).toEpochMilli()))
         .containsEntry("endsAt", Long.toString(Instant.parse(body.getString("endsAt")).toEpochMilli()))
         .containsEntry("perUserLimit", "2").containsEntry("requireToken", "1").containsEntry("priceCents", "49900")
@@ -147,11 +147,11 @@ class SaleAdminTest extends OneStockServiceTest {
     long saleId = sale.getLong("saleId");
     assertThat(sale.getJsonObject("challenge")).isEqualTo(new JsonObject().put("kind", "pow").put("difficulty", 12));
     assertThat(harness.number("SELECT challenge_difficulty FROM sale WHERE sale_id = " + saleId)).isEqualTo(12);
-    assertThat(harness.jedis.hget(RedisKeys.meta(saleId), "challengeDifficulty")).isEqualTo("12");
+    assertThat(harness.jedis.hget(Bucket.root(saleId).meta(), "challengeDifficulty")).isEqualTo("12");
 
     JsonObject plain = StockHarness.json(harness.post(service, "/admin/v1/sales", validSale().encode(), true));
     assertThat(plain.getValue("challenge")).isNull();
-    assertThat(harness.jedis.hget(RedisKeys.meta(plain.getLong("saleId")), "challengeDifficulty")).isEqualTo("0");
+    assertThat(harness.jedis.hget(Bucket.root(plain.getLong("saleId")).meta(), "challengeDifficulty")).isEqualTo("0");
   }
 
   @Test
@@ -200,21 +200,21 @@ class SaleAdminTest extends OneStockServiceTest {
     String bob = harness.order(saleId, "bob", 3, 0);
     String cat = harness.order(saleId, "cat", 1, 0);
     assertThat(harness.cancel(service, cat, "cat").statusCode()).isEqualTo(200);
-    Map<String, String> buyersBefore = harness.jedis.hgetAll(RedisKeys.buyers(saleId));
+    Map<String, String> buyersBefore = harness.jedis.hgetAll(Bucket.root(saleId).buyers());
 
     harness.deleteSaleKeys(saleId);
     HttpResponse<String> first = harness.post(service, "/admin/v1/sales/" + saleId + "/warmup", null, true);
-    Map<String, String> metaAfterFirst = harness.jedis.hgetAll(RedisKeys.meta(saleId));
+    Map<String, String> metaAfterFirst = harness.jedis.hgetAll(Bucket.root(saleId).meta());
     HttpResponse<String> second = harness.post(service, "/admin/v1/sales/" + saleId + "/warmup?force=true", null, true);
 
     assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
     assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
     assertThat(harness.redisStock(saleId)).isEqualTo(harness.remaining(saleId)).isEqualTo(15);
-    assertThat(harness.jedis.hgetAll(RedisKeys.buyers(saleId))).isEqualTo(buyersBefore)
+    assertThat(harness.jedis.hgetAll(Bucket.root(saleId).buyers())).isEqualTo(buyersBefore)
         .containsEntry("ann", ann).containsEntry("bob", bob).containsEntry("cat", cat);
-    assertThat(harness.jedis.smembers(RedisKeys.returned(saleId))).containsExactly(cat);
+    assertThat(harness.jedis.smembers(Bucket.root(saleId).returned())).containsExactly(cat);
     assertThat(metaAfterFirst).containsKeys("startsAt", "endsAt", "perUserLimit", "requireToken", "priceCents",
-        "itemName", "paymentTimeoutS").isEqualTo(harness.jedis.hgetAll(RedisKeys.meta(saleId)));
+        "itemName", "paymentTimeoutS").isEqualTo(harness.jedis.hgetAll(Bucket.root(saleId).meta()));
     assertThat(StockHarness.json(second).getLong("stock")).isEqualTo(15);
     harness.assertInvariants(saleId, List.of(ann, bob, cat));
   }
@@ -229,7 +229,7 @@ class SaleAdminTest extends OneStockServiceTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(harness.redisStock(saleId)).isEqualTo(5);
-    assertThat(harness.jedis.hget(RedisKeys.buyers(saleId), "bob")).isEqualTo(inFlight);
+    assertThat(harness.jedis.hget(Bucket.root(saleId).buyers(), "bob")).isEqualTo(inFlight);
     assertThat(harness.assertInvariants(saleId, List.of()).inFlight()).isEqualTo(1);
   }
 
@@ -237,7 +237,7 @@ class SaleAdminTest extends OneStockServiceTest {
   void warmupRefusesToOverwriteALiveSaleWithout_force_AndSaysWhy() {
     long saleId = harness.openSale(service, 10, 1000, 3, 600);
     String orderId = harness.order(saleId, "ann", 1, 0);
-    harness.jedis.decrBy(RedisKeys.stock(saleId), 4);
+    harness.jedis.decrBy(Bucket.root(saleId).stock(), 4);
 
     HttpResponse<String> refused = harness.post(service, "/admin/v1/sales/" + saleId + "/warmup", null, true);
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.seckill.common.order.OrderIds;
 import io.seckill.common.redis.Bucket;
-import io.seckill.common.redis.RedisKeys;
 import io.seckill.common.redis.SeckillScripts;
 import io.seckill.stock.OneStockServiceTest;
 import io.seckill.stock.StockHarness;
@@ -107,7 +106,7 @@ class SaleControlTest extends OneStockServiceTest {
 
     assertThat(warm.statusCode()).isEqualTo(200);
     assertThat(reconciled.statusCode()).isEqualTo(200);
-    assertThat(harness.jedis.hget(RedisKeys.meta(saleId), "paused")).isEqualTo("1");
+    assertThat(harness.jedis.hget(Bucket.root(saleId).meta(), "paused")).isEqualTo("1");
     assertThat(reserve(Bucket.root(saleId), "bea")).isEqualTo("PAUSED");
   }
 
@@ -149,9 +148,9 @@ class SaleControlTest extends OneStockServiceTest {
     assertThat(harness.remaining(saleId)).isEqualTo(40);
     long redisTotal = Bucket.all(saleId, 2).stream().mapToLong(b -> Long.parseLong(harness.jedis.get(b.stock()))).sum();
     assertThat(redisTotal).isEqualTo(40);
-    assertThat(harness.jedis.hget(RedisKeys.meta(saleId), "perUserLimit")).isEqualTo("2");
-    assertThat(harness.jedis.hget(RedisKeys.meta(saleId), "priceCents")).isEqualTo("1500");
-    assertThat(harness.jedis.hget(RedisKeys.meta(saleId), "buckets")).isEqualTo("2");
+    assertThat(harness.jedis.hget(Bucket.root(saleId).meta(), "perUserLimit")).isEqualTo("2");
+    assertThat(harness.jedis.hget(Bucket.root(saleId).meta(), "priceCents")).isEqualTo("1500");
+    assertThat(harness.jedis.hget(Bucket.root(saleId).meta(), "buckets")).isEqualTo("2");
     JsonArray entries = audit(saleId);
     assertThat(entries.stream().map(e -> ((JsonObject) e).getString("outcome"))).containsExactly("UNCHANGED", "APPLIED");
     assertThat(entries.getJsonObject(1).getJsonObject("detail").getJsonObject("patch")).isEqualTo(edit);
@@ -173,7 +172,7 @@ class SaleControlTest extends OneStockServiceTest {
     assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
     assertThat(StockHarness.json(set).getJsonObject("challenge").getInteger("difficulty")).isEqualTo(12);
     assertThat(harness.number("SELECT challenge_difficulty FROM sale WHERE sale_id = " + saleId)).isEqualTo(12);
-    assertThat(harness.jedis.hget(RedisKeys.meta(saleId), "challengeDifficulty")).isEqualTo("12");
+    assertThat(harness.jedis.hget(Bucket.root(saleId).meta(), "challengeDifficulty")).isEqualTo("12");
 
     HttpResponse<String> cleared = patch(saleId, new JsonObject().putNull("challenge"));
 
@@ -181,7 +180,7 @@ class SaleControlTest extends OneStockServiceTest {
     assertThat(StockHarness.json(cleared).getValue("challenge")).isNull();
     assertThat(harness.text("SELECT coalesce(challenge_difficulty::text, 'none') FROM sale WHERE sale_id = " + saleId))
         .isEqualTo("none");
-    assertThat(harness.jedis.hget(RedisKeys.meta(saleId), "challengeDifficulty")).isEqualTo("0");
+    assertThat(harness.jedis.hget(Bucket.root(saleId).meta(), "challengeDifficulty")).isEqualTo("0");
   }
 
   @Test
@@ -229,7 +228,7 @@ class SaleControlTest extends OneStockServiceTest {
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(tooLong.statusCode()).isEqualTo(400);
     assertThat(StockHarness.json(response).getString("header")).isEqualTo("X-Seckill-Operator");
-    assertThat(harness.jedis.hget(RedisKeys.meta(saleId), "paused")).isEqualTo("0");
+    assertThat(harness.jedis.hget(Bucket.root(saleId).meta(), "paused")).isEqualTo("0");
     assertThat(audit(saleId)).isEmpty();
   }
 

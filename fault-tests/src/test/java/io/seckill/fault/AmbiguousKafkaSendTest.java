@@ -1,11 +1,11 @@
-package io.seckill.system;
+package io.seckill.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.seckill.common.RunningService;
 import io.seckill.common.db.PgUrls;
-import io.seckill.common.redis.RedisKeys;
+import io.seckill.common.redis.Bucket;
 import io.seckill.infra.Invariants;
 import io.seckill.infra.KafkaBroker;
 import io.seckill.infra.Ports;
@@ -149,7 +149,7 @@ class AmbiguousKafkaSendTest {
       Invariants.Report report = Invariants.check(system.pgUrl(), system.redisUrl(), saleId, acknowledged);
       assertThat(report.holds()).as(report.toString()).isTrue();
       assertThat(report.inFlight()).as(report.toString()).isZero();
-      assertThat(redis.zcard(RedisKeys.pending(saleId))).isZero();
+      assertThat(redis.zcard(Bucket.root(saleId).pending())).isZero();
       assertThat(redisStock(saleId)).isEqualTo(remaining(saleId));
     });
   }
@@ -182,7 +182,7 @@ class AmbiguousKafkaSendTest {
   }
 
   private long redisStock(long saleId) {
-    return Long.parseLong(redis.get(RedisKeys.stock(saleId)));
+    return Long.parseLong(redis.get(Bucket.root(saleId).stock()));
   }
 
   private String status(String orderId) throws Exception {

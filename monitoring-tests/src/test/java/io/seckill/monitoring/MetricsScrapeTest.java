@@ -1,4 +1,4 @@
-package io.seckill.system;
+package io.seckill.monitoring;
 
 import io.seckill.testing.SeckillSystem;
 
