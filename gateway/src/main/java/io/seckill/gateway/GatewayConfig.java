@@ -68,8 +68,9 @@ import io.seckill.gateway.dev.DevModeConfig;
  *                              Forwarded / X-Forwarded-For headers name the client, see {@link TrustedProxies}
  * @param proxyProtocol         SECKILL_PROXY_PROTOCOL (false): the shopper port expects a PROXY protocol v1/v2 header
  *                              on every connection, and its address is the peer; only for a load balancer that sends it
- * @param kafkaDirectSend       SECKILL_KAFKA_DIRECT_SEND (true): hand order records to Kafka on the event loop through a
- *                              producer that never blocks, falling back to the send thread (see {@link io.seckill.gateway.admission.OrderPublisher})
+ * @param kafkaDirectSend       SECKILL_KAFKA_DIRECT_SEND (false): hand order records to Kafka on the event loop through a
+ *                              producer that never blocks, falling back to the send thread; off until a bench shows
+ *                              it paying (docs/performance.md) (see {@link io.seckill.gateway.admission.OrderPublisher})
  */
 public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
                             JwtSettings jwt, String cancelToken, String stockServiceUrl, int orderStatusTtlS,
@@ -132,7 +133,7 @@ public record GatewayConfig(int httpPort, int eventLoops, RedisSettings redis, P
         BindHost.from(env),
         TrustedProxies.parse(env.optional(TrustedProxies.VARIABLE, "")),
         env.bool("SECKILL_PROXY_PROTOCOL", false),
-        env.bool("SECKILL_KAFKA_DIRECT_SEND", true));
+        env.bool("SECKILL_KAFKA_DIRECT_SEND", false));
   }
 
   /** Secrets stay out of logs. */

@@ -38,14 +38,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two ways in, because {@code send} may block (metadata, a full buffer) and an event loop must never block:
  * <ul>
- *   <li><b>direct</b> (the usual one): on the event loop itself, through a producer whose max.block.ms is 0, so its
- *       {@code send} never waits: with the topic's metadata cached and room in the buffer it appends and returns;
- *       otherwise it refuses at once, before appending. It saves each order a hand-over to another thread (on two
- *       cores a wake-up and context switch per order). See {@link DirectSender}.</li>
- *   <li><b>thread</b>: everything else — a record the direct producer refused, one sent off an event loop, one over
- *       the in-flight cap, or every record with {@code SECKILL_KAFKA_DIRECT_SEND=false} — goes to one dedicated
- *       thread whose producer blocks up to max.block.ms, as before. A refused direct record was certainly never
- *       appended, so sending it again this way cannot duplicate it.</li>
+ *   <li><b>thread</b> (the default): one dedicated thread whose producer blocks up to max.block.ms.</li>
+ *   <li><b>direct</b> ({@code SECKILL_KAFKA_DIRECT_SEND=true}): on the event loop itself, through a producer whose
+ *       max.block.ms is 0 ({@link DirectSender}), saving each order the hand-over to another thread; a record it
+ *       refuses (before appending: certainly not sent) takes the thread, so the retry cannot duplicate it. Off by
+ *       default: the bench did not show it paying on two cores (docs/performance.md).</li>
  * </ul>
  *
  * <p>A failed send is one of two things, and the caller must tell them apart. {@link NotSent}: the record
