@@ -4,17 +4,15 @@ import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.kafka.OrderMessageCodec;
 import io.seckill.common.order.OrderIds;
-import io.seckill.common.redis.RedisKeys;
 import io.seckill.common.warmup.WarmUpSales;
 import io.seckill.common.warmup.JitSettling;
+import io.seckill.common.warmup.WarmUpKeys;
 import io.seckill.common.warmup.WarmUpSettings;
 import io.seckill.consumer.batch.OrderBatchWriter;
 import io.seckill.consumer.batch.OrderOutcome;
 import io.seckill.consumer.batch.RedisOrderStatusWriter;
 import io.seckill.consumer.poll.PolledBatch;
-import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,27 +120,8 @@ final class ConsumerWarmUp {
 
   /** Deletes the warm-up sale's Redis keys: the status keys persisted.lua wrote, and any other key of its tag. */
   private void cleanUp() {
-    List<String> keys = new ArrayList<>(WarmUpSales.fixedKeys(sale));
-    orderIds.stream().map(RedisKeys::order).forEach(keys::add);
     try {
-      List<Future<Response>> deletions = new ArrayList<>();
-      for (int from = 0; from < keys.size(); from += 500) {
-        deletions.add(redis.del(keys.subList(from, Math.min(keys.size(), from + 500))));
-      }
-      Future.all(deletions).await(5, TimeUnit.SECONDS);
-      if (redisMode == RedisSettings.Mode.STANDALONE) {
-        String cursor = "0";
-        do {
-          Response page = redis.scan(List.of(cursor, "MATCH", "seckill:{" + sale + "}:*", "COUNT", "1000"))
-              .await(5, TimeUnit.SECONDS);
-          List<String> left = new ArrayList<>();
-          page.get(1).forEach(key -> left.add(key.toString()));
-          if (!left.isEmpty()) {
-            redis.del(left).await(5, TimeUnit.SECONDS);
-          }
-          cursor = page.get(0).toString();
-        } while (!"0".equals(cursor));
-      }
+      new WarmUpKeys(redis, redisMode, 5_000).delete(sale, orderIds).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("warm-up: Redis keys of warm-up sale {} may be left over: {}", sale, e.toString());
     }

@@ -1,5 +1,6 @@
 package io.seckill.gateway.admission;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ public interface AdmissionFaults {
       return NONE;
     }
     Logger log = LoggerFactory.getLogger(AdmissionFaults.class);
-    java.util.concurrent.atomic.AtomicLong admitted = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong admitted = new AtomicLong();
     return (saleId, orderId) -> {
       if (admitted.incrementAndGet() % every == 0) {
         log.error("TEST HOOK SECKILL_TEST_HALT_AFTER_RESERVE_EVERY: halting after reserving order {} of sale {}",

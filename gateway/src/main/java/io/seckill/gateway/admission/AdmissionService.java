@@ -64,24 +64,23 @@ public final class AdmissionService {
         // Not sold out, or its buyers are still loading: Redis decides (and knows every buyer).
         break;
     }
-    return metaCache.get(saleId)
-        .compose(meta -> admissible(meta, request))
-        .compose(meta -> reserveAndAnswer(new BucketWalk.Request(meta, userId, request, requestId, orderIdAssigned)));
+    return metaCache.get(saleId).compose(meta -> {
+      ProblemException refused = refusal(meta, request);
+      return refused != null ? Future.failedFuture(refused)
+          : reserveAndAnswer(new BucketWalk.Request(meta, userId, request, requestId, orderIdAssigned));
+    });
   }
 
-  /** The checks the cached meta answers without Redis: the window, the per-shopper limit, the token's shape. */
-  private Future<SaleMeta> admissible(SaleMeta meta, PurchaseRequest request) {
+  /** What the cached meta refuses without Redis (the window, the per-shopper limit, the token's shape), or null. */
+  private ProblemException refusal(SaleMeta meta, PurchaseRequest request) {
     ProblemException closed = meta.outsideWindow(clock.getAsLong());
     if (closed != null) {
-      return Future.failedFuture(closed);
+      return closed;
     }
     if (request.quantity() > meta.perUserLimit()) {
-      return Future.failedFuture(limitProblem(meta.perUserLimit()));
+      return limitProblem(meta.perUserLimit());
     }
-    if (meta.requireToken() && !request.hasWellFormedToken()) {
-      return Future.failedFuture(badToken());
-    }
-    return Future.succeededFuture(meta);
+    return meta.requireToken() && !request.hasWellFormedToken() ? badToken() : null;
   }
 
   private Future<Answer> reserveAndAnswer(BucketWalk.Request request) {

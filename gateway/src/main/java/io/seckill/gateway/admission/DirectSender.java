@@ -1,5 +1,8 @@
 package io.seckill.gateway.admission;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,6 +27,7 @@ final class DirectSender {
   private static final Logger LOG = LoggerFactory.getLogger(DirectSender.class);
   /** Records appended and not yet acknowledged above which {@link #send} declines. */
   static final int MAX_IN_FLIGHT = 1000;
+  private static final long METADATA_RETRY_MS = 20;
 
   private final KafkaProducer<String, byte[]> producer;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -72,22 +76,27 @@ final class DirectSender {
   }
 
   /**
-   * This producer cannot wait for metadata, so it is fetched here, on a worker thread, before the first order.
-   * Fail-open: past the wait it is left to the first sends, which are refused (and take the send thread) until the
-   * fetch their refusal asked for has landed.
+   * This producer cannot wait for metadata, so it is fetched before the first order: {@code partitionsFor} here
+   * never blocks (max.block.ms 0) but asks for the metadata when it has none, and is asked again every
+   * {@link #METADATA_RETRY_MS} until it has it. Fail-open: past the wait it is left to the first sends, which are
+   * refused (and take the send thread) until the fetch their refusal asked for has landed. Never fails.
    */
-  void fetchMetadata(String topic) throws InterruptedException {
-    long until = System.nanoTime() + metadataWaitNanos;
-    while (true) {
-      try {
-        producer.partitionsFor(topic);
-        return;
-      } catch (TimeoutException e) {
-        if (System.nanoTime() - until > 0) {
-          LOG.warn("Kafka metadata for {} not fetched by the direct producer at start: {}", topic, e.toString());
-          return;
-        }
-        Thread.sleep(20);
+  Future<Void> fetchMetadata(Vertx vertx, String topic) {
+    Promise<Void> fetched = Promise.promise();
+    fetchMetadata(vertx, topic, System.nanoTime() + metadataWaitNanos, fetched);
+    return fetched.future();
+  }
+
+  private void fetchMetadata(Vertx vertx, String topic, long until, Promise<Void> fetched) {
+    try {
+      producer.partitionsFor(topic);
+      fetched.complete();
+    } catch (TimeoutException e) {
+      if (System.nanoTime() - until > 0) {
+        LOG.warn("Kafka metadata for {} not fetched by the direct producer at start: {}", topic, e.toString());
+        fetched.complete();
+      } else {
+        vertx.setTimer(METADATA_RETRY_MS, t -> fetchMetadata(vertx, topic, until, fetched));
       }
     }
   }

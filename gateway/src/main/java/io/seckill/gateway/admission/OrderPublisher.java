@@ -100,13 +100,8 @@ public final class OrderPublisher {
 
   /** Fetches the topic's metadata once at start so the first order does not wait for it (fail-open: logged). */
   public Future<Void> warmUp(Vertx vertx) {
-    return vertx.executeBlocking(() -> {
-      producer.partitionsFor(topic);
-      if (direct != null) {
-        direct.fetchMetadata(topic);
-      }
-      return null;
-    }, false)
+    return vertx.executeBlocking(() -> producer.partitionsFor(topic), false)
+        .compose(blockingHasIt -> directMetadata(vertx, topic))
         .onFailure(e -> LOG.warn("Kafka metadata for {} not available at start: {}", topic, e.toString()))
         .<Void>mapEmpty().recover(e -> Future.succeededFuture());
   }
@@ -125,12 +120,12 @@ public final class OrderPublisher {
           throw e;
         }
       }
-      producer.partitionsFor(warmUpTopic);
-      if (direct != null) {
-        direct.fetchMetadata(warmUpTopic);
-      }
-      return null;
-    }, false);
+      return producer.partitionsFor(warmUpTopic);
+    }, false).compose(blockingHasIt -> directMetadata(vertx, warmUpTopic));
+  }
+
+  private Future<Void> directMetadata(Vertx vertx, String name) {
+    return direct == null ? Future.succeededFuture() : direct.fetchMetadata(vertx, name);
   }
 
   /** Completes (on the caller's context) once Kafka acknowledged the record; fails when it did not in time. */

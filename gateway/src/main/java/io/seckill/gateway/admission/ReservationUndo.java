@@ -11,6 +11,7 @@ import io.seckill.gateway.RedisCalls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.RedisAPI;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,13 +24,13 @@ public final class ReservationUndo {
   private static final Logger LOG = LoggerFactory.getLogger(ReservationUndo.class);
   static final int RELEASE_ATTEMPTS = 8;
 
-  private final io.vertx.redis.client.RedisAPI redis;
+  private final RedisAPI redis;
   private final RedisCalls calls;
   private final SoldOutFlags soldOut;
   private final GatewayMetrics metrics;
   private final int orderStatusTtlS;
 
-  public ReservationUndo(io.vertx.redis.client.RedisAPI redis, RedisCalls calls, SoldOutFlags soldOut, GatewayMetrics metrics,
+  public ReservationUndo(RedisAPI redis, RedisCalls calls, SoldOutFlags soldOut, GatewayMetrics metrics,
                   int orderStatusTtlS) {
     this.redis = redis;
     this.calls = calls;

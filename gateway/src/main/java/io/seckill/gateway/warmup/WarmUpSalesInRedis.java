@@ -2,8 +2,7 @@ package io.seckill.gateway.warmup;
 
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.redis.Bucket;
-import io.seckill.common.redis.RedisKeys;
-import io.seckill.common.warmup.WarmUpSales;
+import io.seckill.common.warmup.WarmUpKeys;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import java.util.ArrayList;
@@ -36,43 +35,20 @@ public final class WarmUpSalesInRedis {
 
   /** Removes every Redis key of the warm-up sales, the status keys of {@code orderIds} among them; never fails. */
   Future<Void> cleanUp(List<Long> sales, Set<String> orderIds) {
+    WarmUpKeys keys = new WarmUpKeys(redis, redisMode, REDIS_TIMEOUT_MS);
     List<Future<?>> deletions = new ArrayList<>();
     for (long sale : sales) {
+      // Also the orders the answers did not name (a request that timed out): the buyers hash knows them all.
       deletions.add(bounded(redis.hgetall(Bucket.root(sale).buyers())).compose(buyers -> {
-        List<String> keys = new ArrayList<>(WarmUpSales.fixedKeys(sale));
         for (String user : buyers.getKeys()) {
           orderIds.add(buyers.get(user).toString());
         }
-        orderIds.stream().filter(id -> id.startsWith(sale + "-")).map(RedisKeys::order).forEach(keys::add);
-        return deleteInChunks(keys);
-      }).compose(x -> redisMode == RedisSettings.Mode.STANDALONE ? sweep(sale, "0") : Future.succeededFuture()));
+        return keys.delete(sale, orderIds.stream().filter(id -> id.startsWith(sale + "-")).toList());
+      }));
     }
     return Future.join(deletions)
         .onFailure(e -> LOG.warn("warm-up: Redis keys of sales {} may be left over: {}", sales, e.toString()))
         .<Void>mapEmpty().recover(e -> Future.succeededFuture());
-  }
-
-  /**
-   * Standalone Redis: also the keys no answer named (an order released after a failed send). In a cluster they are
-   * order status keys only, and expire with their TTL.
-   */
-  private Future<Void> sweep(long saleId, String cursor) {
-    return bounded(redis.scan(List.of(cursor, "MATCH", Bucket.root(saleId).tag() + "*", "COUNT", "1000")))
-        .compose(page -> {
-          List<String> keys = new ArrayList<>();
-          page.get(1).forEach(key -> keys.add(key.toString()));
-          String nextCursor = page.get(0).toString();
-          return deleteInChunks(keys).compose(x -> "0".equals(nextCursor) ? Future.succeededFuture()
-              : sweep(saleId, nextCursor));
-        });
-  }
-
-  private Future<Void> deleteInChunks(List<String> keys) {
-    List<Future<?>> chunks = new ArrayList<>();
-    for (int from = 0; from < keys.size(); from += 500) {
-      chunks.add(bounded(redis.del(keys.subList(from, Math.min(keys.size(), from + 500)))));
-    }
-    return Future.all(chunks).mapEmpty();
   }
 
   private static <T> Future<T> bounded(Future<T> command) {
