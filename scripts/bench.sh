@@ -67,6 +67,7 @@ COLD_LEAD="${BENCH_COLD_LEAD:-5}"
 COLD_WINDOW="${BENCH_COLD_WINDOW:-5}"
 EVENT_LOOPS="${BENCH_EVENT_LOOPS:-$(nproc)}"
 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms512m -Xmx512m}"
+AOT="${BENCH_AOT:-false}"
 TOKENS_PER_RUN="${BENCH_TOKENS_PER_RUN:-120000}"
 ADMIT_STOCK="${BENCH_ADMIT_STOCK:-2000000}"
 SOLDOUT_STOCK="${BENCH_SOLDOUT_STOCK:-100}"
@@ -155,6 +156,10 @@ need_apt() { # package: installs it, or says why it cannot
     || die "apt-get install $1 failed, see $RUN/logs/apt-$1.log"
 }
 command -v java >/dev/null || die "java is not on the PATH (JDK 17+ needed)"
+if [[ "$AOT" == true ]]; then
+  (( $(java -XshowSettings:properties -version 2>&1 | sed -nE 's/^\s*java.specification.version = ([0-9]+).*/\1/p') >= 25 )) \
+    || die "BENCH_AOT=true needs JDK 25 or later as java on the PATH (JAVA_HOME/bin first)"
+fi
 command -v curl >/dev/null || need_apt curl
 command -v wrk >/dev/null || need_apt wrk
 command -v psql >/dev/null && command -v pgbench >/dev/null || need_apt postgresql-client
@@ -234,10 +239,15 @@ pid_on_port() { # port -> pid of the process listening on it, empty if unknown (
   ss -Hltnp "sport = :$1" 2>/dev/null | sed -nE 's/.*pid=([0-9]+).*/\1/p' | head -1
 }
 secret() { head -c 48 /dev/urandom | base64 | tr -d '/+=\n' | cut -c1-48; }
+aot_opts() { # jar -> the JVM option that uses its AOT cache (BENCH_AOT=true, once trained), else nothing
+  local cache="$RUN/aot/$(basename "$1" .jar).aot"
+  if [[ "$AOT" == true && -s "$cache" ]]; then echo "-XX:AOTCache=$cache"; fi
+}
 start_service() { # name jar management-port [api-port]; readiness is on the management port
   local name="$1" jar="$2" management="$3" port="${4:-}"
   # shellcheck disable=SC2086
-  env ${port:+SECKILL_HTTP_PORT="$port"} SECKILL_MANAGEMENT_PORT="$management" java $JAVA_OPTS -jar "$jar" \
+  env ${port:+SECKILL_HTTP_PORT="$port"} SECKILL_MANAGEMENT_PORT="$management" \
+    java $JAVA_OPTS ${TRAINING_OPTS:-$(aot_opts "$jar")} -jar "$jar" \
     >"$RUN/logs/$name.log" 2>&1 &
   STARTED_PID=$!
   PIDS+=("$STARTED_PID")
@@ -253,6 +263,26 @@ stop_pid() { # pid: SIGTERM, then up to 15 s for a graceful stop; forgets the pi
   PIDS=("${kept[@]}")
 }
 
+aot_train() { # BENCH_AOT=true: one training run per service, its start-up warm-up, before the measured stack
+  local started; started="$(date +%s)"; mkdir -p "$RUN/aot"
+  log "aot: training runs (-XX:AOTCacheOutput): each service starts, warms up, and stops ..."
+  local svc name jar mgmt port pid
+  for svc in "stock-service:$STOCK_MANAGEMENT_PORT:$STOCK_PORT" "order-consumer:$CONSUMER_PORT:" \
+             "gateway:$GATEWAY_MANAGEMENT_PORT:$GATEWAY_PORT"; do
+    IFS=: read -r name mgmt port <<<"$svc"
+    jar="$name/target/seckill-$name.jar"
+    SECKILL_STOCK_SERVICE_URL="http://127.0.0.1:$STOCK_PORT" TRAINING_OPTS="-XX:AOTCacheOutput=$RUN/aot/seckill-$name.aot" \
+      start_service "$name-aot-training" "$jar" "$mgmt" "$port"
+    pid="$STARTED_PID"
+    kill -TERM "$pid" 2>/dev/null || true
+    # The cache is assembled at exit (a child JVM): give it time before stop_pid's SIGKILL.
+    for _ in $(seq 1 1200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    stop_pid "$pid"
+    [[ -s "$RUN/aot/seckill-$name.aot" ]] || die "aot: no cache written for $name (see $RUN/logs/$name-aot-training.log)"
+  done
+  fact setting.aot_training_s "$(( $(date +%s) - started ))"
+  log "aot: caches $(du -ch "$RUN"/aot/*.aot | tail -1 | cut -f1) in $(( $(date +%s) - started )) s"
+}
 mint_all() { # every phase's shoppers, one JVM, in the background while the stack starts
   local specs=(--file probe:bench-p-:1 --file ceiling:bench-c-:50000 --file warmup:bench-w-:"$WARMUP_TOKENS"
                --file backlog:bench-b-:"$TOKENS_PER_RUN" --file fill:bench-f-:20000)
@@ -330,6 +360,7 @@ else
     export SECKILL_REDIS_MODE=standalone
     [[ -n "$REDIS_DESCRIPTION" ]] || REDIS_DESCRIPTION="the launcher's: $SECKILL_INFRA_REDIS"
   fi
+  [[ "$AOT" != true ]] || aot_train
   start_service stock-service stock-service/target/seckill-stock-service.jar "$STOCK_MANAGEMENT_PORT" "$STOCK_PORT"
   STOCK_PID="$STARTED_PID"
   start_service order-consumer order-consumer/target/seckill-order-consumer.jar "$CONSUMER_PORT"
@@ -561,7 +592,8 @@ if [[ "$BACKLOG" == true ]]; then
   wrk_run backlog "$ADMIT_URL" "$BACKLOG_DURATION" "$TOKENS/backlog.tokens" "$ACKED/A-backlog-"
   target="$(reserved_count "$ADMIT_SALE" A-)"
   # shellcheck disable=SC2086
-  SECKILL_MANAGEMENT_PORT="$CONSUMER_PORT" java $JAVA_OPTS -jar order-consumer/target/seckill-order-consumer.jar \
+  SECKILL_MANAGEMENT_PORT="$CONSUMER_PORT" java $JAVA_OPTS $(aot_opts order-consumer/target/seckill-order-consumer.jar) \
+    -jar order-consumer/target/seckill-order-consumer.jar \
     >"$RUN/logs/order-consumer-2.log" 2>&1 &
   CONSUMER_PID=$!
   PIDS+=("$CONSUMER_PID")
@@ -666,7 +698,7 @@ fact setting.duration_s "$DURATION"; fact setting.repeats "$REPEATS"; fact setti
 fact setting.warmup_window_s "$WARMUP_WINDOW"; fact setting.warmup_max_s "$WARMUP_MAX"; fact setting.warmup_tokens "$WARMUP_TOKENS"
 fact setting.warmup_tolerance "$WARMUP_TOLERANCE"; fact setting.cold_open "$COLD_OPEN"
 fact setting.cold_lead_s "$COLD_LEAD"; fact setting.cold_window_s "$COLD_WINDOW"
-fact setting.event_loops "$EVENT_LOOPS"; fact setting.java_opts "$JAVA_OPTS"
+fact setting.event_loops "$EVENT_LOOPS"; fact setting.java_opts "$JAVA_OPTS"; fact setting.aot "$AOT"
 fact setting.answer_bytes "$((HEADER_BYTES + BODY_BYTES))"
 fact setting.admit_sale "$ADMIT_SALE"; fact setting.admit_stock "$ADMIT_STOCK"
 fact setting.soldout_sale "$SOLDOUT_SALE"; fact setting.soldout_stock "$SOLDOUT_STOCK"
