@@ -1,15 +1,16 @@
 # Sourced by scripts/bench.sh when BENCH_GATLING=true (uses its functions and variables).
 # The realistic shopper flow (read sale, purchase token, buy, poll the order) through Gatling, in an
 # open model at half the admission rate just measured, on its own sale that requires purchase
-# tokens. Prints the buy call's p99 from the report's stats (target <= 10 ms; reported, not asserted).
+# tokens. Prints the buy call's p99 from the report's stats (issue #15 target <= 25 ms; reported, not asserted).
 GATLING_RATE=$(( ${ADMIT_RPS:-0} / 2 ))
 (( GATLING_RATE >= 1 )) || GATLING_RATE=1
 gatling_users=$(( GATLING_RATE * GATLING_DURATION + 100 ))
 GATLING_SALE="$(create_sale "bench gatling" $(( gatling_users + 100 )) true)"
-log "gatling: $GATLING_RATE shoppers/s for ${GATLING_DURATION}s on sale $GATLING_SALE (mvn gatling:test) ..."
+log "gatling: $GATLING_RATE shoppers/s for ${GATLING_DURATION}s on sale $GATLING_SALE (mvn -Pgatling) ..."
 java -cp "$LOAD_JAR" io.seckill.loadtest.MintTokens --out-dir "$TOKENS" --ttl-seconds 3600 \
   --file "gatling:bench-g-:$gatling_users"
-if mvn -B -q -pl load-test test-compile gatling:test \
+# In the reactor (-am): a clean checkout has nothing of the project's own in ~/.m2.
+if mvn -B -q -pl load-test -am -Pgatling -DskipTests verify \
     -Dseckill.baseUrl="$GATEWAY_URL" -Dseckill.saleId="$GATLING_SALE" -Dseckill.usersPerSec="$GATLING_RATE" \
     -Dseckill.durationSeconds="$GATLING_DURATION" -Dseckill.tokensFile="$TOKENS/gatling.tokens" \
     >"$RUN/logs/gatling.log" 2>&1; then

@@ -26,14 +26,20 @@ import java.util.Map;
 /**
  * The realistic shopper, in an open model (new shoppers arrive at a constant rate whatever the
  * server's speed, as on a sale's opening second): read the sale, get a one-time purchase token,
- * buy, then poll the order until it leaves QUEUED. Each virtual user is a distinct shopper with a
- * pre-minted JWT (one per line of the tokens file, used once).
+ * buy, then poll the order every {@code seckill.pollMs} (250 ms, as a shop's page would) until it leaves
+ * QUEUED. Each virtual user is a distinct shopper with a pre-minted JWT (one per line of the tokens file,
+ * used once).
+ *
+ * <p>The virtual users share a pool of keep-alive connections, as the gateway sees them in production:
+ * shoppers reach it through the Ingress (docs/kubernetes.md) or a load balancer, which keeps its own
+ * connections to the gateway open; the gateway does not see one TCP handshake per shopper.
  *
  * <p>Run only on request (scripts/bench.sh with BENCH_GATLING=true does it):
- * {@code mvn -pl load-test test-compile gatling:test -Dseckill.baseUrl=http://127.0.0.1:18080
+ * {@code mvn -pl load-test -am -Pgatling -DskipTests verify -Dseckill.baseUrl=http://127.0.0.1:18080
  * -Dseckill.saleId=42 -Dseckill.usersPerSec=500 -Dseckill.durationSeconds=20 -Dseckill.tokensFile=/tmp/t}.
  * The sale must require purchase tokens. The HTML report lands in load-test/target/gatling/.
- * The assertion (buy p99 <= 10 ms) is reported in the report, not enforced on the build.
+ * The assertion (buy p99 <= {@code seckill.buyP99TargetMs}, 25 ms: issue #15's target) is reported in the
+ * report, not enforced on the build.
  */
 public class ShopperFlowSimulation extends Simulation {
   private static final int MAX_POLLS = 100;
@@ -43,9 +49,11 @@ public class ShopperFlowSimulation extends Simulation {
   private final double usersPerSec = Double.parseDouble(System.getProperty("seckill.usersPerSec", "50"));
   private final int durationSeconds = Integer.parseInt(System.getProperty("seckill.durationSeconds", "20"));
   private final Path tokensFile = Path.of(required("seckill.tokensFile"));
-  private final double buyP99TargetMs = Double.parseDouble(System.getProperty("seckill.buyP99TargetMs", "10"));
+  private final double buyP99TargetMs = Double.parseDouble(System.getProperty("seckill.buyP99TargetMs", "25"));
+  private final Duration pollPause = Duration.ofMillis(Long.parseLong(System.getProperty("seckill.pollMs", "250")));
 
   private final HttpProtocolBuilder protocol = http.baseUrl(baseUrl)
+      .shareConnections()
       .acceptHeader("application/json")
       .contentTypeHeader("application/json")
       .userAgentHeader("seckill-gatling");
@@ -66,7 +74,7 @@ public class ShopperFlowSimulation extends Simulation {
           .on(exec(http("order status").get("/api/v1/orders/#{orderId}")
               .header("Authorization", "Bearer #{jwt}")
               .check(status().is(200), jsonPath("$.status").saveAs("status")))
-              .pause(Duration.ofMillis(20))));
+              .pause(pollPause)));
 
   {
     setUp(shopper.injectOpen(constantUsersPerSec(usersPerSec).during(Duration.ofSeconds(durationSeconds))))
