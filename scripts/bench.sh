@@ -30,7 +30,10 @@
 #   BENCH_WARMUP_TOKENS (600000) fresh shoppers for the admission warm-up windows (90 s at 6 600/s); when they
 #              run out the warm-up stops there, reported "tokens ran out" (not converged)
 #   BENCH_COLD_OPEN (true) BENCH_COLD_LEAD (5 s of knocking before the opening) BENCH_COLD_WINDOW (5 s)
-#   BENCH_EVENT_LOOPS (nproc)  BENCH_JAVA_OPTS ("-Xms512m -Xmx512m"), for every JVM it starts
+#   BENCH_EVENT_LOOPS (nproc)  BENCH_JAVA_OPTS ("-Xms512m -Xmx512m"), for the services and the ceiling server
+#   BENCH_BROKER_JAVA_OPTS ("-XX:TieredStopAtLevel=1"), for the launcher's JVM (the in-process Kafka broker)
+#   BENCH_AOT (false): true (JDK 25+ as java) trains an AOT cache per service (-XX:AOTCacheOutput, its start-up
+#              warm-up) before the stack starts, and every service JVM, the cold open's included, uses it
 #   BENCH_TOKENS_PER_RUN (120000) shoppers minted per admission / sold-out / backlog run
 #   BENCH_ADMIT_STOCK (2000000) BENCH_SOLDOUT_STOCK (100)
 #   BENCH_BACKLOG (true) BENCH_BACKLOG_DURATION (5 s)
@@ -68,6 +71,9 @@ COLD_WINDOW="${BENCH_COLD_WINDOW:-5}"
 EVENT_LOOPS="${BENCH_EVENT_LOOPS:-$(nproc)}"
 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xms512m -Xmx512m}"
 AOT="${BENCH_AOT:-false}"
+# The launcher's JVM (the in-process broker): C1 only. It lives minutes, and its C2 compiles were the largest compile
+# load of the admission window in four of five runs (docs/performance.md, 2026-12-02); "" gives the JVM's default.
+BROKER_JAVA_OPTS="${BENCH_BROKER_JAVA_OPTS--XX:TieredStopAtLevel=1}"
 TOKENS_PER_RUN="${BENCH_TOKENS_PER_RUN:-120000}"
 ADMIT_STOCK="${BENCH_ADMIT_STOCK:-2000000}"
 SOLDOUT_STOCK="${BENCH_SOLDOUT_STOCK:-100}"
@@ -332,9 +338,9 @@ else
   log "starting infrastructure (launcher: Redis, PostgreSQL, in-process Kafka) ..."
   # In cluster mode the launcher resolves a Redis of its own as usual; only the services get the cluster.
   if [[ "$REDIS_MODE" == cluster ]]; then
-    env -u SECKILL_REDIS_URL -u SECKILL_REDIS_MODE java -jar launcher/target/seckill-launcher.jar "$RUN/infra.env" >"$RUN/logs/infra.log" 2>&1 &
+    env -u SECKILL_REDIS_URL -u SECKILL_REDIS_MODE java $BROKER_JAVA_OPTS -jar launcher/target/seckill-launcher.jar "$RUN/infra.env" >"$RUN/logs/infra.log" 2>&1 &
   else
-    java -jar launcher/target/seckill-launcher.jar "$RUN/infra.env" >"$RUN/logs/infra.log" 2>&1 &
+    java $BROKER_JAVA_OPTS -jar launcher/target/seckill-launcher.jar "$RUN/infra.env" >"$RUN/logs/infra.log" 2>&1 &
   fi
   LAUNCHER_PID=$!
   PIDS+=("$LAUNCHER_PID")
@@ -699,6 +705,7 @@ fact setting.warmup_window_s "$WARMUP_WINDOW"; fact setting.warmup_max_s "$WARMU
 fact setting.warmup_tolerance "$WARMUP_TOLERANCE"; fact setting.cold_open "$COLD_OPEN"
 fact setting.cold_lead_s "$COLD_LEAD"; fact setting.cold_window_s "$COLD_WINDOW"
 fact setting.event_loops "$EVENT_LOOPS"; fact setting.java_opts "$JAVA_OPTS"; fact setting.aot "$AOT"
+fact setting.broker_java_opts "$BROKER_JAVA_OPTS"
 fact setting.answer_bytes "$((HEADER_BYTES + BODY_BYTES))"
 fact setting.admit_sale "$ADMIT_SALE"; fact setting.admit_stock "$ADMIT_STOCK"
 fact setting.soldout_sale "$SOLDOUT_SALE"; fact setting.soldout_stock "$SOLDOUT_STOCK"

@@ -13,6 +13,9 @@
 #   SECKILL_REBUILD=true         rebuild the jars even if they exist
 #   SECKILL_WARMUP_MAX_MS (10000) bound on the gateway's and consumer's start-up warm-up (SECKILL_WARMUP_REQUESTS=0: off)
 #   SECKILL_PAYMENT_PROVIDER (simulator) what stock-service asks before a timeout cancel (none | simulator | http)
+#   SECKILL_JAVA_OPTS ()          JVM options of the three services
+#   SECKILL_LAUNCHER_JAVA_OPTS (-XX:TieredStopAtLevel=1) JVM options of the launcher, which holds the in-process
+#                                 Kafka broker: C1 only, as the bench measured (docs/performance.md, 2026-12-02)
 #   SECKILL_BIND_HOST (127.0.0.1) the address the three services listen on; the default keeps the dev-mode gateway
 #                                 (it mints tokens and simulates payments) off the network: 0.0.0.0 exposes it
 set -euo pipefail
@@ -94,7 +97,9 @@ wait_for() { # name url seconds pid
 
 log "starting infrastructure (Redis, PostgreSQL, Kafka) ..."
 rm -f "$STATE/infra.env"
-java -jar launcher/target/seckill-launcher.jar "$STATE/infra.env" >"$LOGS/infra.log" 2>&1 &
+# shellcheck disable=SC2086
+java ${SECKILL_LAUNCHER_JAVA_OPTS--XX:TieredStopAtLevel=1} -jar launcher/target/seckill-launcher.jar "$STATE/infra.env" \
+  >"$LOGS/infra.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 600); do
   [[ -f "$STATE/infra.env" ]] && break

@@ -245,6 +245,11 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "true");
     p.put("log.flush.interval.messages", "1000000");
+    // A single co-located broker (development, tests, the bench) shares a small machine's cores with the services:
+    // Kafka's defaults (3 network and 8 I/O threads) are sized for a server of its own, and each extra thread here
+    // is another wake-up per produce request.
+    p.put("num.network.threads", "2");
+    p.put("num.io.threads", "2");
     return p;
   }
 
