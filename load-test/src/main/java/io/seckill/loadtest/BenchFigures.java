@@ -58,6 +58,11 @@ public final class BenchFigures {
     out.put("drain_orders", (long) number(facts, "drain_orders"));
     out.put("drain_seconds", round(number(facts, "drain_seconds")));
     out.put("drain_orders_per_s", round(drain));
+    // Over the measured repetitions only: whether the consumer keeps pace with admission at its measured rate.
+    // drain_orders_per_s also spans the warm-up's ramp, so it stays below admit_rps even when nothing lags.
+    double drainWindow = perSecond(facts, "drain_window_orders", "drain_window_seconds");
+    out.put("drain_window_orders_per_s", round(drainWindow));
+    out.put("drain_window_to_admit", ratio(drainWindow, admitRps));
     out.put("consumer_backlog_orders", (long) number(facts, "backlog_orders"));
     out.put("consumer_backlog_orders_per_s", round(backlog));
     out.put("pg_ceiling_rows_per_s", round(pgRows));

@@ -16,6 +16,8 @@ class BenchFiguresTest {
   private static final Map<String, String> FACTS = Map.ofEntries(
       Map.entry("drain_orders", "60000"),
       Map.entry("drain_seconds", "12.0"),
+      Map.entry("drain_window_orders", "136800"),
+      Map.entry("drain_window_seconds", "16.0"),
       Map.entry("backlog_orders", "20000"),
       Map.entry("backlog_seconds", "2.5"),
       Map.entry("pg_tps.1", "40"),
@@ -62,6 +64,14 @@ class BenchFiguresTest {
     assertThat(f.getDouble("pg_ceiling_rows_per_s")).isEqualTo(25_000.0);
     assertThat(f.getDouble("drain_ratio")).isEqualTo(0.2);
     assertThat(f.getDouble("consumer_backlog_ratio")).isEqualTo(0.32);
+  }
+
+  @Test
+  void theWindowedDrainIsComparedWithTheMedianAdmissionRate() {
+    JsonObject f = compute(List.of(holding(1)));
+
+    assertThat(f.getDouble("drain_window_orders_per_s")).isEqualTo(8_550.0);
+    assertThat(f.getDouble("drain_window_to_admit")).as("8 550 / 9 000").isEqualTo(0.95);
   }
 
   @Test
