@@ -58,11 +58,14 @@ public final class BenchFigures {
     out.put("drain_orders", (long) number(facts, "drain_orders"));
     out.put("drain_seconds", round(number(facts, "drain_seconds")));
     out.put("drain_orders_per_s", round(drain));
-    // Over the measured repetitions only: whether the consumer keeps pace with admission at its measured rate.
-    // drain_orders_per_s also spans the warm-up's ramp, so it stays below admit_rps even when nothing lags.
+    // Whether the consumer keeps pace: the orders it persisted over the measured repetitions' wall-clock window
+    // per order Redis reserved in that same window, and how long the rest took once admission stopped.
+    // drain_orders_per_s cannot say: it spans the warm-up's ramp, so it stays below admit_rps with no lag at all.
     double drainWindow = perSecond(facts, "drain_window_orders", "drain_window_seconds");
+    double reservedInWindow = number(facts, "reserved.admit.after") - number(facts, "reserved.admit.before");
     out.put("drain_window_orders_per_s", round(drainWindow));
-    out.put("drain_window_to_admit", ratio(drainWindow, admitRps));
+    out.put("drain_window_to_admit", ratio(number(facts, "drain_window_orders"), reservedInWindow));
+    out.put("drain_lag_s", round(number(facts, "drain_lag_seconds")));
     out.put("consumer_backlog_orders", (long) number(facts, "backlog_orders"));
     out.put("consumer_backlog_orders_per_s", round(backlog));
     out.put("pg_ceiling_rows_per_s", round(pgRows));

@@ -16,8 +16,11 @@ class BenchFiguresTest {
   private static final Map<String, String> FACTS = Map.ofEntries(
       Map.entry("drain_orders", "60000"),
       Map.entry("drain_seconds", "12.0"),
-      Map.entry("drain_window_orders", "136800"),
-      Map.entry("drain_window_seconds", "16.0"),
+      Map.entry("drain_window_orders", "114000"),
+      Map.entry("drain_window_seconds", "19.0"),
+      Map.entry("drain_lag_seconds", "0.8"),
+      Map.entry("reserved.admit.before", "50000"),
+      Map.entry("reserved.admit.after", "170000"),
       Map.entry("backlog_orders", "20000"),
       Map.entry("backlog_seconds", "2.5"),
       Map.entry("pg_tps.1", "40"),
@@ -67,11 +70,12 @@ class BenchFiguresTest {
   }
 
   @Test
-  void theWindowedDrainIsComparedWithTheMedianAdmissionRate() {
+  void theWindowedDrainIsComparedWithTheReservationsOfTheSameWindow() {
     JsonObject f = compute(List.of(holding(1)));
 
-    assertThat(f.getDouble("drain_window_orders_per_s")).isEqualTo(8_550.0);
-    assertThat(f.getDouble("drain_window_to_admit")).as("8 550 / 9 000").isEqualTo(0.95);
+    assertThat(f.getDouble("drain_window_orders_per_s")).isEqualTo(6_000.0);
+    assertThat(f.getDouble("drain_window_to_admit")).as("114 000 persisted / 120 000 reserved").isEqualTo(0.95);
+    assertThat(f.getDouble("drain_lag_s")).isEqualTo(0.8);
   }
 
   @Test
