@@ -31,18 +31,14 @@ import org.slf4j.LoggerFactory;
  * can never commit an offset there): synthetic batches of a warm-up sale go through the poll loop's hot path —
  * decode ({@link PolledBatch}), {@link OrderBatchWriter}'s statements in a transaction that is always rolled back
  * ({@link OrderBatchWriter#rehearse}), and the Redis status scripts on the warm-up sale's keys, which are deleted at
- * the end. Batch sizes cycle through 1, 2, 5, 10 and 20, with one of 200 in every sixteen batches (capped at
- * max.poll.records): small batches mostly, so the per-batch code (the statements, the transaction, the status
- * script) runs about a thousand times in 20 000 orders, not three hundred, and is compiled before the sale.
+ * the end. Batch sizes cycle through 1, 10, 50 and 200 (capped at max.poll.records), as a sale's batches vary.
  *
  * <p>Fail-open: a failure (PostgreSQL or Redis down at start) is logged and the loops start cold; past
  * SECKILL_WARMUP_MAX_MS no new batch begins.
  */
 final class ConsumerWarmUp {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerWarmUp.class);
-  private static final int[] BATCH_SIZES = {1, 2, 5, 10, 20};
-  private static final int LARGE_BATCH = 200;
-  private static final int LARGE_BATCH_EVERY = 16;
+  private static final int[] BATCH_SIZES = {1, 10, 50, 200};
   private static final Duration REDIS_WAIT = Duration.ofSeconds(2);
 
   private final WarmUpSettings settings;
@@ -87,9 +83,7 @@ final class ConsumerWarmUp {
       JitSettling jit = JitSettling.ofThisJvm();
       while (settings.goOn(rehearsed.get(), jit) && !stopping.getAsBoolean() && System.nanoTime() - deadline < 0) {
         int left = settings.requests() - rehearsed.get();
-        int planned = batches % LARGE_BATCH_EVERY == LARGE_BATCH_EVERY - 1 ? LARGE_BATCH
-            : BATCH_SIZES[batches % BATCH_SIZES.length];
-        int size = Math.min(Math.min(planned, maxBatch), left > 0 ? left : maxBatch);
+        int size = Math.min(Math.min(BATCH_SIZES[batches % BATCH_SIZES.length], maxBatch), left > 0 ? left : maxBatch);
         PolledBatch batch = PolledBatch.decode(records(size, rehearsed.get()));
         // Every eighth batch takes the fallback path (sale rows locked), which a real sale hits after a failover.
         List<OrderOutcome> outcomes = writer.rehearse(sale, batch.distinctOrders(), batches % 8 == 7);

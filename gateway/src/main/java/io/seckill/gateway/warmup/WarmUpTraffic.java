@@ -134,11 +134,9 @@ public final class WarmUpTraffic {
   }
 
   /**
-   * Each group of four requests: shopper A buys in the open sale (202), A buys in the sold-out sale (409, from Redis
-   * first, then from the in-memory flag), a second shopper B buys in the open sale (202; every fourth group reads
-   * the sale instead), and A buys in the open sale again (200 duplicate). Admissions are nearly half of it: the
-   * opening of a sale is admissions, and they are the longest path (reserve.lua, the Kafka hand-off), which a
-   * quarter of 20 000 requests left short of the C2 compiler's thresholds (docs/performance.md).
+   * Synthetic shopper n sends four requests: a purchase in the open sale (202), one in the sold-out sale (409, from
+   * Redis first, then from the in-memory flag), the same purchase again (200 duplicate; every fourth shopper reads
+   * the sale instead), and one more sold-out purchase: half the traffic losers, as in a real sale.
    */
   private void sendNext(HttpClientAgent client, int port, Promise<Void> lane) {
     int i = next.getAndIncrement();
@@ -146,16 +144,15 @@ public final class WarmUpTraffic {
       lane.complete();
       return;
     }
-    long group = i / 4;
-    long shopper = 2 * group + (i % 4 == 2 ? 1 : 0);
+    long shopper = i / 4;
     String user = WarmUpSales.USER_PREFIX + run + "-" + shopper;
     RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port).setTimeout(REQUEST_TIMEOUT_MS)
         .putHeader(WarmUpPass.HEADER, pass.header(shopper));
     Buffer body = null;
-    if (i % 4 == 2 && group % 4 == 0) {
+    if (i % 4 == 2 && shopper % 4 == 0) {
       options.setMethod(HttpMethod.GET).setURI("/api/v1/sales/" + openSale);
     } else {
-      long sale = i % 4 == 1 ? soldOutSale : openSale;
+      long sale = i % 2 == 0 ? openSale : soldOutSale;
       options.setMethod(HttpMethod.POST).setURI("/api/v1/sales/" + sale + "/orders")
           .putHeader("Authorization", "Bearer " + jwt.mint(user, 300)).putHeader("Content-Type", "application/json");
       body = ONE_UNIT;
