@@ -68,9 +68,7 @@ final class ConsumerWarmUp {
 
   /** What readiness says while it runs. */
   String progress() {
-    int done = rehearsed.get();
-    return done < settings.requests() ? "warming up: " + done + " of " + settings.requests() + " orders"
-        : "warming up: " + done + " orders, until the JIT settles";
+    return settings.progress(rehearsed.get(), "orders");
   }
 
   /** Blocking; never throws. Stops early when {@code stopping} says so or the time bound passed. */

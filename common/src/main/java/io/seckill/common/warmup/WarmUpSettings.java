@@ -39,6 +39,15 @@ public record WarmUpSettings(int requests, int maxMs, String topic, boolean unti
     return done < requests || untilJitSettles && !jit.settled();
   }
 
+  /**
+   * What readiness says while a warm-up runs, {@code done} of {@code requests} units ("requests", "orders") so far;
+   * past the count only while it goes on until the JIT settles.
+   */
+  public String progress(int done, String units) {
+    return untilJitSettles && done >= requests ? "warming up: " + done + " " + units + ", until the JIT settles"
+        : "warming up: " + Math.min(done, requests) + " of " + requests + " " + units;
+  }
+
   @Override
   public String toString() {
     return enabled() ? "warmUp[requests=" + requests + (untilJitSettles ? "+until the JIT settles" : "") + ", maxMs=" + maxMs

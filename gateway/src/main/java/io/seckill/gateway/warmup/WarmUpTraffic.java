@@ -87,9 +87,7 @@ public final class WarmUpTraffic {
 
   /** What readiness says while the warm-up runs. */
   public String progress() {
-    int sent = next.get();
-    return sent < settings.requests() ? "warming up: " + sent + " of " + settings.requests() + " requests"
-        : "warming up: " + sent + " requests, until the JIT settles";
+    return settings.progress(next.get(), "requests");
   }
 
   /** Stops sending (the gateway is stopping); the clean-up still runs. */
