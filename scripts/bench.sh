@@ -32,6 +32,7 @@
 #   BENCH_COLD_OPEN (true) BENCH_COLD_LEAD (5 s of knocking before the opening) BENCH_COLD_WINDOW (5 s)
 #   BENCH_EVENT_LOOPS (nproc)  BENCH_JAVA_OPTS ("-Xms512m -Xmx512m"), for the services and the ceiling server
 #   BENCH_BROKER_JAVA_OPTS ("-XX:TieredStopAtLevel=1"), for the launcher's JVM (the in-process Kafka broker)
+#   BENCH_SERVICE_JAVA_OPTS (""), added for the gateway, order-consumer and stock-service only (not the ceiling)
 #   BENCH_AOT (false): true (JDK 25+ as java) trains an AOT cache per service (-XX:AOTCacheOutput, its start-up
 #              warm-up) before the stack starts, and every service JVM, the cold open's included, uses it
 #   BENCH_TOKENS_PER_RUN (120000) shoppers minted per admission / sold-out / backlog run
@@ -74,6 +75,7 @@ AOT="${BENCH_AOT:-false}"
 # The launcher's JVM (the in-process broker): C1 only. It lives minutes, and its C2 compiles were the largest compile
 # load of the admission window in four of five runs (docs/performance.md, 2026-12-02); "" gives the JVM's default.
 BROKER_JAVA_OPTS="${BENCH_BROKER_JAVA_OPTS--XX:TieredStopAtLevel=1}"
+SERVICE_JAVA_OPTS="${BENCH_SERVICE_JAVA_OPTS:-}"
 TOKENS_PER_RUN="${BENCH_TOKENS_PER_RUN:-120000}"
 ADMIT_STOCK="${BENCH_ADMIT_STOCK:-2000000}"
 SOLDOUT_STOCK="${BENCH_SOLDOUT_STOCK:-100}"
@@ -253,7 +255,7 @@ start_service() { # name jar management-port [api-port]; readiness is on the man
   local name="$1" jar="$2" management="$3" port="${4:-}"
   # shellcheck disable=SC2086
   env ${port:+SECKILL_HTTP_PORT="$port"} SECKILL_MANAGEMENT_PORT="$management" \
-    java $JAVA_OPTS ${TRAINING_OPTS:-$(aot_opts "$jar")} -jar "$jar" \
+    java $JAVA_OPTS $SERVICE_JAVA_OPTS ${TRAINING_OPTS:-$(aot_opts "$jar")} -jar "$jar" \
     >"$RUN/logs/$name.log" 2>&1 &
   STARTED_PID=$!
   PIDS+=("$STARTED_PID")
@@ -605,7 +607,7 @@ if [[ "$BACKLOG" == true ]]; then
   wrk_run backlog "$ADMIT_URL" "$BACKLOG_DURATION" "$TOKENS/backlog.tokens" "$ACKED/A-backlog-"
   target="$(reserved_count "$ADMIT_SALE" A-)"
   # shellcheck disable=SC2086
-  SECKILL_MANAGEMENT_PORT="$CONSUMER_PORT" java $JAVA_OPTS $(aot_opts order-consumer/target/seckill-order-consumer.jar) \
+  SECKILL_MANAGEMENT_PORT="$CONSUMER_PORT" java $JAVA_OPTS $SERVICE_JAVA_OPTS $(aot_opts order-consumer/target/seckill-order-consumer.jar) \
     -jar order-consumer/target/seckill-order-consumer.jar \
     >"$RUN/logs/order-consumer-2.log" 2>&1 &
   CONSUMER_PID=$!
@@ -712,7 +714,7 @@ fact setting.warmup_window_s "$WARMUP_WINDOW"; fact setting.warmup_max_s "$WARMU
 fact setting.warmup_tolerance "$WARMUP_TOLERANCE"; fact setting.cold_open "$COLD_OPEN"
 fact setting.cold_lead_s "$COLD_LEAD"; fact setting.cold_window_s "$COLD_WINDOW"
 fact setting.event_loops "$EVENT_LOOPS"; fact setting.java_opts "$JAVA_OPTS"; fact setting.aot "$AOT"
-fact setting.broker_java_opts "$BROKER_JAVA_OPTS"
+fact setting.broker_java_opts "$BROKER_JAVA_OPTS"; fact setting.service_java_opts "$SERVICE_JAVA_OPTS"
 fact setting.answer_bytes "$((HEADER_BYTES + BODY_BYTES))"
 fact setting.admit_sale "$ADMIT_SALE"; fact setting.admit_stock "$ADMIT_STOCK"
 fact setting.soldout_sale "$SOLDOUT_SALE"; fact setting.soldout_stock "$SOLDOUT_STOCK"

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Where each order's CPU goes: profiles every JVM of a local stack under steady admission load with
+# Where each order's CPU goes: profiles every JVM of a local stack under steady admission load (or, with
+# PROFILE_SCENARIO=soldout, the sold-out stampede: every request a distinct shopper refused 409) with
 # async-profiler (tools.profiler:async-profiler from Maven Central) and prints, per process, the top
 # self frames and the CPU by part (JIT compiler, GC, kernel, Netty, Vert.x web, Redis client, Kafka,
 # Jackson, PostgreSQL client, crypto, Micrometer, Seckill's own code, other).
 #
 #   scripts/profile.sh                       # about 2 minutes: start, warm up, profile, summarize
 #   PROFILE_WARMUP=60 PROFILE_SECONDS=30 scripts/profile.sh
+#   PROFILE_SCENARIO=soldout scripts/profile.sh  # a sale of one unit, sold by the first request
 #
 # It starts its own stack with scripts/run-local.sh on ports 28080-28082 and 29080-29081 (so do not run it beside a
 # run-local.sh of yours: both write .local/env), creates one sale that never sells out, and drives it
@@ -14,12 +16,14 @@
 # warm-up (scripts/bench.sh measures that separately). Output: $PROFILE_OUT (default
 # target/profile-<time>/): one collapsed-stack file per process (flame-graph input) and summary.md.
 #
-# Settings: PROFILE_WARMUP (40 s) PROFILE_SECONDS (20 s) PROFILE_CONNECTIONS (64) PROFILE_THREADS (2)
-#           PROFILE_INTERVAL (1ms) PROFILE_TOP (12 frames a process) PROFILE_OUT
+# Settings: PROFILE_SCENARIO (admission | soldout) PROFILE_WARMUP (40 s) PROFILE_SECONDS (20 s)
+#           PROFILE_CONNECTIONS (64) PROFILE_THREADS (2) PROFILE_INTERVAL (1ms) PROFILE_TOP (12 frames a process)
+#           PROFILE_OUT
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+SCENARIO="${PROFILE_SCENARIO:-admission}"
 WARMUP="${PROFILE_WARMUP:-40}"
 SECONDS_PROFILED="${PROFILE_SECONDS:-20}"
 CONNECTIONS="${PROFILE_CONNECTIONS:-64}"
@@ -32,6 +36,11 @@ PORT_BASE=28080
 
 log() { printf '%s profile: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+case "$SCENARIO" in
+  admission) STOCK=2000000 ;;
+  soldout) STOCK=1 ;;
+  *) die "PROFILE_SCENARIO must be admission or soldout, not '$SCENARIO'" ;;
+esac
 command -v wrk >/dev/null || die "wrk is not on the PATH (apt-get install wrk)"
 command -v jcmd >/dev/null || die "jcmd is not on the PATH (a JDK, not a JRE)"
 mkdir -p "$OUT"
@@ -91,7 +100,7 @@ for name in "${!PID[@]}"; do [[ -n "${PID[$name]}" ]] || die "no pid found for $
 
 starts="$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)"; ends="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
 sale="$(curl -fsS -m 30 -X POST "$SECKILL_STOCK_URL/admin/v1/sales" -H "Authorization: Bearer $SECKILL_ADMIN_TOKEN" \
-  -H 'Content-Type: application/json' -d "{\"itemName\":\"profile\",\"priceCents\":1000,\"stock\":2000000,\
+  -H 'Content-Type: application/json' -d "{\"itemName\":\"profile\",\"priceCents\":1000,\"stock\":$STOCK,\
 \"startsAt\":\"$starts\",\"endsAt\":\"$ends\",\"perUserLimit\":1,\"paymentTimeoutSeconds\":3600,\"requirePurchaseToken\":false}")"
 SALE_ID="$(printf '%s' "$sale" | sed -E 's/.*"saleId" *: *([0-9]+).*/\1/')"
 # Enough distinct shoppers for the whole run at a few thousand admissions a second.
@@ -101,6 +110,7 @@ java -cp "$LOAD_JAR" io.seckill.loadtest.MintTokens --out-dir "$OUT" --ttl-secon
 
 URL="$SECKILL_GATEWAY_URL/api/v1/sales/$SALE_ID/orders"
 TOTAL=$((WARMUP + SECONDS_PROFILED + 2))
+log "scenario $SCENARIO (stock $STOCK)"
 log "load: wrk -t$THREADS -c$CONNECTIONS for ${TOTAL}s on sale $SALE_ID; profiling from second $WARMUP for ${SECONDS_PROFILED}s"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${TOTAL}s" --timeout 5s -s scripts/bench/shoppers.lua "$URL" \
   -- "$OUT/load.tokens" "$OUT/ids-" profile "$THREADS" >"$OUT/wrk.out" 2>&1 &
@@ -167,7 +177,7 @@ summarize() { # name file
     }' "$2"
 }
 {
-  echo "# Profile of a steady admission load"
+  echo "# Profile of a steady $SCENARIO load"
   echo
   echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores; wrk -t$THREADS -c$CONNECTIONS, profiled ${SECONDS_PROFILED}s after ${WARMUP}s of load;"
   echo "async-profiler $AP_VERSION, event cpu, interval $INTERVAL. wrk: ${RESULT:-none}"
