@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's start-up warm-up: after its HTTP server listens and before readiness says ready, it sends itself
  * synthetic shoppers over loopback HTTP, through the real router (JWT, body parsing, guards, admission, reserve.lua,
- * the Kafka hand-off, JSON answers), until the JIT has compiled that path. Measured: without it, C2 takes about half
+ * the Kafka hand-off, JSON answers), until the JIT has compiled that path; then it rehearses the Kafka hand-off alone,
+ * one order per produce request ({@link HandOffRehearsal}), so the producer's per-request code is compiled too. Measured: without it, C2 takes about half
  * the gateway's CPU in the first seconds of a sale (docs/performance.md).
  *
  * <p>It touches no real sale and no shopper: two sales with fresh ids in the reserved range ({@link WarmUpSales}) —
@@ -46,8 +47,12 @@ public final class WarmUpTraffic {
   private static final long REQUEST_TIMEOUT_MS = 5_000;
   private static final Buffer ONE_UNIT = Buffer.buffer("{\"quantity\":1}");
 
-  /** What one warm-up did (tests and the log). */
-  public record Report(int sent, Map<Integer, Integer> answers, long elapsedMs, long openSaleId, long soldOutSaleId) {
+  /**
+   * What one warm-up did (tests and the log): the HTTP requests and their answers, then the Kafka hand-offs
+   * rehearsed alone ({@link HandOffRehearsal}) that Kafka acknowledged.
+   */
+  public record Report(int sent, Map<Integer, Integer> answers, int handOffs, long elapsedMs, long openSaleId,
+                       long soldOutSaleId) {
   }
 
   private final Vertx vertx;
@@ -64,6 +69,9 @@ public final class WarmUpTraffic {
   private final AtomicIntegerArray answers = new AtomicIntegerArray(600);
   private final Set<String> orderIds = ConcurrentHashMap.newKeySet();
   private final Promise<Report> done = Promise.promise();
+  private final HandOffRehearsal handOffs;
+  private volatile boolean kafkaReady;
+  private volatile boolean rehearsing;
   private volatile boolean cancelled;
   private long deadline;
 
@@ -75,6 +83,7 @@ public final class WarmUpTraffic {
     this.settings = settings;
     this.jwt = jwt;
     this.pass = pass;
+    this.handOffs = new HandOffRehearsal(vertx, publisher, openSale, WarmUpSales.USER_PREFIX + run + "-kafka-");
   }
 
   /**
@@ -87,7 +96,8 @@ public final class WarmUpTraffic {
 
   /** What readiness says while the warm-up runs. */
   public String progress() {
-    return settings.progress(next.get(), "requests");
+    return rehearsing ? settings.progress(handOffs.acknowledged(), "Kafka hand-offs")
+        : settings.progress(next.get(), "requests");
   }
 
   /** Stops sending (the gateway is stopping); the clean-up still runs. */
@@ -104,18 +114,21 @@ public final class WarmUpTraffic {
     Future<Void> topic = publisher.prepareWarmUpTopic(vertx).timeout(settings.maxMs() / 2, TimeUnit.MILLISECONDS)
         .onFailure(e -> LOG.warn("warm-up: topic {} not ready ({}); warming up without Kafka", settings.topic(),
             e.toString()))
+        .onSuccess(ready -> kafkaReady = true)
         .recover(e -> Future.succeededFuture());
     HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(CONCURRENCY));
     // The open sale never sells out, however long the JIT takes to settle.
     Future.all(sales.seed(openSale, Integer.MAX_VALUE), sales.seed(soldOutSale, 0), topic)
         .compose(seeded -> drive(client, port))
+        .compose(driven -> rehearseHandOffs())
         .onFailure(e -> LOG.warn("warm-up failed, the gateway starts cold: {}", e.toString()))
         .transform(x -> sales.cleanUp(List.of(openSale, soldOutSale), orderIds))
         .eventually(client::close)
         .onComplete(x -> {
           Report report = report(started);
-          LOG.info("warm-up done in {} ms: {} requests, answers {}", report.elapsedMs(), report.sent(), report.answers());
+          LOG.info("warm-up done in {} ms: {} requests, answers {}; {} Kafka hand-offs rehearsed", report.elapsedMs(),
+              report.sent(), report.answers(), report.handOffs());
           done.complete(report);
         });
     return done.future();
@@ -129,6 +142,15 @@ public final class WarmUpTraffic {
       vertx.runOnContext(v -> sendNext(client, port, lane));
     }
     return Future.join(lanes).mapEmpty();
+  }
+
+  /** Without Kafka there is nothing to rehearse: each send would only wait for its timeout. */
+  private Future<Void> rehearseHandOffs() {
+    if (!kafkaReady || cancelled) {
+      return Future.succeededFuture();
+    }
+    rehearsing = true;
+    return handOffs.run(settings.requests(), deadline, () -> cancelled).mapEmpty();
   }
 
   /**
@@ -182,6 +204,7 @@ public final class WarmUpTraffic {
         sent += n;
       }
     }
-    return new Report(sent, counts, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), openSale, soldOutSale);
+    return new Report(sent, counts, handOffs.acknowledged(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        openSale, soldOutSale);
   }
 }
