@@ -16,7 +16,7 @@ import io.seckill.common.config.Env;
  */
 public record WarmUpSettings(int requests, int maxMs, String topic, boolean untilJitSettles) {
   public static final int DEFAULT_REQUESTS = 20_000;
-  public static final int DEFAULT_MAX_MS = 30_000;
+  public static final int DEFAULT_MAX_MS = 45_000;
   public static final String DEFAULT_TOPIC = "seckill.orders.warmup";
 
   public static WarmUpSettings from(Env env) {
