@@ -30,11 +30,7 @@ import org.slf4j.LoggerFactory;
  * The gateway's start-up warm-up: after its HTTP server listens and before readiness says ready, it sends itself
  * synthetic shoppers over loopback HTTP, through the real router (JWT, body parsing, guards, admission, reserve.lua,
  * the Kafka hand-off, JSON answers), until the JIT has compiled that path; then it rehearses the Kafka hand-off alone,
- * one order per produce request ({@link HandOffRehearsal}), so the producer's per-request code is compiled too; then
- * it sends half as many requests again. That second pass comes when C2's queue is short: during the first, HotSpot
- * compiled much of the HTTP path at tier 2 (C1 without full profiling) because the queue was long, and such code
- * reaches C2 only after it has been profiled again (docs/performance.md, "What the warm-up left to the first
- * admissions"). Measured: without it, C2 takes about half
+ * one order per produce request ({@link HandOffRehearsal}), so the producer's per-request code is compiled too. Measured: without it, C2 takes about half
  * the gateway's CPU in the first seconds of a sale (docs/performance.md).
  *
  * <p>It touches no real sale and no shopper: two sales with fresh ids in the reserved range ({@link WarmUpSales}) —
@@ -76,9 +72,6 @@ public final class WarmUpTraffic {
   private final HandOffRehearsal handOffs;
   private volatile boolean kafkaReady;
   private volatile boolean rehearsing;
-  /** Where the HTTP step's second pass starts and ends ({@link #secondPass}); -1 during the first pass. */
-  private volatile int passStart = -1;
-  private volatile int passEnd = -1;
   private volatile boolean cancelled;
   private long deadline;
 
@@ -103,18 +96,8 @@ public final class WarmUpTraffic {
 
   /** What readiness says while the warm-up runs. */
   public String progress() {
-    int end = passEnd;
-    if (end >= 0) {
-      return "warming up: the HTTP path again, " + (Math.min(end, next.get()) - passStart) + " of " + secondPass()
-          + " requests";
-    }
     return rehearsing ? settings.progress(handOffs.acknowledged(), "Kafka hand-offs")
         : settings.progress(next.get(), "requests");
-  }
-
-  /** Requests of the HTTP step's second pass, after the hand-off rehearsal. */
-  private int secondPass() {
-    return settings.requests() / 2;
   }
 
   /** Stops sending (the gateway is stopping); the clean-up still runs. */
@@ -139,11 +122,6 @@ public final class WarmUpTraffic {
     Future.all(sales.seed(openSale, Integer.MAX_VALUE), sales.seed(soldOutSale, 0), topic)
         .compose(seeded -> drive(client, port))
         .compose(driven -> rehearseHandOffs())
-        .compose(rehearsed -> {
-          passStart = next.get();
-          passEnd = passStart + secondPass();
-          return drive(client, port);
-        })
         .onFailure(e -> LOG.warn("warm-up failed, the gateway starts cold: {}", e.toString()))
         .transform(x -> sales.cleanUp(List.of(openSale, soldOutSale), orderIds))
         .eventually(client::close)
@@ -182,8 +160,7 @@ public final class WarmUpTraffic {
    */
   private void sendNext(HttpClientAgent client, int port, Promise<Void> lane) {
     int i = next.getAndIncrement();
-    int end = passEnd;
-    if ((end < 0 ? !settings.goOn(i, jit) : i >= end) || cancelled || System.nanoTime() - deadline > 0) {
+    if (!settings.goOn(i, jit) || cancelled || System.nanoTime() - deadline > 0) {
       lane.complete();
       return;
     }
