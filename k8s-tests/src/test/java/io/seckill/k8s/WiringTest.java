@@ -13,6 +13,7 @@ import io.seckill.common.config.Env;
 import io.seckill.common.config.PgSettings;
 import io.seckill.common.config.RedisSettings;
 import io.seckill.common.kafka.KafkaSettings;
+import io.seckill.common.warmup.WarmUpSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -214,6 +215,26 @@ class WiringTest {
     assertThat(min).as("%s never scales the consumer to zero", overlay).isPositive();
     assertThat(max).as("%s KEDA max vs %d partitions", overlay, partitions).isBetween(min, partitions);
     topicNamed(manifests, env.get("SECKILL_ORDERS_DLQ_TOPIC"));
+  }
+
+  /**
+   * The gateway creates its warm-up topic when it is missing, but its KafkaUser may only write to it: without a
+   * KafkaTopic the warm-up's orders would all be refused and the Kafka hand-off never warmed up.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.seckill.k8s.Manifests#overlayNames")
+  void theGatewaysWarmUpTopicIsDeclaredAndItsUserMayWriteToIt(String overlay) {
+    Manifests manifests = Manifests.of(overlay);
+    Map<String, String> env = ContainerEnvironment.resolve(manifests, Workload.named(manifests, "gateway").mainContainer());
+    String warmUpTopic = env.getOrDefault("SECKILL_WARMUP_TOPIC", WarmUpSettings.DEFAULT_TOPIC);
+    JsonNode topic = topicNamed(manifests, warmUpTopic);
+    assertThat(Long.parseLong(topic.at("/spec/config/retention.ms").asString()))
+        .as("%s: nothing reads the warm-up topic, it need not keep a week", overlay).isLessThanOrEqualTo(86_400_000L);
+    JsonNode user = manifests.one("KafkaUser", "seckill-gateway");
+    assertThat(user.at("/spec/authorization/acls").valueStream()
+        .filter(acl -> acl.at("/resource/name").asString().equals(warmUpTopic))
+        .flatMap(acl -> acl.at("/operations").valueStream()).map(JsonNode::asString))
+        .as("%s: the gateway's ACLs on %s", overlay, warmUpTopic).contains("Write", "Describe");
   }
 
   @ParameterizedTest(name = "{0}")
