@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * The gateway's start-up warm-up: after its HTTP server listens and before readiness says ready, it sends itself
  * synthetic shoppers over loopback HTTP, through the real router (JWT, body parsing, guards, admission, reserve.lua,
  * the Kafka hand-off, JSON answers), until the JIT has compiled that path; then it rehearses the Kafka hand-off alone,
- * one order per produce request ({@link HandOffRehearsal}), so the producer's per-request code is compiled too. Measured: without it, C2 takes about half
- * the gateway's CPU in the first seconds of a sale (docs/performance.md).
+ * one order per produce request ({@link HandOffRehearsal}), so the producer's per-request code is compiled too.
+ * Measured: without it, C2 takes about half the gateway's CPU in the first seconds of a sale (docs/performance.md).
  *
  * <p>It touches no real sale and no shopper: two sales with fresh ids in the reserved range ({@link WarmUpSales}) —
  * one open with stock, one sold out, since most of a sale's requests are losers — synthetic shopper ids, orders
