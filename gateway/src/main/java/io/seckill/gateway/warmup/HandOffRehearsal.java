@@ -19,7 +19,8 @@ import java.util.function.BooleanSupplier;
  * raises its compile thresholds with the queue's length. The producer's per-request code (its sender loop, the
  * accumulator, the network client) then stays below C2's threshold, and is compiled when a sale's first thousands
  * of orders arrive: with {@code -XX:+LogCompilation}, about 400 methods, most of them the Kafka producer's, were
- * compiled by C2 for the first time in the first 40 s of admissions after a warm-up (docs/performance.md).
+ * compiled by C2 for the first time in the 45 s of admissions that followed a warm-up and a sold-out load
+ * (docs/performance.md).
  *
  * <p>Every record is an order of the warm-up sale, so {@link OrderPublisher} sends it to the warm-up topic; no
  * reservation exists for it and no consumer reads that topic.
