@@ -6,8 +6,6 @@ import io.seckill.gateway.admission.OrderPublisher;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -48,13 +46,8 @@ final class HandOffRehearsal {
    * ({@link System#nanoTime()}) passes; completes with the number Kafka acknowledged, never fails.
    */
   Future<Integer> run(int records, long deadlineNanos, BooleanSupplier stop) {
-    List<Future<Void>> lanes = new ArrayList<>();
-    for (int i = 0; i < LANES; i++) {
-      Promise<Void> lane = Promise.promise();
-      lanes.add(lane.future());
-      vertx.runOnContext(v -> publishNext(records, deadlineNanos, stop, lane));
-    }
-    return Future.join(lanes).transform(x -> Future.succeededFuture(acknowledged.get()));
+    return Lanes.run(vertx, LANES, lane -> publishNext(records, deadlineNanos, stop, lane))
+        .transform(x -> Future.succeededFuture(acknowledged.get()));
   }
 
   /** Orders Kafka acknowledged so far. */

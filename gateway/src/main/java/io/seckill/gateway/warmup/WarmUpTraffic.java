@@ -15,7 +15,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -135,13 +134,7 @@ public final class WarmUpTraffic {
   }
 
   private Future<Void> drive(HttpClientAgent client, int port) {
-    List<Future<Void>> lanes = new ArrayList<>();
-    for (int i = 0; i < CONCURRENCY; i++) {
-      Promise<Void> lane = Promise.promise();
-      lanes.add(lane.future());
-      vertx.runOnContext(v -> sendNext(client, port, lane));
-    }
-    return Future.join(lanes).mapEmpty();
+    return Lanes.run(vertx, CONCURRENCY, lane -> sendNext(client, port, lane));
   }
 
   /** Without Kafka there is nothing to rehearse: each send would only wait for its timeout. */
