@@ -223,18 +223,24 @@ class WiringTest {
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.seckill.k8s.Manifests#overlayNames")
-  void theGatewaysWarmUpTopicIsDeclaredAndItsUserMayWriteToIt(String overlay) {
+  void theWarmUpTopicIsDeclaredAndTheWarmUpsMayUseIt(String overlay) {
     Manifests manifests = Manifests.of(overlay);
-    Map<String, String> env = ContainerEnvironment.resolve(manifests, Workload.named(manifests, "gateway").mainContainer());
-    String warmUpTopic = env.getOrDefault("SECKILL_WARMUP_TOPIC", WarmUpSettings.DEFAULT_TOPIC);
-    JsonNode topic = topicNamed(manifests, warmUpTopic);
-    assertThat(Long.parseLong(topic.at("/spec/config/retention.ms").asString()))
-        .as("%s: nothing reads the warm-up topic, it need not keep a week", overlay).isLessThanOrEqualTo(86_400_000L);
-    JsonNode user = manifests.one("KafkaUser", "seckill-gateway");
-    assertThat(user.at("/spec/authorization/acls").valueStream()
-        .filter(acl -> acl.at("/resource/name").asString().equals(warmUpTopic))
-        .flatMap(acl -> acl.at("/operations").valueStream()).map(JsonNode::asString))
-        .as("%s: the gateway's ACLs on %s", overlay, warmUpTopic).contains("Write", "Describe");
+    Map<String, List<String>> needs = Map.of("gateway", List.of("Write", "Describe"),
+        "order-consumer", List.of("Read", "Write", "Describe"));
+    for (Map.Entry<String, List<String>> workload : needs.entrySet()) {
+      Map<String, String> env = ContainerEnvironment.resolve(manifests,
+          Workload.named(manifests, workload.getKey()).mainContainer());
+      String warmUpTopic = env.getOrDefault("SECKILL_WARMUP_TOPIC", WarmUpSettings.DEFAULT_TOPIC);
+      JsonNode topic = topicNamed(manifests, warmUpTopic);
+      assertThat(Long.parseLong(topic.at("/spec/config/retention.ms").asString()))
+          .as("%s: the warm-up topic need not keep a week", overlay).isLessThanOrEqualTo(86_400_000L);
+      JsonNode user = manifests.one("KafkaUser", "seckill-" + workload.getKey());
+      assertThat(user.at("/spec/authorization/acls").valueStream()
+          .filter(acl -> acl.at("/resource/name").asString().equals(warmUpTopic))
+          .flatMap(acl -> acl.at("/operations").valueStream()).map(JsonNode::asString))
+          .as("%s: the %s's ACLs on %s", overlay, workload.getKey(), warmUpTopic)
+          .containsAll(workload.getValue());
+    }
   }
 
   @ParameterizedTest(name = "{0}")

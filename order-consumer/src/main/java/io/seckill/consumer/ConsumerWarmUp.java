@@ -13,6 +13,7 @@ import io.seckill.consumer.batch.OrderOutcome;
 import io.seckill.consumer.batch.RedisOrderStatusWriter;
 import io.seckill.consumer.poll.PolledBatch;
 import io.vertx.redis.client.RedisAPI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,12 +30,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The consumer's start-up warm-up, run on a thread of its own before the poll loops join the consumer group (so it
  * can never commit an offset there): synthetic batches of a warm-up sale go through the poll loop's hot path —
+ * the Kafka fetch ({@link WarmUpKafka}: each batch is produced to the warm-up topic and read back outside any group),
  * decode ({@link PolledBatch}), {@link OrderBatchWriter}'s statements in a transaction that is always rolled back
  * ({@link OrderBatchWriter#rehearse}), and the Redis status scripts on the warm-up sale's keys, which are deleted at
  * the end. Batch sizes cycle through 1, 10, 50 and 200 (capped at max.poll.records), as a sale's batches vary.
  *
  * <p>Fail-open: a failure (PostgreSQL or Redis down at start) is logged and the loops start cold; past
- * SECKILL_WARMUP_MAX_MS no new batch begins.
+ * SECKILL_WARMUP_MAX_MS no new batch begins. When the warm-up topic cannot be written or read, the batches are
+ * built in memory instead (logged), and everything but the fetch is still rehearsed.
  */
 final class ConsumerWarmUp {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerWarmUp.class);
@@ -50,10 +53,19 @@ final class ConsumerWarmUp {
   private final long sale = WarmUpSales.pick();
   private final String run = Long.toString(System.nanoTime() & 0xffffff, 36);
   private final AtomicInteger rehearsed = new AtomicInteger();
+  private final AtomicInteger readBack = new AtomicInteger();
+  private final KafkaOpener kafka;
   private final List<String> orderIds = new ArrayList<>();
 
+  /** Opens the Kafka leg; it may throw, and the warm-up then builds its batches in memory. */
+  interface KafkaOpener {
+    WarmUpKafka open() throws Exception;
+  }
+
+  /** @param kafka null: no Kafka leg, the batches are built in memory */
   ConsumerWarmUp(WarmUpSettings settings, int maxBatch, OrderBatchWriter writer, RedisOrderStatusWriter redisStatus,
-                 RedisAPI redis, RedisSettings.Mode redisMode) {
+                 RedisAPI redis, RedisSettings.Mode redisMode, KafkaOpener kafka) {
+    this.kafka = kafka;
     this.settings = settings;
     this.maxBatch = maxBatch;
     this.writer = writer;
@@ -64,6 +76,11 @@ final class ConsumerWarmUp {
 
   long saleId() {
     return sale;
+  }
+
+  /** Orders of its own the warm-up read back from the warm-up topic (0 when it could not use Kafka). */
+  int readBack() {
+    return readBack.get();
   }
 
   /** What readiness says while it runs. */
@@ -77,12 +94,26 @@ final class ConsumerWarmUp {
     long deadline = started + TimeUnit.MILLISECONDS.toNanos(settings.maxMs());
     LOG.info("warm-up: {} synthetic orders (at most {} ms) on warm-up sale {}", settings.requests(), settings.maxMs(), sale);
     int batches = 0;
+    WarmUpKafka fetch = openKafka();
     try {
       JitSettling jit = JitSettling.ofThisJvm();
       while (settings.goOn(rehearsed.get(), jit) && !stopping.getAsBoolean() && System.nanoTime() - deadline < 0) {
         int left = settings.requests() - rehearsed.get();
         int size = Math.min(Math.min(BATCH_SIZES[batches % BATCH_SIZES.length], maxBatch), left > 0 ? left : maxBatch);
-        PolledBatch batch = PolledBatch.decode(records(size, rehearsed.get()));
+        List<OrderMessage> orders = orders(size, rehearsed.get());
+        ConsumerRecords<byte[], byte[]> records = null;
+        if (fetch != null) {
+          try {
+            records = fetch.roundTrip(orders.stream().map(o -> Map.entry(key(o), OrderMessageCodec.encode(o))).toList());
+            readBack.addAndGet(records.count());
+          } catch (Exception e) {
+            LOG.warn("warm-up: Kafka round trip on {} failed, the rest of the batches are built in memory: {}",
+                fetch.topic(), e.toString());
+            fetch.close();
+            fetch = null;
+          }
+        }
+        PolledBatch batch = PolledBatch.decode(records != null ? records : inMemory(orders, rehearsed.get()));
         // Every eighth batch takes the fallback path (sale rows locked), which a real sale hits after a failover.
         List<OrderOutcome> outcomes = writer.rehearse(sale, batch.distinctOrders(), batches % 8 == 7);
         batch.deadLetters(outcomes);
@@ -94,24 +125,52 @@ final class ConsumerWarmUp {
     } catch (Exception e) {
       LOG.warn("warm-up failed after {} orders, the consumer starts cold: {}", rehearsed.get(), e.toString());
     } finally {
+      if (fetch != null) {
+        fetch.close();
+      }
       cleanUp();
     }
-    LOG.info("warm-up done in {} ms: {} orders in {} batches, rolled back", TimeUnit.NANOSECONDS.toMillis(
-        System.nanoTime() - started), rehearsed.get(), batches);
+    LOG.info("warm-up done in {} ms: {} orders in {} batches ({} read back from Kafka), rolled back",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), rehearsed.get(), batches, readBack.get());
   }
 
-  /** Synthetic records as the gateway would produce them, each order new (a fresh shopper). */
-  private ConsumerRecords<byte[], byte[]> records(int size, int first) {
-    TopicPartition partition = new TopicPartition("seckill.warm-up", 0);
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(size);
+  private WarmUpKafka openKafka() {
+    if (kafka == null) {
+      return null;
+    }
+    try {
+      return kafka.open();
+    } catch (Exception e) {
+      LOG.warn("warm-up: the warm-up topic cannot be used ({}); batches are built in memory, the fetch path is not "
+          + "rehearsed", e.toString());
+      return null;
+    }
+  }
+
+  /** Synthetic orders as the gateway would produce them, each new (a fresh shopper). */
+  private List<OrderMessage> orders(int size, int first) {
+    List<OrderMessage> orders = new ArrayList<>(size);
     long now = System.currentTimeMillis();
     for (int i = 0; i < size; i++) {
       String orderId = OrderIds.next(sale);
       orderIds.add(orderId);
-      OrderMessage order = new OrderMessage(orderId, sale, WarmUpSales.USER_PREFIX + run + "-" + (first + i), 1, now,
-          "warm-up-" + (first + i));
-      records.add(new ConsumerRecord<>(partition.topic(), 0, first + i, orderId.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-          OrderMessageCodec.encode(order)));
+      orders.add(new OrderMessage(orderId, sale, WarmUpSales.USER_PREFIX + run + "-" + (first + i), 1, now,
+          "warm-up-" + (first + i)));
+    }
+    return orders;
+  }
+
+  private static byte[] key(OrderMessage order) {
+    return order.orderId().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The same orders as records built in memory, when Kafka cannot be used. */
+  private static ConsumerRecords<byte[], byte[]> inMemory(List<OrderMessage> orders, int first) {
+    TopicPartition partition = new TopicPartition("seckill.warm-up", 0);
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(orders.size());
+    for (int i = 0; i < orders.size(); i++) {
+      records.add(new ConsumerRecord<>(partition.topic(), 0, first + i, key(orders.get(i)),
+          OrderMessageCodec.encode(orders.get(i))));
     }
     return new ConsumerRecords<>(Map.of(partition, records), Map.of());
   }

@@ -22,6 +22,7 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** Bound on each step of the warm-up's Kafka leg: describing or creating its topic, one batch's round trip. */
+  private static final Duration WARM_UP_KAFKA_TIMEOUT = Duration.ofSeconds(5);
 
   private Main() {
   }
@@ -79,7 +82,8 @@ public final class Main {
           config.kafkaConsumerProperties(clientId), new ByteArrayDeserializer(), new ByteArrayDeserializer())));
     }
     ConsumerWarmUp warmUp = config.warmUp().enabled() ? new ConsumerWarmUp(config.warmUp(), config.maxBatch(), writer,
-        redisStatus, redisApi, config.redis().mode()) : null;
+        redisStatus, redisApi, config.redis().mode(),
+        () -> WarmUpKafka.open(config, admin, instance + "-warm-up", WARM_UP_KAFKA_TIMEOUT)) : null;
     PollLoops pollLoops = new PollLoops(loops, warmUp);
     OrderConsumerService service = new OrderConsumerService(runtime, components, pollLoops, pool, redis, admin);
 

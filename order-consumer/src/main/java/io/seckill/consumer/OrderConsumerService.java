@@ -81,6 +81,11 @@ final class OrderConsumerService implements RunningService {
     return loops.warmUpSaleId();
   }
 
+  /** Orders the warm-up read back from the warm-up topic; -1 when it is off (tests). */
+  int warmUpReadBack() {
+    return loops.warmUpReadBack();
+  }
+
   /** True while every poll loop is alive (false after a simulated crash). */
   boolean loopsHealthy() {
     return loops.healthy();

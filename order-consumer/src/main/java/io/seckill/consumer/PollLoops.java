@@ -95,6 +95,11 @@ final class PollLoops {
     return warmUp == null ? -1 : warmUp.saleId();
   }
 
+  /** Orders the warm-up read back from the warm-up topic; -1 when it is off. */
+  int warmUpReadBack() {
+    return warmUp == null ? -1 : warmUp.readBack();
+  }
+
   /** True while every poll loop is alive (false after a simulated crash). */
   boolean healthy() {
     return loops.stream().allMatch(OrderPollLoop::healthy);

@@ -22,6 +22,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import io.seckill.infra.LocalInfra;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -85,6 +91,38 @@ class ConsumerWarmUpTest {
     await().atMost(WAIT).until(() -> service.assignedPartitions() == 2);
     assertThat(fx.admin().listConsumerGroupOffsets(fx.group).partitionsToOffsetAndMetadata().get().values())
         .as("offsets committed on the real group").allMatch(offset -> offset == null);
+  }
+
+  @Test
+  void theWarmUpReadsEachOfItsOrdersBackFromTheWarmUpTopicOutsideAnyGroup() throws Exception {
+    String warmUpTopic = LocalInfra.uniqueName("warm-up"); // missing: the warm-up creates it
+    OrderConsumerService service = fx.start(Map.of("SECKILL_WARMUP_REQUESTS", "600", "SECKILL_WARMUP_MAX_MS", "60000",
+        "SECKILL_WARMUP_TOPIC", warmUpTopic), BatchFaults.NONE);
+    await().atMost(WAIT).until(service::warm);
+    assertThat(service.warmUpReadBack()).as("orders read back from %s", warmUpTopic).isEqualTo(600);
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = fx.admin().listOffsets(
+        fx.admin().describeTopics(List.of(warmUpTopic)).allTopicNames().get().get(warmUpTopic).partitions().stream()
+            .collect(Collectors.toMap(p -> new TopicPartition(warmUpTopic, p.partition()), p -> OffsetSpec.latest())))
+        .all().get();
+    assertThat(ends.values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum())
+        .as("records on %s", warmUpTopic).isEqualTo(600);
+    for (GroupListing group : fx.admin().listGroups().all().get()) {
+      assertThat(fx.admin().listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata().get().keySet())
+          .as("offsets of group %s", group.groupId()).noneMatch(p -> p.topic().equals(warmUpTopic));
+    }
+    assertThat(fx.scalar("SELECT count(*) FROM orders")).isZero();
+  }
+
+  @Test
+  void aWarmUpTopicThatCannotBeUsedLeavesTheFetchOutAndEveryOtherStepRehearsed() throws Exception {
+    OrderConsumerService service = fx.start(Map.of("SECKILL_WARMUP_REQUESTS", "300", "SECKILL_WARMUP_MAX_MS", "60000",
+        "SECKILL_WARMUP_TOPIC", "not a topic name!"), BatchFaults.NONE);
+    await().atMost(WAIT).until(service::warm);
+    assertThat(service.warmUpReadBack()).isZero();
+    assertThat(fx.scalar("SELECT count(*) FROM orders")).isZero();
+    fx.createSale(10, 10);
+    fx.produce(fx.reserveMany("shopper-", 2));
+    await().atMost(WAIT).until(() -> fx.rows() == 2);
   }
 
   @Test
