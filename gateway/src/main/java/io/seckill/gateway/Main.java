@@ -130,8 +130,7 @@ public final class Main {
       auth.endWarmUp();
     } else {
       warmUp.done().onComplete(over -> {
-        forgetSale.accept(over.result().openSaleId());
-        forgetSale.accept(over.result().soldOutSaleId());
+        over.result().saleIds().forEach(forgetSale::accept);
         guards.forgetWarmUp();
         auth.endWarmUp();
       });

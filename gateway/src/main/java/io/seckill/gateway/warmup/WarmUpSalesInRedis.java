@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The Redis side of the warm-up's two reserved sales: seeded before the traffic, every key removed after it. */
+/** The Redis side of the warm-up's reserved sales: seeded before the traffic, every key removed after it. */
 public final class WarmUpSalesInRedis {
   private static final Logger LOG = LoggerFactory.getLogger(WarmUpSalesInRedis.class);
   private static final long REDIS_TIMEOUT_MS = 2_000;
@@ -25,10 +25,19 @@ public final class WarmUpSalesInRedis {
     this.redisMode = redisMode;
   }
 
-  Future<?> seed(long saleId, int stock) {
-    long now = System.currentTimeMillis();
-    return bounded(redis.hset(List.of(Bucket.root(saleId).meta(), "startsAt", Long.toString(now - 60_000),
-            "endsAt", Long.toString(now + 3_600_000), "perUserLimit", "1", "requireToken", "0", "priceCents", "1",
+  /** A sale open for the next hour with {@code stock} units. */
+  Future<?> seedOpen(long saleId, int stock) {
+    return seed(saleId, stock, System.currentTimeMillis() - 60_000);
+  }
+
+  /** A sale that opens in an hour: every purchase is refused SALE_NOT_STARTED. */
+  Future<?> seedUpcoming(long saleId) {
+    return seed(saleId, 1_000, System.currentTimeMillis() + 3_600_000);
+  }
+
+  private Future<?> seed(long saleId, int stock, long startsAt) {
+    return bounded(redis.hset(List.of(Bucket.root(saleId).meta(), "startsAt", Long.toString(startsAt),
+            "endsAt", Long.toString(startsAt + 3_600_000), "perUserLimit", "1", "requireToken", "0", "priceCents", "1",
             "itemName", "warm-up", "paymentTimeoutS", "60")))
         .compose(x -> bounded(redis.set(List.of(Bucket.root(saleId).stock(), Integer.toString(stock)))));
   }

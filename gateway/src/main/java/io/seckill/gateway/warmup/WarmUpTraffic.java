@@ -2,6 +2,8 @@ package io.seckill.gateway.warmup;
 
 import io.seckill.gateway.admission.OrderPublisher;
 import io.seckill.common.auth.Jwt;
+import io.seckill.common.http.ErrorCode;
+import io.seckill.common.http.RequestIds;
 import io.seckill.common.warmup.WarmUpSales;
 import io.seckill.common.warmup.JitSettling;
 import io.seckill.common.warmup.WarmUpSettings;
@@ -32,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * one order per produce request ({@link HandOffRehearsal}), so the producer's per-request code is compiled too.
  * Measured: without it, C2 takes about half the gateway's CPU in the first seconds of a sale (docs/performance.md).
  *
- * <p>It touches no real sale and no shopper: two sales with fresh ids in the reserved range ({@link WarmUpSales}) —
- * one open with stock, one sold out, since most of a sale's requests are losers — synthetic shopper ids, orders
+ * <p>It touches no real sale and no shopper: three sales with fresh ids in the reserved range ({@link WarmUpSales}) —
+ * one open with stock, one sold out, since most of a sale's requests are losers, and one not started yet, as a sale
+ * is while its crowd knocks before the opening — synthetic shopper ids, orders
  * that {@link OrderPublisher} sends to the warm-up topic, rate-limiter keys of its own ({@link WarmUpPass}). When it
  * ends, the sales' Redis keys, the gateway's in-memory flags for them and the limiter buckets are removed.
  *
@@ -50,8 +53,12 @@ public final class WarmUpTraffic {
    * What one warm-up did (tests and the log): the HTTP requests and their answers, then the Kafka hand-offs
    * rehearsed alone ({@link HandOffRehearsal}) that Kafka acknowledged.
    */
-  public record Report(int sent, Map<Integer, Integer> answers, int handOffs, long elapsedMs, long openSaleId,
-                       long soldOutSaleId) {
+  public record Report(int sent, Map<Integer, Integer> answers, int notStarted, int handOffs, long elapsedMs,
+                       long openSaleId, long soldOutSaleId, long upcomingSaleId) {
+    /** Every warm-up sale, for the gateway to forget. */
+    public List<Long> saleIds() {
+      return List.of(openSaleId, soldOutSaleId, upcomingSaleId);
+    }
   }
 
   private final Vertx vertx;
@@ -63,9 +70,11 @@ public final class WarmUpTraffic {
   private final WarmUpPass pass;
   private final long openSale = WarmUpSales.pick();
   private final long soldOutSale = WarmUpSales.pick();
+  private final long upcomingSale = WarmUpSales.pick();
   private final String run = Long.toString(System.nanoTime() & 0xffffff, 36);
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicIntegerArray answers = new AtomicIntegerArray(600);
+  private final AtomicInteger notStarted = new AtomicInteger();
   private final Set<String> orderIds = ConcurrentHashMap.newKeySet();
   private final Promise<Report> done = Promise.promise();
   private final HandOffRehearsal handOffs;
@@ -107,8 +116,8 @@ public final class WarmUpTraffic {
   public Future<Report> start(int port) {
     long started = System.nanoTime();
     deadline = started + TimeUnit.MILLISECONDS.toNanos(settings.maxMs());
-    LOG.info("warm-up: {} requests (at most {} ms) on warm-up sales {} and {}", settings.requests(), settings.maxMs(),
-        openSale, soldOutSale);
+    LOG.info("warm-up: {} requests (at most {} ms) on warm-up sales {}, {} and {}", settings.requests(),
+        settings.maxMs(), openSale, soldOutSale, upcomingSale);
     // Fail-open: without Kafka the warm-up still exercises everything up to the hand-off (its orders get 503).
     Future<Void> topic = publisher.prepareWarmUpTopic(vertx).timeout(settings.maxMs() / 2, TimeUnit.MILLISECONDS)
         .onFailure(e -> LOG.warn("warm-up: topic {} not ready ({}); warming up without Kafka", settings.topic(),
@@ -118,11 +127,12 @@ public final class WarmUpTraffic {
     HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(CONCURRENCY));
     // The open sale never sells out, however long the JIT takes to settle.
-    Future.all(sales.seed(openSale, Integer.MAX_VALUE), sales.seed(soldOutSale, 0), topic)
+    Future.all(sales.seedOpen(openSale, Integer.MAX_VALUE), sales.seedOpen(soldOutSale, 0),
+            sales.seedUpcoming(upcomingSale), topic)
         .compose(seeded -> drive(client, port))
         .compose(driven -> rehearseHandOffs())
         .onFailure(e -> LOG.warn("warm-up failed, the gateway starts cold: {}", e.toString()))
-        .transform(x -> sales.cleanUp(List.of(openSale, soldOutSale), orderIds))
+        .transform(x -> sales.cleanUp(List.of(openSale, soldOutSale, upcomingSale), orderIds))
         .eventually(client::close)
         .onComplete(x -> {
           Report report = report(started);
@@ -149,7 +159,11 @@ public final class WarmUpTraffic {
   /**
    * Synthetic shopper n sends four requests: a purchase in the open sale (202), one in the sold-out sale (409, from
    * Redis first, then from the in-memory flag), the same purchase again (200 duplicate; every fourth shopper reads
-   * the sale instead), and one more sold-out purchase: half the traffic losers, as in a real sale.
+   * the sale instead), and one more purchase that is refused: in the sold-out sale, or for every other shopper in the
+   * sale that has not started (409 SALE_NOT_STARTED, the answer a crowd gets before the opening). Half the traffic
+   * losers, as in a real sale. Every other shopper sends its own X-Request-Id, as clients and ingresses do.
+   * Measured: C2 code compiled on the first three alone was thrown away (uncommon traps) by the not-started
+   * answers and request ids of the crowd before a sale's opening, and compiled again in its first seconds.
    */
   private void sendNext(HttpClientAgent client, int port, Promise<Void> lane) {
     int i = next.getAndIncrement();
@@ -162,10 +176,13 @@ public final class WarmUpTraffic {
     RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(port).setTimeout(REQUEST_TIMEOUT_MS)
         .putHeader(WarmUpPass.HEADER, pass.header(shopper));
     Buffer body = null;
+    if (shopper % 2 == 0) {
+      options.putHeader(RequestIds.HEADER, "warm-up-" + run + "-" + i);
+    }
     if (i % 4 == 2 && shopper % 4 == 0) {
       options.setMethod(HttpMethod.GET).setURI("/api/v1/sales/" + openSale);
     } else {
-      long sale = i % 2 == 0 ? openSale : soldOutSale;
+      long sale = i % 2 == 0 ? openSale : i % 4 == 3 && shopper % 2 == 1 ? upcomingSale : soldOutSale;
       options.setMethod(HttpMethod.POST).setURI("/api/v1/sales/" + sale + "/orders")
           .putHeader("Authorization", "Bearer " + jwt.mint(user, 300)).putHeader("Content-Type", "application/json");
       body = ONE_UNIT;
@@ -180,6 +197,9 @@ public final class WarmUpTraffic {
             if (orderId != null) {
               orderIds.add(orderId);
             }
+          } else if (response.statusCode() == 409
+              && ErrorCode.SALE_NOT_STARTED.name().equals(new JsonObject(b).getString("code"))) {
+            notStarted.incrementAndGet();
           }
           return b;
         }))
@@ -197,7 +217,7 @@ public final class WarmUpTraffic {
         sent += n;
       }
     }
-    return new Report(sent, counts, handOffs.acknowledged(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-        openSale, soldOutSale);
+    return new Report(sent, counts, notStarted.get(), handOffs.acknowledged(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), openSale, soldOutSale, upcomingSale);
   }
 }
