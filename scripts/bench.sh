@@ -32,7 +32,8 @@
 #   BENCH_COLD_OPEN (true) BENCH_COLD_LEAD (5 s of knocking before the opening) BENCH_COLD_WINDOW (5 s)
 #   BENCH_EVENT_LOOPS (nproc)  BENCH_JAVA_OPTS ("-Xms512m -Xmx512m"), for the services and the ceiling server
 #   BENCH_BROKER_JAVA_OPTS ("-XX:TieredStopAtLevel=1"), for the launcher's JVM (the in-process Kafka broker)
-#   BENCH_SERVICE_JAVA_OPTS (""), added for the gateway, order-consumer and stock-service only (not the ceiling)
+#   BENCH_SERVICE_JAVA_OPTS ("-XX:Tier4LoadFeedback=1000", run-local's and the image's), added for the gateway,
+#     order-consumer and stock-service only (not the ceiling); "" for the JVM's default
 #   BENCH_AOT (false): true (JDK 25+ as java) trains an AOT cache per service (-XX:AOTCacheOutput, its start-up
 #              warm-up) before the stack starts, and every service JVM, the cold open's included, uses it
 #   BENCH_TOKENS_PER_RUN (120000) shoppers minted per admission / sold-out / backlog run
@@ -75,7 +76,7 @@ AOT="${BENCH_AOT:-false}"
 # The launcher's JVM (the in-process broker): C1 only. It lives minutes, and its C2 compiles were the largest compile
 # load of the admission window in four of five runs (docs/performance.md, 2026-12-02); "" gives the JVM's default.
 BROKER_JAVA_OPTS="${BENCH_BROKER_JAVA_OPTS--XX:TieredStopAtLevel=1}"
-SERVICE_JAVA_OPTS="${BENCH_SERVICE_JAVA_OPTS:-}"
+SERVICE_JAVA_OPTS="${BENCH_SERVICE_JAVA_OPTS--XX:Tier4LoadFeedback=1000}"
 TOKENS_PER_RUN="${BENCH_TOKENS_PER_RUN:-120000}"
 ADMIT_STOCK="${BENCH_ADMIT_STOCK:-2000000}"
 SOLDOUT_STOCK="${BENCH_SOLDOUT_STOCK:-100}"
