@@ -45,7 +45,6 @@ final class WarmUpKafka implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String topic;
   private final Duration timeout;
-  private long fetched;
 
   private WarmUpKafka(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> consumer, String topic,
                       Duration timeout) {
@@ -114,11 +113,6 @@ final class WarmUpKafka implements AutoCloseable {
     return topic;
   }
 
-  /** Records fetched so far, the other writers' included. */
-  long fetched() {
-    return fetched;
-  }
-
   /**
    * Produces {@code values} (key → value, in order) to the warm-up topic, waits for every acknowledgement, then polls
    * until each has been read back; returns them as fetched, in a batch of their own. Throws when any is not
@@ -143,7 +137,6 @@ final class WarmUpKafka implements AutoCloseable {
             + topic + " in " + timeout.toMillis() + " ms");
       }
       ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofNanos(left));
-      fetched += polled.count();
       for (ConsumerRecord<byte[], byte[]> record : polled) {
         if (record.key() != null && awaited.remove(ByteBuffer.wrap(record.key()))) {
           ours.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), p -> new ArrayList<>())
