@@ -153,34 +153,32 @@ class WorkloadHardeningTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.seckill.k8s.Manifests#overlayNames")
   void javaServicesKeepC2ThresholdsFromRisingWithTheCompileQueueSoTheWarmUpCompilesTheHotPath(String overlay) {
-    for (Workload workload : Workload.all(Manifests.of(overlay))) {
-      if (!workload.isSeckillService()) {
-        continue;
-      }
-      String options = javaToolOptions(workload);
-      // 0 would divide by zero in HotSpot's threshold scale and stop C2 altogether (docs/performance.md).
-      assertThat(options).as("%s JAVA_TOOL_OPTIONS", workload.id()).contains("-XX:Tier4LoadFeedback=1000");
-    }
+    // 0 would divide by zero in HotSpot's threshold scale and stop C2 altogether (docs/performance.md).
+    javaToolOptions(overlay).forEach((workload, options) -> assertThat(options)
+        .as("%s JAVA_TOOL_OPTIONS", workload).contains("-XX:Tier4LoadFeedback=1000"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.seckill.k8s.Manifests#overlayNames")
   void javaServicesSizeTheHeapFromTheContainerLimitAndExitOnOutOfMemory(String overlay) {
-    for (Workload workload : Workload.all(Manifests.of(overlay))) {
-      if (!workload.isSeckillService()) {
-        continue;
-      }
-      String options = javaToolOptions(workload);
-      assertThat(options).as("%s JAVA_TOOL_OPTIONS", workload.id())
-          .contains("-XX:MaxRAMPercentage=75").contains("-XX:+ExitOnOutOfMemoryError")
-          .doesNotContain("-Xmx"); // a fixed heap would ignore the limit the overlays set
-    }
+    javaToolOptions(overlay).forEach((workload, options) -> assertThat(options)
+        .as("%s JAVA_TOOL_OPTIONS", workload)
+        .contains("-XX:MaxRAMPercentage=75").contains("-XX:+ExitOnOutOfMemoryError")
+        .doesNotContain("-Xmx")); // a fixed heap would ignore the limit the overlays set
   }
 
-  private static String javaToolOptions(Workload workload) {
-    return workload.mainContainer().getEnv().stream()
-        .filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).map(EnvVar::getValue).findFirst()
-        .orElseThrow(() -> new AssertionError(workload.id() + " sets no JAVA_TOOL_OPTIONS"));
+  /** Each Seckill service's JAVA_TOOL_OPTIONS, by workload id; a service without them fails the test. */
+  private static Map<String, String> javaToolOptions(String overlay) {
+    Map<String, String> options = new java.util.TreeMap<>();
+    for (Workload workload : Workload.all(Manifests.of(overlay))) {
+      if (workload.isSeckillService()) {
+        options.put(workload.id(), workload.mainContainer().getEnv().stream()
+            .filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).map(EnvVar::getValue).findFirst()
+            .orElseThrow(() -> new AssertionError(workload.id() + " sets no JAVA_TOOL_OPTIONS")));
+      }
+    }
+    assertThat(options.keySet()).as("%s: Seckill services", overlay).hasSize(Workload.SERVICES.size());
+    return options;
   }
 
   @ParameterizedTest(name = "{0}")

@@ -99,13 +99,14 @@ class ConsumerWarmUpTest {
     OrderConsumerService service = fx.start(Map.of("SECKILL_WARMUP_REQUESTS", "600", "SECKILL_WARMUP_MAX_MS", "60000",
         "SECKILL_WARMUP_TOPIC", warmUpTopic), BatchFaults.NONE);
     await().atMost(WAIT).until(service::warm);
-    assertThat(service.warmUpReadBack()).as("orders read back from %s", warmUpTopic).isEqualTo(600);
+    int orders = 600 * ConsumerWarmUp.ORDERS_PER_REQUEST;
+    assertThat(service.warmUpReadBack()).as("orders read back from %s", warmUpTopic).isEqualTo(orders);
     Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = fx.admin().listOffsets(
         fx.admin().describeTopics(List.of(warmUpTopic)).allTopicNames().get().get(warmUpTopic).partitions().stream()
             .collect(Collectors.toMap(p -> new TopicPartition(warmUpTopic, p.partition()), p -> OffsetSpec.latest())))
         .all().get();
     assertThat(ends.values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum())
-        .as("records on %s", warmUpTopic).isEqualTo(600);
+        .as("records on %s", warmUpTopic).isEqualTo(orders);
     for (GroupListing group : fx.admin().listGroups().all().get()) {
       assertThat(fx.admin().listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata().get().keySet())
           .as("offsets of group %s", group.groupId()).noneMatch(p -> p.topic().equals(warmUpTopic));

@@ -27,6 +27,11 @@ public record WarmUpSettings(int requests, int maxMs, String topic, boolean unti
         env.bool("SECKILL_WARMUP_UNTIL_JIT_SETTLES", false));
   }
 
+  /** The same warm-up with {@code factor} times the count (a service whose unit is cheaper than a request). */
+  public WarmUpSettings times(int factor) {
+    return new WarmUpSettings((int) Math.min(Integer.MAX_VALUE, (long) requests * factor), maxMs, topic, untilJitSettles);
+  }
+
   public boolean enabled() {
     return requests > 0;
   }
