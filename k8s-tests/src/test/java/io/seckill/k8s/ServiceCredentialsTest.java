@@ -37,7 +37,9 @@ class ServiceCredentialsTest {
           acl("topic", WARMUP, "Write"), acl("topic", WARMUP, "Describe")),
       "seckill-order-consumer", Set.of(acl("topic", ORDERS, "Read"), acl("topic", ORDERS, "Describe"),
           acl("group", GROUP, "Read"), acl("group", GROUP, "Describe"),
-          acl("topic", DLQ, "Write"), acl("topic", DLQ, "Describe")),
+          acl("topic", DLQ, "Write"), acl("topic", DLQ, "Describe"),
+          // Its start-up warm-up produces to the warm-up topic and reads back, in no group.
+          acl("topic", WARMUP, "Read"), acl("topic", WARMUP, "Write"), acl("topic", WARMUP, "Describe")),
       "seckill-stock-service", Set.of(acl("topic", ORDERS, "Describe"), acl("group", GROUP, "Describe")));
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final Set<String> NEVER = Set.of("+@all", "allcommands", "+@dangerous", "+@admin", "+flushall",
@@ -103,6 +105,7 @@ class ServiceCredentialsTest {
     assertThat(gateway.getOrDefault("SECKILL_WARMUP_TOPIC", WARMUP)).isEqualTo(WARMUP);
     assertThat(consumer.get("SECKILL_ORDERS_DLQ_TOPIC")).isEqualTo(DLQ);
     assertThat(consumer.get("SECKILL_CONSUMER_GROUP")).isEqualTo(GROUP);
+    assertThat(consumer.getOrDefault("SECKILL_WARMUP_TOPIC", WARMUP)).isEqualTo(WARMUP);
   }
 
   @ParameterizedTest(name = "{0}")
