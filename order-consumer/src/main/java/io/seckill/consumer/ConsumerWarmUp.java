@@ -63,6 +63,8 @@ final class ConsumerWarmUp {
   private final AtomicInteger rehearsed = new AtomicInteger();
   private final AtomicInteger readBack = new AtomicInteger();
   private final KafkaOpener kafka;
+  /** The Kafka leg while it works; null without one (off, unusable, or failed once: the rest is built in memory). */
+  private WarmUpKafka fetch;
   private final List<String> orderIds = new ArrayList<>();
 
   /** Opens the Kafka leg; it may throw, and the warm-up then builds its batches in memory. */
@@ -102,26 +104,13 @@ final class ConsumerWarmUp {
     long deadline = started + TimeUnit.MILLISECONDS.toNanos(settings.maxMs());
     LOG.info("warm-up: {} synthetic orders (at most {} ms) on warm-up sale {}", settings.requests(), settings.maxMs(), sale);
     int batches = 0;
-    WarmUpKafka fetch = openKafka();
+    fetch = openKafka();
     try {
       JitSettling jit = JitSettling.ofThisJvm();
       while (settings.goOn(rehearsed.get(), jit) && !stopping.getAsBoolean() && System.nanoTime() - deadline < 0) {
         int left = settings.requests() - rehearsed.get();
         int size = Math.min(Math.min(BATCH_SIZES[batches % BATCH_SIZES.length], maxBatch), left > 0 ? left : maxBatch);
-        List<OrderMessage> orders = orders(size, rehearsed.get());
-        ConsumerRecords<byte[], byte[]> records = null;
-        if (fetch != null) {
-          try {
-            records = fetch.roundTrip(orders.stream().map(o -> Map.entry(key(o), OrderMessageCodec.encode(o))).toList());
-            readBack.addAndGet(records.count());
-          } catch (Exception e) {
-            LOG.warn("warm-up: Kafka round trip on {} failed, the rest of the batches are built in memory: {}",
-                fetch.topic(), e.toString());
-            fetch.close();
-            fetch = null;
-          }
-        }
-        PolledBatch batch = PolledBatch.decode(records != null ? records : inMemory(orders, rehearsed.get()));
+        PolledBatch batch = PolledBatch.decode(records(orders(size, rehearsed.get()), rehearsed.get()));
         // Every eighth batch takes the fallback path (sale rows locked), which a real sale hits after a failover.
         List<OrderOutcome> outcomes = writer.rehearse(sale, batch.distinctOrders(), batches % 8 == 7);
         batch.deadLetters(outcomes);
@@ -135,6 +124,7 @@ final class ConsumerWarmUp {
     } finally {
       if (fetch != null) {
         fetch.close();
+        fetch = null;
       }
       cleanUp();
     }
@@ -170,6 +160,24 @@ final class ConsumerWarmUp {
 
   private static byte[] key(OrderMessage order) {
     return order.orderId().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The orders as the poll loop would get them: read back from the warm-up topic, else built in memory. */
+  private ConsumerRecords<byte[], byte[]> records(List<OrderMessage> orders, int first) {
+    if (fetch != null) {
+      try {
+        ConsumerRecords<byte[], byte[]> records =
+            fetch.roundTrip(orders.stream().map(o -> Map.entry(key(o), OrderMessageCodec.encode(o))).toList());
+        readBack.addAndGet(records.count());
+        return records;
+      } catch (Exception e) {
+        LOG.warn("warm-up: Kafka round trip on {} failed, the rest of the batches are built in memory: {}",
+            fetch.topic(), e.toString());
+        fetch.close();
+        fetch = null;
+      }
+    }
+    return inMemory(orders, first);
   }
 
   /** The same orders as records built in memory, when Kafka cannot be used. */

@@ -1,5 +1,6 @@
 package io.seckill.consumer;
 
+import io.seckill.common.kafka.Topics;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,14 +8,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -25,7 +23,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -70,7 +67,7 @@ final class WarmUpKafka implements AutoCloseable {
     try {
       List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
       if (partitions == null || partitions.isEmpty()) {
-        create(admin, topic, timeout);
+        Topics.createIfMissing(admin, topic, timeout);
         partitions = consumer.partitionsFor(topic, timeout);
       }
       if (partitions == null || partitions.isEmpty()) {
@@ -95,17 +92,6 @@ final class WarmUpKafka implements AutoCloseable {
       }
       consumer.close(Duration.ZERO);
       throw e;
-    }
-  }
-
-  private static void create(Admin admin, String topic, Duration timeout) throws Exception {
-    try {
-      admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
-          .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
-      }
     }
   }
 

@@ -5,15 +5,14 @@ import io.seckill.gateway.GatewayMetrics;
 import io.seckill.common.kafka.KafkaSettings;
 import io.seckill.common.kafka.OrderMessage;
 import io.seckill.common.kafka.OrderMessageCodec;
+import io.seckill.common.kafka.Topics;
 import io.seckill.common.warmup.WarmUpSales;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,8 +21,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -112,14 +109,7 @@ public final class OrderPublisher {
    */
   public Future<Void> prepareWarmUpTopic(Vertx vertx) {
     return vertx.executeBlocking(() -> {
-      try {
-        admin().createTopics(List.of(new NewTopic(warmUpTopic, Optional.empty(), Optional.empty())))
-            .all().get(5, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
+      Topics.createIfMissing(admin(), warmUpTopic, Duration.ofSeconds(5));
       return producer.partitionsFor(warmUpTopic);
     }, false).compose(blockingHasIt -> directMetadata(vertx, warmUpTopic));
   }
