@@ -9,7 +9,8 @@ import io.seckill.common.config.Env;
  * @param requests SECKILL_WARMUP_REQUESTS: the gateway's synthetic HTTP requests, the consumer's synthetic orders;
  *                 0 turns the warm-up off (the test harnesses do)
  * @param maxMs    SECKILL_WARMUP_MAX_MS: hard bound on the warm-up; past it readiness proceeds cold
- * @param topic    SECKILL_WARMUP_TOPIC: where the gateway sends the warm-up sale's orders (no consumer reads it)
+ * @param topic    SECKILL_WARMUP_TOPIC: where warm-up orders go; no consumer group reads it (the consumer's warm-up
+ *                 reads its own back, in no group)
  * @param untilJitSettles SECKILL_WARMUP_UNTIL_JIT_SETTLES (false): {@code requests} is the least; the warm-up goes on
  *                 until the JIT settled ({@link JitSettling}) or {@code maxMs} passed. Off by default: three bench
  *                 runs did not show it paying (docs/performance.md), and it lengthens the start

@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
  * (docs/performance.md).
  *
  * <p>Every record is an order of the warm-up sale, so {@link OrderPublisher} sends it to the warm-up topic; no
- * reservation exists for it and no consumer reads that topic.
+ * reservation exists for it and no consumer group reads that topic (the consumer's warm-up reads back only its own).
  */
 final class HandOffRehearsal {
   /** Records in flight: few enough that the producer's linger seldom puts two in one request. */
