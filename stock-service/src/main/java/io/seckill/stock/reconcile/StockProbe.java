@@ -32,12 +32,28 @@ public final class StockProbe {
     this.redis = redis;
   }
 
+  /**
+   * What the reconciler compares and heals from: Redis' stock, buyers and pending entries, and PostgreSQL's
+   * remaining stock, in-flight orders and unapplied returns. No order or payment totals ({@code dbTotals} is null):
+   * each is an aggregate over every order of the sale (with no index on the sale alone, a scan of the orders table),
+   * which the drift does not use and which a pass would otherwise run twice per active sale every few seconds,
+   * beside the sale's own inserts.
+   */
   public Future<StockSnapshot> probe(long saleId) {
-    // The bucket count comes from the DB; the Redis reads still precede the snapshot's DB reads.
-    return pool.withConnection(c -> Sale.load(c, saleId)).compose(this::probe);
+    return probe(saleId, false);
   }
 
-  Future<StockSnapshot> probe(Sale sale) {
+  /** The operator's view of a sale: {@link #probe} plus the order totals per status and the payments per outcome. */
+  public Future<StockSnapshot> report(long saleId) {
+    return probe(saleId, true);
+  }
+
+  private Future<StockSnapshot> probe(long saleId, boolean withTotals) {
+    // The bucket count comes from the DB; the Redis reads still precede the snapshot's DB reads.
+    return pool.withConnection(c -> Sale.load(c, saleId)).compose(sale -> probe(sale, withTotals));
+  }
+
+  private Future<StockSnapshot> probe(Sale sale, boolean withTotals) {
     long saleId = sale.saleId();
     // Fail-closed: without Redis there is no snapshot to report or heal from.
     List<Future<BucketPart>> parts = sale.buckets().stream().map(this::readBucket).toList();
@@ -51,8 +67,8 @@ public final class StockProbe {
         cached.addAll(part.result().pending());
         returned.addAll(part.result().returned());
       }
-      return readDb(saleId, cached, returned).map(db -> new StockSnapshot(db.sale, stocks, buyers, db.pending, db.totals,
-          db.unapplied));
+      return readDb(saleId, cached, returned, withTotals).map(db -> new StockSnapshot(db.sale, stocks, buyers, db.pending,
+          db.totals, db.unapplied));
     });
   }
 
@@ -119,13 +135,13 @@ public final class StockProbe {
    * Redis' {@code returned} set when the stock was read: return.lua adds the id and the units in one step, so
    * a return already applied to Redis (but not yet marked applied in the DB) is not subtracted a second time.
    */
-  private Future<DbPart> readDb(long saleId, List<Cached> cached, java.util.Set<String> returnedInRedis) {
+  private Future<DbPart> readDb(long saleId, List<Cached> cached, java.util.Set<String> returnedInRedis,
+                                boolean withTotals) {
     String[] ids = cached.stream().map(Cached::orderId).toArray(String[]::new);
     // Fail-closed: the DB is the authority; nothing is reported or healed without it.
     return pool.withTransaction(tx -> tx.query(SaleQueries.SNAPSHOT_READS).execute()
         .compose(ignored -> Sale.load(tx, saleId))
-        .compose(sale -> tx.preparedQuery(ReconcileQueries.ORDER_TOTALS_BY_STATUS).execute(Tuple.of(saleId)).compose(totals ->
-            tx.preparedQuery(ReconcileQueries.PAYMENTS_BY_OUTCOME).execute(Tuple.of(saleId)).compose(payments ->
+        .compose(sale -> (withTotals ? totals(tx, saleId) : Future.<JsonObject>succeededFuture(null)).compose(totals ->
             tx.preparedQuery(SaleQueries.ORDERS_AMONG).execute(Tuple.of(saleId).addArrayOfString(ids)).compose(rows ->
                 tx.preparedQuery(ReconcileQueries.UNAPPLIED_RETURNS_OF_SALE).execute(Tuple.of(saleId)).map(unapplied -> {
                   Map<String, Row> byId = new HashMap<>();
@@ -137,9 +153,15 @@ public final class StockProbe {
                       unappliedUnits += row.getInteger("quantity");
                     }
                   }
-                  return new DbPart(sale, entries, totalsJson(totals).put("payments", paymentsJson(payments)),
-                      unappliedUnits);
-                }))))));
+                  return new DbPart(sale, entries, totals, unappliedUnits);
+                })))));
+  }
+
+  /** The sale's units and orders per status, and its payment callbacks per outcome, in the snapshot's transaction. */
+  private static Future<JsonObject> totals(SqlConnection tx, long saleId) {
+    return tx.preparedQuery(ReconcileQueries.ORDER_TOTALS_BY_STATUS).execute(Tuple.of(saleId)).compose(totals ->
+        tx.preparedQuery(ReconcileQueries.PAYMENTS_BY_OUTCOME).execute(Tuple.of(saleId))
+            .map(payments -> totalsJson(totals).put("payments", paymentsJson(payments))));
   }
 
   private static StockSnapshot.PendingEntry entry(Cached c, Row row) {

@@ -10,7 +10,8 @@ import java.util.List;
  * @param bucketStocks    Redis stock of each stock bucket, in bucket order (one for an unsplit sale);
  *                        an entry is null when Redis holds no stock for that bucket (not warmed up)
  * @param dbTotals        units per status {pendingPayment, paid, cancelled, failed}, the order counts per status
- *                        under {@code orders}, and the payment callbacks per outcome under {@code payments}
+ *                        under {@code orders}, and the payment callbacks per outcome under {@code payments}; null
+ *                        in the reconciler's snapshots ({@link StockProbe#probe}), which do not read them
  * @param unappliedUnits  units returned in the DB whose return has not reached Redis yet
  */
 public record StockSnapshot(Sale sale, List<Long> bucketStocks, long redisBuyers, List<PendingEntry> pending, JsonObject dbTotals,
@@ -59,7 +60,7 @@ public record StockSnapshot(Sale sale, List<Long> bucketStocks, long redisBuyers
   }
 
   public JsonObject toJson() {
-    JsonObject db = dbTotals.copy().put("remaining", sale.remaining());
+    JsonObject db = (dbTotals == null ? new JsonObject() : dbTotals.copy()).put("remaining", sale.remaining());
     JsonObject redis = new JsonObject().put("stock", redisStock()).put("buyers", redisBuyers).put("pending", pending.size());
     if (bucketStocks.size() > 1) {
       redis.put("bucketStocks", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(bucketStocks)));

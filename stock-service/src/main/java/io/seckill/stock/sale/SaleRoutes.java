@@ -64,14 +64,14 @@ public final class SaleRoutes {
       for (Row row : rows) {
         Sale sale = Sale.from(row);
         // Fail-open: per sale, a sale whose Redis state cannot be read is still listed, from the DB.
-        views.add(probe.probe(sale.saleId()).map(StockSnapshot::toJson).recover(f -> Future.succeededFuture(sale.toJson())));
+        views.add(probe.report(sale.saleId()).map(StockSnapshot::toJson).recover(f -> Future.succeededFuture(sale.toJson())));
       }
       return Future.all(views).map(all -> new JsonArray(views.stream().map(Future::result).toList()));
     }).onSuccess(sales -> ctx.json(new JsonObject().put("sales", sales))).onFailure(ctx::fail);
   }
 
   private void show(RoutingContext ctx) {
-    probe.probe(HttpInput.saleId(ctx)).map(StockSnapshot::toJson).onSuccess(ctx::json).onFailure(ctx::fail);
+    probe.report(HttpInput.saleId(ctx)).map(StockSnapshot::toJson).onSuccess(ctx::json).onFailure(ctx::fail);
   }
 
   private void warmup(RoutingContext ctx) {
