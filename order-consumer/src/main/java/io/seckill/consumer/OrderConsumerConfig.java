@@ -21,8 +21,13 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
  * @param groupId               Kafka consumer group; more instances in the same group share the partitions
  * @param threads               poll-loop threads, each with its own KafkaConsumer in the group
  * @param maxBatch              max.poll.records: orders persisted per PostgreSQL transaction at most
- * @param fetchMinBytes         fetch.min.bytes: with fetchWaitMs, how long the broker lingers to fill a batch
- * @param fetchWaitMs           fetch.max.wait.ms
+ * @param fetchMinBytes         fetch.min.bytes (SECKILL_CONSUMER_FETCH_MIN_BYTES, 32768, about 170 orders): the broker
+ *                              answers a poll once it holds this much or fetchWaitMs has passed. Each batch costs a
+ *                              transaction, a status script and an offset commit whatever its size, so waiting to fill
+ *                              it cuts the consumer's and PostgreSQL's CPU per order (about half the consumer's,
+ *                              measured in docs/performance.md) for at most fetchWaitMs more before an order is a row;
+ *                              a backlog fills every batch at once. 1: answer with whatever there is
+ * @param fetchWaitMs           fetch.max.wait.ms (SECKILL_CONSUMER_FETCH_WAIT_MS, 100)
  * @param orderStatusTtlSeconds TTL of the Redis order status cache written after persistence
  * @param backoffMin            first retry delay when PostgreSQL (or Kafka for the DLQ) refuses
  * @param backoffMax            retry delay bound
@@ -46,6 +51,8 @@ public record OrderConsumerConfig(ManagementSettings management, RedisSettings r
                                   int maxPollIntervalMs, int sessionTimeoutMs, HttpTimeouts http, WarmUpSettings warmUp,
                                   BindHost bind) {
   public static final String DEFAULT_GROUP = "seckill-order-consumer";
+  /** fetch.min.bytes of the poll loops: about 170 orders of the bench's size (190 bytes on the broker each). */
+  public static final int DEFAULT_FETCH_MIN_BYTES = 32_768;
 
   public static OrderConsumerConfig from(Env env) {
     int threads = env.integer("SECKILL_CONSUMER_THREADS", 2, 1, 256);
@@ -65,7 +72,7 @@ public record OrderConsumerConfig(ManagementSettings management, RedisSettings r
         env.optional("SECKILL_CONSUMER_GROUP", DEFAULT_GROUP),
         threads,
         env.integer("SECKILL_CONSUMER_MAX_BATCH", 500, 1, 10_000),
-        env.integer("SECKILL_CONSUMER_FETCH_MIN_BYTES", 1, 1, 10_000_000),
+        env.integer("SECKILL_CONSUMER_FETCH_MIN_BYTES", DEFAULT_FETCH_MIN_BYTES, 1, 10_000_000),
         env.integer("SECKILL_CONSUMER_FETCH_WAIT_MS", 100, 0, 10_000),
         env.integer("SECKILL_ORDER_STATUS_TTL_S", 604_800, 60, 31_536_000),
         Duration.ofMillis(backoffMinMs),

@@ -61,6 +61,9 @@ final class WarmUpKafka implements AutoCloseable {
     consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
     consumerProps.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
     consumerProps.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    // Each batch is read back as soon as it is on the broker: waiting for fetch.min.bytes would only stall the warm-up
+    // (its batches of 1 and 10 orders would each wait out fetch.max.wait.ms); the fetch code that runs is the same.
+    consumerProps.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
     KafkaProducer<byte[], byte[]> producer = null;

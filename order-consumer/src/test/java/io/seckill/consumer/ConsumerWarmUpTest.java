@@ -115,6 +115,17 @@ class ConsumerWarmUpTest {
   }
 
   @Test
+  void theWarmUpReadsEachBatchBackWithoutWaitingForTheLoopsFetchSize() throws Exception {
+    // The poll loops wait for a megabyte or 10 s per fetch; had the warm-up's reader done so, its first batch (one
+    // order) would outlast the warm-up's 8 s bound and the rest would be rehearsed without the fetch.
+    OrderConsumerService service = fx.start(Map.of("SECKILL_WARMUP_REQUESTS", "20", "SECKILL_WARMUP_MAX_MS", "8000",
+        "SECKILL_WARMUP_TOPIC", LocalInfra.uniqueName("warm-up"), "SECKILL_CONSUMER_FETCH_MIN_BYTES", "1000000",
+        "SECKILL_CONSUMER_FETCH_WAIT_MS", "10000"), BatchFaults.NONE);
+    await().atMost(WAIT).until(service::warm);
+    assertThat(service.warmUpReadBack()).isEqualTo(20 * ConsumerWarmUp.ORDERS_PER_REQUEST);
+  }
+
+  @Test
   void aWarmUpTopicThatCannotBeUsedLeavesTheFetchOutAndEveryOtherStepRehearsed() throws Exception {
     OrderConsumerService service = fx.start(Map.of("SECKILL_WARMUP_REQUESTS", "300", "SECKILL_WARMUP_MAX_MS", "60000",
         "SECKILL_WARMUP_TOPIC", "not a topic name!"), BatchFaults.NONE);

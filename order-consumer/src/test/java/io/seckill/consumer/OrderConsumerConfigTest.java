@@ -23,6 +23,11 @@ class OrderConsumerConfigTest {
     assertThat(config.groupId()).isEqualTo("seckill-order-consumer");
     assertThat(config.threads()).isEqualTo(2);
     assertThat(config.maxBatch()).isEqualTo(500);
+    assertThat(config.fetchMinBytes()).isEqualTo(32_768);
+    assertThat(config.fetchWaitMs()).isEqualTo(100);
+    assertThat(config.kafkaConsumerProperties("loop-0"))
+        .containsEntry(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 32_768)
+        .containsEntry(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     assertThat(config.orderStatusTtlSeconds()).isEqualTo(604_800);
     assertThat(config.kafka().ordersTopic()).isEqualTo("seckill.orders");
     assertThat(config.kafka().dlqTopic()).isEqualTo("seckill.orders.dlq");
