@@ -24,9 +24,10 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
  * @param fetchMinBytes         fetch.min.bytes (SECKILL_CONSUMER_FETCH_MIN_BYTES, 32768, about 170 orders): the broker
  *                              answers a poll once it holds this much or fetchWaitMs has passed. Each batch costs a
  *                              transaction, a status script and an offset commit whatever its size, so waiting to fill
- *                              it cuts the consumer's and PostgreSQL's CPU per order (the consumer's by about a third,
- *                              docs/performance.md, Results, 2026-12-02 fourth session) for at most fetchWaitMs more before an order is a row;
- *                              a backlog fills every batch at once. 1: answer with whatever there is
+ *                              it cuts the consumer's and PostgreSQL's CPU per order (the consumer's by about a
+ *                              quarter: docs/performance.md, Results, 2026-12-02 fourth session), for at most
+ *                              fetchWaitMs more before an order is a row; a backlog fills every batch at once.
+ *                              1: answer with whatever there is
  * @param fetchWaitMs           fetch.max.wait.ms (SECKILL_CONSUMER_FETCH_WAIT_MS, 100)
  * @param orderStatusTtlSeconds TTL of the Redis order status cache written after persistence
  * @param backoffMin            first retry delay when PostgreSQL (or Kafka for the DLQ) refuses
