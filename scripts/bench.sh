@@ -119,7 +119,9 @@ LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 3; }
 fact() { printf '%s=%s\n' "$1" "$2" >>"$FACTS"; }
-now() { date +%s.%N; }
+# The clock, in seconds since the epoch: bash's own, so reading it forks nothing (clock sets CLOCK; now prints it).
+clock() { CLOCK="${EPOCHREALTIME/,/.}"; }
+now() { clock; printf '%s\n' "$CLOCK"; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
 # ---------------------------------------------------------------- cleanup: stop what we started
@@ -575,7 +577,6 @@ orders_in_db() { # saleId -> PERSISTED (not printed: the session's pipes are not
 # sleep every 50 ms alone took 0.14 of a core. nap waits on a pipe nobody writes to; the clock is bash's own.
 exec {NAP_FD}<> <(:)
 nap() { read -r -t "$1" -u "$NAP_FD" || true; }
-clock() { CLOCK="${EPOCHREALTIME/,/.}"; }
 reserved_count() { # saleId ids-prefix: reservations Redis made (HLEN of the sale's buyers hash)
   local hlen acked
   hlen="$(java -cp "$LOAD_JAR" io.seckill.loadtest.ReservationCount "$SECKILL_REDIS_URL" "$1" "$REDIS_MODE" 2>>"$RUN/logs/reservations.log" \
