@@ -26,8 +26,8 @@ class ScriptSlotTest {
   private static final Pattern DECLARED_KEY = Pattern.compile("^\\s*(?:--)?\\s*KEYS\\[\\d+]\\s+(\\S+)", Pattern.MULTILINE);
 
   @ParameterizedTest
-  @ValueSource(strings = {"reserve", "release", "persisted", "return", "warmup", "reconcile_stock", "spill", "sale_control",
-      "blocklist"})
+  @ValueSource(strings = {"reserve", "release", "persisted", "return", "warmup", "reconcile_stock", "pending_orders", "spill",
+      "sale_control", "blocklist"})
   void everyKeyAScriptDeclaresCarriesTheSalesHashTag(String script) throws IOException {
     String source = read("/lua/" + script + ".lua");
     Matcher keys = DECLARED_KEY.matcher(source);

@@ -16,6 +16,8 @@ public final class SeckillScripts {
   public static final LuaScript WARMUP = LuaScript.load("warmup");
   /** stock-service's reconciler: a compare-and-set of a bucket's stock, refused while anything is in flight. */
   public static final LuaScript SET_STOCK_IF_UNCHANGED = LuaScript.load("reconcile_stock");
+  /** stock-service's reconciler: the cached userId and quantity of a chunk of a bucket's pending orders. */
+  public static final LuaScript PENDING_ORDERS = LuaScript.load("pending_orders");
   /** stock-service's operator controls: a sale's pause and effective end into a bucket's meta. */
   public static final LuaScript SALE_CONTROL = LuaScript.load("sale_control");
   /** stock-service's operator controls: a shopper into (or out of) a bucket's blocked set. */
@@ -27,6 +29,6 @@ public final class SeckillScripts {
   public static Future<Void> preloadAll(RedisAPI redis) {
     return Future.all(List.of(RESERVE.preload(redis), RELEASE.preload(redis), PERSISTED.preload(redis),
         RETURN.preload(redis), SPILL.preload(redis), COMPARE_AND_DELETE.preload(redis), WARMUP.preload(redis),
-        SET_STOCK_IF_UNCHANGED.preload(redis), SALE_CONTROL.preload(redis), BLOCKLIST.preload(redis))).mapEmpty();
+        SET_STOCK_IF_UNCHANGED.preload(redis), PENDING_ORDERS.preload(redis), SALE_CONTROL.preload(redis), BLOCKLIST.preload(redis))).mapEmpty();
   }
 }

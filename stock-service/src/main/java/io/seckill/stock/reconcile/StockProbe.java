@@ -3,6 +3,7 @@ package io.seckill.stock.reconcile;
 import io.seckill.common.http.ErrorCode;
 import io.seckill.common.http.ProblemException;
 import io.seckill.common.redis.Bucket;
+import io.seckill.common.redis.SeckillScripts;
 import io.seckill.stock.sale.Sale;
 import io.seckill.stock.sale.SaleQueries;
 import io.vertx.core.Future;
@@ -98,19 +99,31 @@ public final class StockProbe {
   private record DbPart(Sale sale, List<StockSnapshot.PendingEntry> pending, JsonObject totals, long unapplied) {
   }
 
+  /** Order status hashes read per {@link SeckillScripts#PENDING_ORDERS} call: well under a millisecond of Redis each. */
+  static final int HASHES_PER_CALL = 500;
+
+  /**
+   * The cached userId and quantity of every pending entry, {@link #HASHES_PER_CALL} hashes per script call: a
+   * consumer's backlog of tens of thousands of orders is a few dozen round trips a probe, not one per order.
+   */
   private Future<List<Cached>> cachedOrders(Bucket bucket, Response pending) {
     List<String> ids = new ArrayList<>();
     List<Long> scores = new ArrayList<>();
     flattenScores(pending, ids, scores);
-    List<Future<Response>> reads = ids.stream()
-        .map(id -> redis.hmget(List.of(bucket.order(id), "userId", "quantity"))).toList();
+    List<Future<Response>> reads = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += HASHES_PER_CALL) {
+      List<String> keys = ids.subList(from, Math.min(ids.size(), from + HASHES_PER_CALL)).stream().map(bucket::order).toList();
+      reads.add(SeckillScripts.PENDING_ORDERS.run(redis, keys, List.of()));
+    }
     return Future.all(reads).map(all -> {
-      List<Cached> cached = new ArrayList<>();
+      List<Cached> cached = new ArrayList<>(ids.size());
       for (int i = 0; i < ids.size(); i++) {
-        Response hash = reads.get(i).result();
-        Response quantity = hash.get(1);
-        cached.add(new Cached(ids.get(i), scores.get(i), hash.get(0) == null ? null : hash.get(0).toString(),
-            quantity == null ? null : quantity.toInteger()));
+        Response chunk = reads.get(i / HASHES_PER_CALL).result();
+        int at = 2 * (i % HASHES_PER_CALL);
+        String userId = chunk.get(at).toString();
+        String quantity = chunk.get(at + 1).toString();
+        cached.add(new Cached(ids.get(i), scores.get(i), userId.isEmpty() ? null : userId,
+            quantity.isEmpty() ? null : Integer.valueOf(quantity)));
       }
       return cached;
     });
