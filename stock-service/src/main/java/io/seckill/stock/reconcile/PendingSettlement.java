@@ -11,7 +11,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PendingSettlement {
   static final String ORPHANED = "ORPHANED";
+  /** Orders per persisted.lua call when settling rows: a consumer batch's size at most. */
+  static final int ORDERS_PER_CALL = 500;
   private static final Logger LOG = LoggerFactory.getLogger(PendingSettlement.class);
 
   private final RedisAPI redis;
@@ -51,15 +55,33 @@ public final class PendingSettlement {
     long saleId = snapshot.sale().saleId();
     long now = System.currentTimeMillis();
     List<Future<?>> steps = new ArrayList<>();
+    Map<Bucket, List<StockSnapshot.PendingEntry>> rows = new LinkedHashMap<>();
     for (StockSnapshot.PendingEntry entry : snapshot.pending()) {
       if (entry.inDb()) {
-        steps.add(settle(saleId, entry).onSuccess(x -> settled.add(entry.orderId())));
+        if (OrderStatus.PENDING_PAYMENT.name().equals(entry.dbStatus())) {
+          rows.computeIfAbsent(Bucket.of(entry.orderId()), b -> new ArrayList<>()).add(entry);
+        } else {
+          steps.add(settle(saleId, entry).onSuccess(x -> settled.add(entry.orderId())));
+        }
       } else if (lagFree && now - entry.reservedAt() >= orphanAfterMs && entry.cachedQuantity() != null
           && entry.cachedUserId() != null) {
         steps.add(settleOrphan(saleId, entry, settled, orphans));
       }
     }
+    // The common case (the consumer committed an order and has not yet taken it out of pending, or its own
+    // persisted.lua failed): one persisted.lua call per bucket and chunk, as the consumer does per batch.
+    rows.forEach((bucket, entries) -> {
+      for (int from = 0; from < entries.size(); from += ORDERS_PER_CALL) {
+        List<StockSnapshot.PendingEntry> chunk = entries.subList(from, Math.min(entries.size(), from + ORDERS_PER_CALL));
+        steps.add(Reservations.persisted(redis, bucket, chunk.stream().map(PendingSettlement::asPersisted).toList(),
+            orderStatusTtlS).onSuccess(x -> chunk.forEach(entry -> settled.add(entry.orderId()))));
+      }
+    });
     return Future.all(steps).mapEmpty();
+  }
+
+  private static Reservations.Persisted asPersisted(StockSnapshot.PendingEntry row) {
+    return new Reservations.Persisted(row.orderId(), row.dbUserId(), row.dbQuantity(), row.dbStatus());
   }
 
   /**
@@ -95,8 +117,7 @@ public final class PendingSettlement {
       return release(saleId, entry.orderId(), entry.dbUserId(), entry.dbQuantity(),
           entry.dbReason() == null ? "REFUSED" : entry.dbReason());
     }
-    Future<?> persisted = Reservations.persisted(redis, bucket, List.of(new Reservations.Persisted(entry.orderId(),
-        entry.dbUserId(), entry.dbQuantity(), entry.dbStatus())), orderStatusTtlS);
+    Future<?> persisted = Reservations.persisted(redis, bucket, List.of(asPersisted(entry)), orderStatusTtlS);
     if (OrderStatus.PENDING_PAYMENT.name().equals(entry.dbStatus())) {
       return persisted;
     }

@@ -10,6 +10,7 @@ import io.seckill.stock.StockHarness;
 import io.seckill.stock.StockService;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -133,5 +134,26 @@ class ReconcilerTest {
     assertThat(report.getLong("drift")).isZero();
     assertThat(onDemand.redisStock(saleId)).isEqualTo(9);
     onDemand.assertInvariants(saleId, List.of(orderId));
+  }
+
+  @Test
+  void pendingEntriesThatAreRowsBeyondOneScriptCallAreAllClearedInOnePass() {
+    int rows = 2 * PendingSettlement.ORDERS_PER_CALL + 3;
+    long saleId = onDemand.openSale(onDemandService, rows + 5, 1000, 1, 600);
+    List<String> orderIds = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      String orderId = onDemand.reserve(saleId, "row-" + i, 1);
+      onDemand.insertOrder(saleId, orderId, "row-" + i, 1, 0);
+      orderIds.add(orderId);
+    }
+
+    JsonObject report = StockHarness.json(onDemand.post(onDemandService, "/admin/v1/sales/" + saleId + "/reconcile", null, true));
+
+    assertThat(report.getJsonArray("settledPending").getList()).containsExactlyInAnyOrderElementsOf(orderIds);
+    assertThat(onDemand.jedis.zcard(Bucket.root(saleId).pending())).isZero();
+    assertThat(orderIds).allSatisfy(id -> assertThat(onDemand.jedis.hget(RedisKeys.order(id), "status")).isEqualTo("PENDING_PAYMENT"));
+    assertThat(report.getLong("drift")).isZero();
+    assertThat(onDemand.redisStock(saleId)).isEqualTo(5);
+    onDemand.assertInvariants(saleId, orderIds);
   }
 }
