@@ -642,6 +642,11 @@ if [[ "$BACKLOG" == true ]]; then
     >"$RUN/logs/order-consumer-2.log" 2>&1 &
   CONSUMER_PID=$!
   PIDS+=("$CONSUMER_PID")
+  # What each process spends per order of the drain (cost.cpu_us_per_backlog_order, cost.redis.backlog): from
+  # the restart to the last order, so the consumer's figure includes its start; the others' include whatever
+  # runs beside the drain (stock-service's reconciler reads every pending order each pass).
+  cpu_snapshot backlog before
+  redis_snapshot backlog.before
   # Timed from the first batch seen in PostgreSQL, so JVM start and group join are not counted.
   first_at=""; first_count=0; deadline=$(( EPOCHSECONDS + DRAIN_TIMEOUT ))
   while (( EPOCHSECONDS < deadline )); do
@@ -651,6 +656,9 @@ if [[ "$BACKLOG" == true ]]; then
     nap 0.05
   done
   clock; last_at="$CLOCK"
+  cpu_snapshot backlog after
+  redis_snapshot backlog.after
+  fact backlog.cost_orders $(( c - base ))
   fact backlog_orders $(( c - first_count )); fact backlog_seconds "$(elapsed "${first_at:-$last_at}" "$last_at")"
   log "backlog: $((target - base)) queued orders; $((c - first_count)) persisted in $(elapsed "${first_at:-$last_at}" "$last_at") s after the first batch"
   wait_http order-consumer "http://127.0.0.1:$CONSUMER_PORT/health/ready" 60 "$CONSUMER_PID"

@@ -194,6 +194,11 @@ public final class BenchReport {
       out.printf(row, process + " cpu_us/admitted", admitted.getValue(process), why != null ? "not measured: " + why : what + " / 202s");
       out.printf(row, process + " cpu_us/refused", refused.getValue(process), why != null ? "" : what + " / 409s");
     }
+    JsonObject backlog = cost.getJsonObject("cpu_us_per_backlog_order", new JsonObject());
+    if (cost.getValue("backlog_orders") != null) {
+      out.printf(row, "stock_service cpu_us/backlog order", backlog.getValue("stock_service"),
+          "from the consumer's restart to the last of the " + cost.getValue("backlog_orders") + " queued orders in PostgreSQL");
+    }
     JsonObject busy = cost.getJsonObject("machine_cpu_busy_share", new JsonObject());
     out.printf(row, "machine busy share admit/soldout", busy.getValue("admit") + "/" + busy.getValue("soldout"),
         "busy / all ticks of every core over the phase (1 = saturated)");
@@ -215,6 +220,10 @@ public final class BenchReport {
       out.printf(row, "redis script_calls/refused", s.getValue("script_calls_per_refused"), "EVALSHA+EVAL calls / 409s");
       out.printf(row, "redis script_us/refused", s.getValue("script_us_per_refused"), "script usec / 409s");
       out.printf(row, "redis cpu_us/refused", s.getValue("cpu_us_per_refused"), "used_cpu_user+sys / 409s");
+      JsonObject b = redis.getJsonObject("backlog");
+      if (b != null) {
+        out.printf(row, "redis cpu_us/backlog order", b.getValue("cpu_us_per_order"), "the same span (the consumer's start-up warm-up included) / its orders");
+      }
     }
     JsonObject kafka = cost.getJsonObject("kafka");
     if (kafka.containsKey("not_measured")) {

@@ -20,7 +20,8 @@ import java.util.function.ToLongFunction;
  * idle and steal included), {@code cpu.machine_steal.<phase>.*_ticks}, {@code redis.node.<n>} and
  * {@code redis.<phase>.before|after.<n>.script_calls|script_usec|cpu_usec}, {@code kafka.*},
  * {@code pg_sweep.<batch>.tps.<repetition>}, {@code reserved.admit.before|after} (HLEN of the admission
- * sale's buyers); phases are {@code admit} and {@code soldout}.
+ * sale's buyers), {@code backlog.cost_orders} (orders the restarted consumer persisted between the backlog
+ * snapshots); phases are {@code admit}, {@code soldout} and {@code backlog}.
  */
 public final class StageCosts {
   /**
@@ -48,6 +49,11 @@ public final class StageCosts {
     }
     cost.put("cpu_us_per_admitted", cpuPerAnswer(facts, "admit", admitted));
     cost.put("cpu_us_per_refused", cpuPerAnswer(facts, "soldout", refused));
+    // The backlog drain: what each process spent per order while the restarted consumer worked off the queue
+    // (the reconciler's passes over the pending orders included). Null throughout when no backlog ran.
+    long backlogOrders = (long) number(facts, "backlog.cost_orders");
+    cost.put("backlog_orders", backlogOrders > 0 ? backlogOrders : null);
+    cost.put("cpu_us_per_backlog_order", cpuPerAnswer(facts, "backlog", backlogOrders));
     JsonObject missing = new JsonObject();
     PROCESSES.forEach(p -> {
       if (facts.containsKey("cpu." + p + ".unavailable")) {
@@ -131,6 +137,10 @@ public final class StageCosts {
     }
     out.put("admit", redisPhase(facts, nodes, "admit", admitted, "order"));
     out.put("soldout", redisPhase(facts, nodes, "soldout", refused, "refused"));
+    long backlogOrders = (long) number(facts, "backlog.cost_orders");
+    if (backlogOrders > 0) {
+      out.put("backlog", redisPhase(facts, nodes, "backlog", backlogOrders, "order"));
+    }
     return out;
   }
 

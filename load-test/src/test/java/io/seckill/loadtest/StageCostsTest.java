@@ -208,4 +208,31 @@ class StageCostsTest {
     assertThat(points.getJsonObject(1).getInteger("runs")).isEqualTo(3);
     assertThat(points.getJsonObject(2).getDouble("rows_per_s")).isEqualTo(35_000.0);
   }
+
+  @Test
+  void theBacklogDrainIsChargedPerOrderTheRestartedConsumerPersistedAndIsNullWhenNoBacklogRan() {
+    Map<String, String> f = facts();
+    f.put("backlog.cost_orders", "40000");
+    f.put("cpu.stock_service.backlog.before_ticks", "700");
+    f.put("cpu.stock_service.backlog.after_ticks", "780");
+    f.put("cpu.order_consumer.backlog.before_ticks", "10");
+    f.put("cpu.order_consumer.backlog.after_ticks", "410");
+    shard(f, "n0", "127.0.0.1:16379", "backlog", new long[] {100, 5_000, 60_000}, new long[] {300, 45_000, 460_000});
+
+    JsonObject cost = StageCosts.compute(ADMIT, SOLD_OUT, f);
+
+    assertThat(cost.getLong("backlog_orders")).isEqualTo(40_000);
+    // 80 ticks = 0.8 s / 40 000 orders = 20 us; 400 ticks = 4 s / 40 000 = 100 us
+    assertThat(cost.getJsonObject("cpu_us_per_backlog_order").getDouble("stock_service")).isEqualTo(20.0);
+    assertThat(cost.getJsonObject("cpu_us_per_backlog_order").getDouble("order_consumer")).isEqualTo(100.0);
+    assertThat(cost.getJsonObject("cpu_us_per_backlog_order").getValue("gateway")).isNull();
+    // Redis: 400 ms of CPU / 40 000 orders = 10 us; 200 script calls / 40 000 = 0.005
+    JsonObject redis = cost.getJsonObject("redis").getJsonObject("backlog");
+    assertThat(redis.getDouble("cpu_us_per_order")).isEqualTo(10.0);
+    assertThat(redis.getDouble("script_calls_per_order")).isEqualTo(0.005);
+
+    JsonObject none = StageCosts.compute(ADMIT, SOLD_OUT, facts());
+    assertThat(none.getValue("backlog_orders")).isNull();
+    assertThat(none.getJsonObject("cpu_us_per_backlog_order").getValue("stock_service")).isNull();
+  }
 }
