@@ -129,6 +129,33 @@ public final class StockHarness implements AutoCloseable {
     }
   }
 
+  /** The consumer's batch: one-unit orders (id → shopper), created now, and the sale decrement, in one transaction. */
+  public void insertOrders(long saleId, Map<String, String> shopperByOrderId) {
+    try (Connection c = connect()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO orders (order_id, sale_id, user_id, quantity, status,"
+          + " created_at, updated_at) VALUES (?, ?, ?, 1, 'PENDING_PAYMENT', now(), now())")) {
+        for (Map.Entry<String, String> order : shopperByOrderId.entrySet()) {
+          s.setString(1, order.getKey());
+          s.setLong(2, saleId);
+          s.setString(3, order.getValue());
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+      try (PreparedStatement s = c.prepareStatement(
+          "UPDATE sale SET remaining = remaining - ? WHERE sale_id = ? AND remaining - ? >= 0")) {
+        s.setInt(1, shopperByOrderId.size());
+        s.setLong(2, saleId);
+        s.setInt(3, shopperByOrderId.size());
+        assertThat(s.executeUpdate()).isEqualTo(1);
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public void persisted(long saleId, String orderId, String userId, int quantity) {
     io.seckill.common.redis.Reservations.persisted(redis, io.seckill.common.redis.Bucket.root(saleId),
         List.of(new io.seckill.common.redis.Reservations.Persisted(orderId, userId, quantity, "PENDING_PAYMENT")), TTL_S).await();

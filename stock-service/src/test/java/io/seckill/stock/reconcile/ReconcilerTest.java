@@ -10,7 +10,7 @@ import io.seckill.stock.StockHarness;
 import io.seckill.stock.StockService;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -140,12 +140,12 @@ class ReconcilerTest {
   void pendingEntriesThatAreRowsBeyondOneScriptCallAreAllClearedInOnePass() {
     int rows = 2 * PendingSettlement.ORDERS_PER_CALL + 3;
     long saleId = onDemand.openSale(onDemandService, rows + 5, 1000, 1, 600);
-    List<String> orderIds = new ArrayList<>();
+    Map<String, String> shopperByOrderId = new LinkedHashMap<>();
     for (int i = 0; i < rows; i++) {
-      String orderId = onDemand.reserve(saleId, "row-" + i, 1);
-      onDemand.insertOrder(saleId, orderId, "row-" + i, 1, 0);
-      orderIds.add(orderId);
+      shopperByOrderId.put(onDemand.reserve(saleId, "row-" + i, 1), "row-" + i);
     }
+    onDemand.insertOrders(saleId, shopperByOrderId);
+    List<String> orderIds = List.copyOf(shopperByOrderId.keySet());
 
     JsonObject report = StockHarness.json(onDemand.post(onDemandService, "/admin/v1/sales/" + saleId + "/reconcile", null, true));
 
