@@ -67,25 +67,33 @@ public final class Reconciler {
   private Future<JsonObject> reconcile(long saleId, boolean lagFree) {
     JsonArray settled = new JsonArray();
     JsonArray orphans = new JsonArray();
+    // The stock is measured again after settling only if settling changed something: each probe reads every
+    // pending order, which with a consumer backlog is tens of thousands. Healing re-checks what it read atomically.
     return probe.probe(saleId)
         .compose(before -> settlement.settleAndRelease(before, lagFree, settled, orphans).map(before))
-        .compose(before -> probe.probe(saleId).compose(measured -> healing.heal(measured).map(healed -> {
-          long driftAfter = healed == null ? measured.drift() : healed - (measured.sale().remaining() - measured.inFlightUnits());
-          Long stockAfter = healed == null ? measured.redisStock() : healed;
-          gauges.record(saleId, stockAfter, measured.sale().remaining(), driftAfter);
-          return new JsonObject()
-              .put("saleId", saleId)
-              .put("kafkaCaughtUp", lagFree)
-              .put("driftBefore", before.drift())
-              .put("settledPending", settled)
-              .put("orphansReleased", orphans)
-              .put("inFlightOrders", measured.inFlight().size())
-              .put("redisStock", stockAfter)
-              .put("dbRemaining", measured.sale().remaining())
-              .put("unappliedReturnUnits", measured.unappliedUnits())
-              .put("stockHealed", healed == null ? null
-                  : new JsonObject().put("from", measured.redisStock()).put("to", healed))
-              .put("drift", driftAfter);
-        })));
+        .compose(before -> (settled.isEmpty() && orphans.isEmpty() ? Future.succeededFuture(before) : probe.probe(saleId))
+            .compose(measured -> healAndReport(saleId, lagFree, before, measured, settled, orphans)));
+  }
+
+  private Future<JsonObject> healAndReport(long saleId, boolean lagFree, StockSnapshot before, StockSnapshot measured,
+                                           JsonArray settled, JsonArray orphans) {
+    return healing.heal(measured).map(healed -> {
+      long driftAfter = healed == null ? measured.drift() : healed - (measured.sale().remaining() - measured.inFlightUnits());
+      Long stockAfter = healed == null ? measured.redisStock() : healed;
+      gauges.record(saleId, stockAfter, measured.sale().remaining(), driftAfter);
+      return new JsonObject()
+          .put("saleId", saleId)
+          .put("kafkaCaughtUp", lagFree)
+          .put("driftBefore", before.drift())
+          .put("settledPending", settled)
+          .put("orphansReleased", orphans)
+          .put("inFlightOrders", measured.inFlight().size())
+          .put("redisStock", stockAfter)
+          .put("dbRemaining", measured.sale().remaining())
+          .put("unappliedReturnUnits", measured.unappliedUnits())
+          .put("stockHealed", healed == null ? null
+              : new JsonObject().put("from", measured.redisStock()).put("to", healed))
+          .put("drift", driftAfter);
+    });
   }
 }
