@@ -5,6 +5,7 @@ import io.seckill.common.ServiceMain;
 import io.seckill.common.config.ConfigException;
 import io.seckill.common.config.Env;
 import io.seckill.common.db.PgPools;
+import io.seckill.common.kafka.GroupLag;
 import io.seckill.common.kafka.KafkaCredentialsCheck;
 import io.seckill.common.management.Health;
 import io.seckill.common.management.ManagementServer;
@@ -84,7 +85,7 @@ public final class Main {
     ConsumerWarmUp warmUp = config.warmUp().enabled() ? new ConsumerWarmUp(config.warmUp(), config.maxBatch(), writer,
         redisStatus, redisApi, config.redis().mode(),
         () -> WarmUpKafka.open(config, admin, instance + "-warm-up", WARM_UP_KAFKA_TIMEOUT)) : null;
-    PollLoops pollLoops = new PollLoops(loops, warmUp);
+    PollLoops pollLoops = new PollLoops(loops, warmUp, () -> queuedOrders(admin, config), config.warmUpSkipBacklog());
     OrderConsumerService service = new OrderConsumerService(runtime, components, pollLoops, pool, redis, admin);
 
     // Fail-open: scripts are also loaded on first NOSCRIPT, so a Redis down at start only delays status writes.
@@ -104,6 +105,16 @@ public final class Main {
           return (RunningService) service;
         })
         .onFailure(e -> service.stop());
+  }
+
+  /** The group's lag on the orders topic; -1 (logged) when Kafka cannot tell in time, and the warm-up then runs. */
+  private static long queuedOrders(Admin admin, OrderConsumerConfig config) {
+    try {
+      return GroupLag.of(admin, config.kafka().ordersTopic(), config.groupId(), WARM_UP_KAFKA_TIMEOUT.toMillis());
+    } catch (Exception e) {
+      LOG.warn("could not read the group's backlog at start, warming up as usual: {}", e.toString());
+      return -1;
+    }
   }
 
   public static void main(String[] args) {

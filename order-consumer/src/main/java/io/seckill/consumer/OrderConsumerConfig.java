@@ -44,16 +44,22 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
  *                              the request timeout: a batch's statements may legitimately take longer than a request
  * @param warmUp                SECKILL_WARMUP_REQUESTS (20000 synthetic orders; 0 = off), SECKILL_WARMUP_MAX_MS (30000):
  *                              the start-up warm-up before the poll loops join the group, see {@link ConsumerWarmUp}
+ * @param warmUpSkipBacklog     SECKILL_CONSUMER_WARMUP_SKIP_BACKLOG (1000; 0 = never skip): when the group already has at
+ *                              least this many orders queued at start (a consumer restarted during a sale), the warm-up
+ *                              is skipped and the loops start at once: the backlog warms the JIT on real orders, which
+ *                              must not wait behind synthetic ones
  * @param bind                  SECKILL_BIND_HOST (0.0.0.0): the address the HTTP server listens on, see {@link BindHost}
  */
 public record OrderConsumerConfig(ManagementSettings management, RedisSettings redis, PgSettings pg, KafkaSettings kafka,
                                   String groupId, int threads, int maxBatch, int fetchMinBytes, int fetchWaitMs,
                                   int orderStatusTtlSeconds, Duration backoffMin, Duration backoffMax, Duration dbTimeout,
                                   int maxPollIntervalMs, int sessionTimeoutMs, HttpTimeouts http, WarmUpSettings warmUp,
-                                  BindHost bind) {
+                                  int warmUpSkipBacklog, BindHost bind) {
   public static final String DEFAULT_GROUP = "seckill-order-consumer";
   /** fetch.min.bytes of the poll loops: about 170 orders of the bench's size (190 bytes on the broker each). */
   public static final int DEFAULT_FETCH_MIN_BYTES = 32_768;
+  /** Orders queued at start from which the warm-up is skipped: a few batches' worth, far above an idle sale's trickle. */
+  public static final int DEFAULT_WARMUP_SKIP_BACKLOG = 1_000;
 
   public static OrderConsumerConfig from(Env env) {
     int threads = env.integer("SECKILL_CONSUMER_THREADS", 2, 1, 256);
@@ -84,6 +90,7 @@ public record OrderConsumerConfig(ManagementSettings management, RedisSettings r
         env.integer("SECKILL_CONSUMER_SESSION_TIMEOUT_MS", 45_000, 6_000, 1_800_000),
         HttpTimeouts.from(env),
         WarmUpSettings.from(env),
+        env.integer("SECKILL_CONSUMER_WARMUP_SKIP_BACKLOG", DEFAULT_WARMUP_SKIP_BACKLOG, 0, Integer.MAX_VALUE),
         BindHost.from(env));
   }
 

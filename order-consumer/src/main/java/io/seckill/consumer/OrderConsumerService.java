@@ -76,6 +76,11 @@ final class OrderConsumerService implements RunningService {
     return loops.warm();
   }
 
+  /** The backlog that made the warm-up skip, or -1 when it ran or is off (tests). */
+  long warmUpSkippedAtBacklog() {
+    return loops.warmUpSkippedAtBacklog();
+  }
+
   /** The reserved sale id the warm-up used, or -1 when it is off (tests). */
   long warmUpSaleId() {
     return loops.warmUpSaleId();

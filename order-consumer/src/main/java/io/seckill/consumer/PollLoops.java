@@ -7,24 +7,42 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The poll loops' threads, one per {@link OrderPollLoop}, and the start-up warm-up before them. The warm-up runs on a
  * thread of its own before the loops join the group, so it can never commit an offset there, and readiness waits
  * for it. Fail-open: it ends (logged) on any failure or past its time bound, and the loops start cold.
+ *
+ * <p>A consumer that starts with a backlog (restarted during a sale) skips the warm-up: the orders queued for it are
+ * real traffic that warms the JIT as well as synthetic orders would, and they must not wait tens of seconds behind
+ * them. When the backlog cannot be read, the warm-up runs as usual.
  */
 final class PollLoops {
+  private static final Logger LOG = LoggerFactory.getLogger(PollLoops.class);
+
   private final List<OrderPollLoop> loops;
   private final ConsumerWarmUp warmUp;
+  private final LongSupplier backlog;
+  private final long skipAtBacklog;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean warm;
+  private volatile long skippedAtBacklog = -1;
   private volatile Thread warmUpThread;
 
-  /** @param warmUp null when the warm-up is off */
-  PollLoops(List<OrderPollLoop> loops, ConsumerWarmUp warmUp) {
+  /**
+   * @param warmUp        null when the warm-up is off
+   * @param backlog       the orders queued for the group now; negative when Kafka cannot tell (may block)
+   * @param skipAtBacklog the backlog from which the warm-up is skipped; 0 never skips
+   */
+  PollLoops(List<OrderPollLoop> loops, ConsumerWarmUp warmUp, LongSupplier backlog, long skipAtBacklog) {
     this.loops = List.copyOf(loops);
     this.warmUp = warmUp;
+    this.backlog = backlog;
+    this.skipAtBacklog = skipAtBacklog;
     this.warm = warmUp == null;
   }
 
@@ -35,7 +53,14 @@ final class PollLoops {
       return;
     }
     Thread thread = new Thread(() -> {
-      warmUp.run(stopping::get);
+      long queued = skipAtBacklog > 0 ? backlog.getAsLong() : -1;
+      if (queued >= skipAtBacklog && skipAtBacklog > 0) {
+        skippedAtBacklog = queued;
+        LOG.info("warm-up skipped: {} orders are queued for the group (SECKILL_CONSUMER_WARMUP_SKIP_BACKLOG {}), the loops"
+            + " start on them at once", queued, skipAtBacklog);
+      } else {
+        warmUp.run(stopping::get);
+      }
       synchronized (this) {
         warm = true;
         if (!stopping.get()) {
@@ -88,6 +113,11 @@ final class PollLoops {
   /** True once the start-up warm-up is over (at once when it is off). */
   boolean warm() {
     return warm;
+  }
+
+  /** The backlog that made the warm-up skip; -1 when it ran, is running or is off. */
+  long warmUpSkippedAtBacklog() {
+    return skippedAtBacklog;
   }
 
   /** The reserved sale id the warm-up used, or -1 when it is off. */

@@ -154,6 +154,36 @@ class ConsumerWarmUpTest {
     assertThat(fx.scalar("SELECT count(*) FROM sale")).as("only the real sale").isEqualTo(1);
   }
 
+  @Test
+  void aConsumerStartedWithABacklogSkipsTheWarmUpAndPersistsTheQueuedOrdersAtOnce() throws Exception {
+    fx.createSale(60, 60);
+    fx.produce(fx.reserveMany("queued-", 30));
+    // Warmed up, this consumer would take 120 s to reach its first real order: past the wait below.
+    OrderConsumerService service = fx.start(Map.of("SECKILL_WARMUP_REQUESTS", "10000000", "SECKILL_WARMUP_MAX_MS", "120000",
+        "SECKILL_CONSUMER_WARMUP_SKIP_BACKLOG", "20"), BatchFaults.NONE);
+
+    await().atMost(WAIT).until(() -> fx.rows() == 30);
+    assertThat(service.warmUpSkippedAtBacklog()).isEqualTo(30);
+    assertThat(service.warmUpReadBack()).as("no synthetic order was sent").isZero();
+    assertThat(service.warm()).isTrue();
+    await().atMost(WAIT).until(() -> ready(service).statusCode() == 200);
+    assertThat(fx.scalar("SELECT count(*) FROM sale")).as("only the real sale").isEqualTo(1);
+    assertThat(fx.invariants().holds()).as("%s", fx.invariants()).isTrue();
+  }
+
+  @Test
+  void aBacklogBelowTheThresholdIsPersistedAfterTheWarmUp() throws Exception {
+    fx.createSale(20, 20);
+    fx.produce(fx.reserveMany("queued-", 5));
+    OrderConsumerService service = fx.start(Map.of("SECKILL_WARMUP_REQUESTS", "300", "SECKILL_WARMUP_MAX_MS", "60000",
+        "SECKILL_WARMUP_TOPIC", LocalInfra.uniqueName("warm-up"), "SECKILL_CONSUMER_WARMUP_SKIP_BACKLOG", "20"), BatchFaults.NONE);
+
+    await().atMost(WAIT).until(() -> fx.rows() == 5);
+    assertThat(service.warmUpSkippedAtBacklog()).isEqualTo(-1);
+    assertThat(service.warmUpReadBack()).as("the warm-up ran before the loops").isEqualTo(300 * ConsumerWarmUp.ORDERS_PER_REQUEST);
+    assertThat(fx.invariants().holds()).as("%s", fx.invariants()).isTrue();
+  }
+
   private HttpResponse<String> ready(OrderConsumerService service) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.managementPort() + "/health/ready"))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());

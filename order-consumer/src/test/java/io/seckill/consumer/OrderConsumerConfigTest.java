@@ -25,6 +25,7 @@ class OrderConsumerConfigTest {
     assertThat(config.maxBatch()).isEqualTo(500);
     assertThat(config.fetchMinBytes()).isEqualTo(32_768);
     assertThat(config.fetchWaitMs()).isEqualTo(100);
+    assertThat(config.warmUpSkipBacklog()).isEqualTo(1_000);
     assertThat(config.kafkaConsumerProperties("loop-0"))
         .containsEntry(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 32_768)
         .containsEntry(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
