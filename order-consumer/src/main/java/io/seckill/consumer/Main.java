@@ -107,7 +107,7 @@ public final class Main {
         .onFailure(e -> service.stop());
   }
 
-  /** The group's lag on the orders topic; -1 (logged) when Kafka cannot tell in time, and the warm-up then runs. */
+  /** The group's lag on the orders topic. Fail-open: -1 (logged) when Kafka cannot tell in time, and the warm-up runs. */
   private static long queuedOrders(Admin admin, OrderConsumerConfig config) {
     try {
       return GroupLag.of(admin, config.kafka().ordersTopic(), config.groupId(), WARM_UP_KAFKA_TIMEOUT.toMillis());

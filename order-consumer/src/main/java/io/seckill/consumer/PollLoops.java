@@ -54,7 +54,7 @@ final class PollLoops {
     }
     Thread thread = new Thread(() -> {
       long queued = skipAtBacklog > 0 ? backlog.getAsLong() : -1;
-      if (queued >= skipAtBacklog && skipAtBacklog > 0) {
+      if (skipAtBacklog > 0 && queued >= skipAtBacklog) {
         skippedAtBacklog = queued;
         LOG.info("warm-up skipped: {} orders are queued for the group (SECKILL_CONSUMER_WARMUP_SKIP_BACKLOG {}), the loops"
             + " start on them at once", queued, skipAtBacklog);

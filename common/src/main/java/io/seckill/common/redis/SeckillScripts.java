@@ -29,6 +29,7 @@ public final class SeckillScripts {
   public static Future<Void> preloadAll(RedisAPI redis) {
     return Future.all(List.of(RESERVE.preload(redis), RELEASE.preload(redis), PERSISTED.preload(redis),
         RETURN.preload(redis), SPILL.preload(redis), COMPARE_AND_DELETE.preload(redis), WARMUP.preload(redis),
-        SET_STOCK_IF_UNCHANGED.preload(redis), PENDING_ORDERS.preload(redis), SALE_CONTROL.preload(redis), BLOCKLIST.preload(redis))).mapEmpty();
+        SET_STOCK_IF_UNCHANGED.preload(redis), PENDING_ORDERS.preload(redis), SALE_CONTROL.preload(redis),
+        BLOCKLIST.preload(redis))).mapEmpty();
   }
 }
