@@ -138,8 +138,8 @@ class HttpPaymentProviderTest {
 
   @Test
   void aProviderThatNeverAnswersIsUnknownOnceTheQueryTimeoutPasses() {
-    // A client of its own, so nothing of the silent query (its connection stays open until the idle timeout) can
-    // reach the shared client: twice in CI an answer given at once (a 500, a NotPaid) timed out there at 3 s.
+    // A client of its own with the short bound this test waits out; the others keep a bound they never near. (The
+    // answers given at once that timed out in CI were queries made from the test's thread, see HttpPaymentProvider.)
     HttpPaymentProvider timing = provider(FakePaymentProvider.KEY, TIMEOUT_MS);
     String orderId = order();
     fake.answer(orderId, new FakePaymentProvider.Silent());
