@@ -1,5 +1,6 @@
 package io.seckill.common.auth;
 
+import io.seckill.common.http.OnContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -134,7 +135,8 @@ public final class JwksTokenVerifier implements TokenVerifier {
     }
     lastFetchStartedMs = clockMs.getAsLong();
     fetchedOnce = true;
-    Future<Void> fetch = client.request(new RequestOptions().setMethod(HttpMethod.GET)
+    // The request, its answer and its body chained on one context (OnContext), whoever calls.
+    Future<Void> fetch = OnContext.run(vertx, () -> client.request(new RequestOptions().setMethod(HttpMethod.GET)
             .setAbsoluteURI(settings.jwksUrl()).putHeader("Accept", "application/json"))
         .compose(request -> request.send())
         .compose(response -> {
@@ -147,7 +149,7 @@ public final class JwksTokenVerifier implements TokenVerifier {
           // The body is read either way, so the pooled connection is freed.
           return response.body().compose(body -> status == 200 ? Future.succeededFuture(body)
               : Future.failedFuture("answered HTTP " + status));
-        })
+        }))
         .timeout(FETCH_TIMEOUT_MS * 2, TimeUnit.MILLISECONDS)
         .compose(this::install)
         .recover(e -> {

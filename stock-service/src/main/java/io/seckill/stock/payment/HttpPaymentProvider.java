@@ -1,8 +1,8 @@
 package io.seckill.stock.payment;
 
 import io.seckill.common.auth.Signatures;
+import io.seckill.common.http.OnContext;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -75,20 +75,10 @@ final class HttpPaymentProvider implements PaymentProvider {
     return Buffer.buffer(timestamp + "\n" + nonce + "\n").appendBuffer(body).getBytes();
   }
 
-  /**
-   * Runs on a Vert.x context whoever calls, so every step of the request is chained on its event loop. Called from
-   * a test's own thread, an answer the fake gave at once was sometimes never seen and the query waited out its
-   * bound (5 of 17 runs of HttpPaymentProviderTest; 0 of 24 on a context). The stock-service's sweeps call it on
-   * their event loop.
-   */
+  /** On a Vert.x context whoever calls ({@link OnContext}); the stock-service's sweeps call it on their event loop. */
   @Override
   public Future<PaymentStatus> query(String orderId) {
-    if (Vertx.currentContext() != null) {
-      return queryOnContext(orderId);
-    }
-    Promise<PaymentStatus> answer = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> queryOnContext(orderId).onComplete(answer));
-    return answer.future();
+    return OnContext.run(vertx, () -> queryOnContext(orderId));
   }
 
   private Future<PaymentStatus> queryOnContext(String orderId) {
