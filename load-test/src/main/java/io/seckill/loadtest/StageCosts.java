@@ -65,7 +65,7 @@ public final class StageCosts {
         .put("soldout", share(facts, "machine", "soldout")));
     cost.put("machine_cpu_steal_share", new JsonObject().put("admit", share(facts, "machine_steal", "admit"))
         .put("soldout", share(facts, "machine_steal", "soldout")));
-    cost.put("redis", redis(facts, admitted, refused));
+    cost.put("redis", redis(facts, admitted, refused, backlogOrders));
     cost.put("kafka", kafka(facts));
     cost.put("pg_rows_per_s_by_batch", pgSweep(facts));
     return cost;
@@ -123,7 +123,7 @@ public final class StageCosts {
     return total > 0 ? BenchFigures.ratio(part, total) : null;
   }
 
-  static JsonObject redis(Map<String, String> facts, long admitted, long refused) {
+  static JsonObject redis(Map<String, String> facts, long admitted, long refused, long backlogOrders) {
     TreeMap<String, String> nodes = new TreeMap<>();
     facts.forEach((k, v) -> {
       if (k.startsWith("redis.node.")) {
@@ -137,7 +137,6 @@ public final class StageCosts {
     }
     out.put("admit", redisPhase(facts, nodes, "admit", admitted, "order"));
     out.put("soldout", redisPhase(facts, nodes, "soldout", refused, "refused"));
-    long backlogOrders = (long) number(facts, "backlog.cost_orders");
     if (backlogOrders > 0) {
       out.put("backlog", redisPhase(facts, nodes, "backlog", backlogOrders, "order"));
     }

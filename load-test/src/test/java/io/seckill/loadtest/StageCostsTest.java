@@ -39,6 +39,12 @@ class StageCostsTest {
     return f;
   }
 
+  /** A process's CPU ticks at both ends of a phase, as bench.sh's cpu_snapshot records them. */
+  private static void ticks(Map<String, String> f, String process, String phase, long before, long after) {
+    f.put("cpu." + process + "." + phase + ".before_ticks", Long.toString(before));
+    f.put("cpu." + process + "." + phase + ".after_ticks", Long.toString(after));
+  }
+
   private static void shard(Map<String, String> f, String node, String address, String phase,
                             long[] before, long[] after) {
     f.put("redis.node." + node, address);
@@ -213,10 +219,8 @@ class StageCostsTest {
   void theBacklogDrainIsChargedPerOrderTheRestartedConsumerPersistedAndIsNullWhenNoBacklogRan() {
     Map<String, String> f = facts();
     f.put("backlog.cost_orders", "40000");
-    f.put("cpu.stock_service.backlog.before_ticks", "700");
-    f.put("cpu.stock_service.backlog.after_ticks", "780");
-    f.put("cpu.order_consumer.backlog.before_ticks", "10");
-    f.put("cpu.order_consumer.backlog.after_ticks", "410");
+    ticks(f, "stock_service", "backlog", 700, 780);
+    ticks(f, "order_consumer", "backlog", 10, 410);
     shard(f, "n0", "127.0.0.1:16379", "backlog", new long[] {100, 5_000, 60_000}, new long[] {300, 45_000, 460_000});
 
     JsonObject cost = StageCosts.compute(ADMIT, SOLD_OUT, f);

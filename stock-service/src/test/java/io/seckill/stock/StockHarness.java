@@ -105,49 +105,35 @@ public final class StockHarness implements AutoCloseable {
 
   /** The consumer's transaction: the orders row (created {@code ageSeconds} ago) and the sale decrement. */
   public void insertOrder(long saleId, String orderId, String userId, int quantity, int ageSeconds) {
-    try (Connection c = connect()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO orders (order_id, sale_id, user_id, quantity, status,"
-          + " created_at, updated_at) VALUES (?, ?, ?, ?, 'PENDING_PAYMENT', now() - make_interval(secs => ?), now())")) {
-        s.setString(1, orderId);
-        s.setLong(2, saleId);
-        s.setString(3, userId);
-        s.setInt(4, quantity);
-        s.setInt(5, ageSeconds);
-        s.executeUpdate();
-      }
-      try (PreparedStatement s = c.prepareStatement(
-          "UPDATE sale SET remaining = remaining - ? WHERE sale_id = ? AND remaining - ? >= 0")) {
-        s.setInt(1, quantity);
-        s.setLong(2, saleId);
-        s.setInt(3, quantity);
-        assertThat(s.executeUpdate()).isEqualTo(1);
-      }
-      c.commit();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    insertOrders(saleId, Map.of(orderId, userId), quantity, ageSeconds);
   }
 
   /** The consumer's batch: one-unit orders (id → shopper), created now, and the sale decrement, in one transaction. */
   public void insertOrders(long saleId, Map<String, String> shopperByOrderId) {
+    insertOrders(saleId, shopperByOrderId, 1, 0);
+  }
+
+  private void insertOrders(long saleId, Map<String, String> shopperByOrderId, int quantity, int ageSeconds) {
     try (Connection c = connect()) {
       c.setAutoCommit(false);
       try (PreparedStatement s = c.prepareStatement("INSERT INTO orders (order_id, sale_id, user_id, quantity, status,"
-          + " created_at, updated_at) VALUES (?, ?, ?, 1, 'PENDING_PAYMENT', now(), now())")) {
+          + " created_at, updated_at) VALUES (?, ?, ?, ?, 'PENDING_PAYMENT', now() - make_interval(secs => ?), now())")) {
         for (Map.Entry<String, String> order : shopperByOrderId.entrySet()) {
           s.setString(1, order.getKey());
           s.setLong(2, saleId);
           s.setString(3, order.getValue());
+          s.setInt(4, quantity);
+          s.setInt(5, ageSeconds);
           s.addBatch();
         }
         s.executeBatch();
       }
+      int units = quantity * shopperByOrderId.size();
       try (PreparedStatement s = c.prepareStatement(
           "UPDATE sale SET remaining = remaining - ? WHERE sale_id = ? AND remaining - ? >= 0")) {
-        s.setInt(1, shopperByOrderId.size());
+        s.setInt(1, units);
         s.setLong(2, saleId);
-        s.setInt(3, shopperByOrderId.size());
+        s.setInt(3, units);
         assertThat(s.executeUpdate()).isEqualTo(1);
       }
       c.commit();
