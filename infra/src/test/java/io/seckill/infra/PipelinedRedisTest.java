@@ -8,7 +8,12 @@ import io.seckill.common.config.RedisSettings;
 import io.seckill.common.redis.PipelinedRedis;
 import io.seckill.common.redis.RedisClients;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.redis.client.Response;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import io.vertx.redis.client.RedisAPI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +33,8 @@ class PipelinedRedisTest {
 
   @BeforeEach
   void connect() {
-    vertx = Vertx.vertx();
+    // One event loop per connection, so a verticle's commands go over its own loop's connection.
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(3));
     redis = (PipelinedRedis) RedisClients.create(vertx, RedisSettings.from(Env.of(Map.of(
         "SECKILL_REDIS_URL", LocalInfra.shared().redisUrl(), "SECKILL_REDIS_CONNECTIONS", "3"))));
     await().atMost(Duration.ofSeconds(10)).until(() -> redis.live() == 3);
@@ -53,6 +59,48 @@ class PipelinedRedisTest {
     increments.forEach(f -> values.add(f.result()));
     assertThat(values).hasSize(5000).contains(1L, 5000L);
     api.del(List.of(key)).await();
+  }
+
+  @Test
+  void aCommandSentFromAnEventLoopGoesOverThatLoopsOwnConnectionsAndOtherThreadsUseThemAll() throws Exception {
+    Vertx twoLoops = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    PipelinedRedis affine = (PipelinedRedis) RedisClients.create(twoLoops, RedisSettings.from(Env.of(Map.of(
+        "SECKILL_REDIS_URL", LocalInfra.shared().redisUrl(), "SECKILL_REDIS_CONNECTIONS", "4"))));
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> affine.live() == 4);
+      RedisAPI api = RedisAPI.api(affine);
+      List<Set<Long>> idsByLoop = new ArrayList<>();
+      Set<Thread> loopThreads = new HashSet<>();
+      for (int loop = 0; loop < 2; loop++) {
+        // Deployed verticles take the event loops in turn, as the gateway's HTTP verticles do.
+        Set<Long> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        CompletableFuture<Thread> ran = new CompletableFuture<>();
+        twoLoops.deployVerticle(new VerticleBase() {
+          @Override
+          public Future<?> start() {
+            List<Future<Response>> replies = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+              replies.add(api.client(List.of("ID")).onSuccess(id -> ids.add(id.toLong())));
+            }
+            return Future.all(replies).onSuccess(done -> ran.complete(Thread.currentThread()));
+          }
+        }).await();
+        loopThreads.add(ran.get(10, TimeUnit.SECONDS));
+        idsByLoop.add(ids);
+      }
+      assertThat(loopThreads).as("one verticle per event loop").hasSize(2);
+      assertThat(idsByLoop.get(0)).hasSize(2).doesNotContainAnyElementsOf(idsByLoop.get(1));
+      assertThat(idsByLoop.get(1)).hasSize(2);
+
+      Set<Long> fromOutside = new HashSet<>();
+      for (int i = 0; i < 40; i++) {
+        fromOutside.add(api.client(List.of("ID")).await().toLong());
+      }
+      assertThat(fromOutside).hasSize(4);
+    } finally {
+      affine.close().await();
+      twoLoops.close().await();
+    }
   }
 
   @Test
