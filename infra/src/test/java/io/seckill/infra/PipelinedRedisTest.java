@@ -104,6 +104,34 @@ class PipelinedRedisTest {
   }
 
   @Test
+  void theCommandsOfOneEventLoopTurnLeaveTogetherAfterItAndAreAnsweredInOrder() throws Exception {
+    String key = LocalInfra.uniqueName("pipelined") + ":turn";
+    RedisAPI api = RedisAPI.api(redis);
+    long[] heldInTheTurn = {-2};
+    List<Long> values = new ArrayList<>();
+    CompletableFuture<Long> afterTheTurn = new CompletableFuture<>();
+    vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        List<Future<Response>> replies = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+          replies.add(api.incr(key));
+        }
+        // Still inside the turn: every command is written to its socket and none has left.
+        heldInTheTurn[0] = redis.unflushedBytes();
+        return Future.all(replies).onSuccess(done -> {
+          replies.forEach(reply -> values.add(reply.result().toLong()));
+          afterTheTurn.complete(redis.unflushedBytes());
+        });
+      }
+    }).await();
+    assertThat(afterTheTurn.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(heldInTheTurn[0]).as("bytes of the turn's commands not yet written").isPositive();
+    assertThat(values).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+    api.del(List.of(key)).await();
+  }
+
+  @Test
   void killedConnectionsAreReplacedAndCommandsWorkAgain() throws Exception {
     RedisAPI api = RedisAPI.api(redis);
     Set<Long> ids = new HashSet<>();

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * sent from an event loop goes round-robin over that loop's own live connections: its write and its reply
  * stay on the calling thread. Sent over another loop's connection, a command would be handed to that loop
  * and its reply handed back, two thread wake-ups per command, which on a small machine cost more than the
- * command. Commands from any other thread, or from a loop whose connections are all down or full, go
+ * command. The commands a loop sends in one turn leave in one write ({@link FlushCoalescing}). Commands from any
+ * other thread, or from a loop whose connections are all down or full, go
  * round-robin over every live connection. A dropped connection is replaced on its loop in the background
  * with bounded backoff; while none is live, commands fail at once instead of queueing (Fail-closed:
  * callers answer 503). {@link #connect()} hands out a dedicated connection from the underlying client for
@@ -126,6 +127,25 @@ public final class PipelinedRedis implements Redis {
     return client.close();
   }
 
+  /**
+   * Bytes of commands written to the live connections and not yet sent (for tests: see {@link FlushCoalescing});
+   * -1 when a connection's writes are not coalesced.
+   */
+  public long unflushedBytes() {
+    long bytes = 0;
+    for (int slot = 0; slot < connections.length(); slot++) {
+      RedisConnection connection = connections.get(slot);
+      if (connection != null) {
+        long unflushed = FlushCoalescing.unflushedBytes(connection);
+        if (unflushed < 0) {
+          return -1;
+        }
+        bytes += unflushed;
+      }
+    }
+    return bytes;
+  }
+
   /** Connections currently up (for readiness and tests). */
   public int live() {
     int live = 0;
@@ -171,6 +191,7 @@ public final class PipelinedRedis implements Redis {
     }
     Promise<Void> connected = Promise.promise();
     homes[slot].runOnContext(v -> client.connect().map(connection -> {
+      FlushCoalescing.fit(connection);
       connection.exceptionHandler(e -> drop(slot, connection, e.toString()));
       connection.endHandler(x -> drop(slot, connection, "connection closed"));
       connections.set(slot, connection);
