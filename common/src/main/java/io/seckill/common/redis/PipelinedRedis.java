@@ -12,6 +12,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -30,12 +31,12 @@ import org.slf4j.LoggerFactory;
  * sent from an event loop goes round-robin over that loop's own live connections: its write and its reply
  * stay on the calling thread. Sent over another loop's connection, a command would be handed to that loop
  * and its reply handed back, two thread wake-ups per command, which on a small machine cost more than the
- * command. The commands a loop sends in one turn leave in one write ({@link FlushCoalescing}). Commands from any
- * other thread, or from a loop whose connections are all down or full, go
- * round-robin over every live connection. A dropped connection is replaced on its loop in the background
- * with bounded backoff; while none is live, commands fail at once instead of queueing (Fail-closed:
- * callers answer 503). {@link #connect()} hands out a dedicated connection from the underlying client for
- * the rare caller that needs one to itself (pub/sub, MULTI).
+ * command. The commands a loop sends in one turn leave in one write ({@link FlushCoalescing}). Commands
+ * from any other thread, or from a loop whose connections are all down or full, go round-robin over every
+ * live connection. A dropped connection is replaced on its loop in the background with bounded backoff;
+ * while none is live, commands fail at once instead of queueing (Fail-closed: callers answer 503).
+ * {@link #connect()} hands out a dedicated connection from the underlying client for the rare caller that
+ * needs one to itself (pub/sub, MULTI).
  */
 public final class PipelinedRedis implements Redis {
   private static final Logger LOG = LoggerFactory.getLogger(PipelinedRedis.class);
@@ -57,7 +58,7 @@ public final class PipelinedRedis implements Redis {
     this.loops = new EventLoop[size];
     this.homes = new Context[size];
     VertxInternal internal = (VertxInternal) vertx;
-    List<EventLoop> eventLoops = new java.util.ArrayList<>();
+    List<EventLoop> eventLoops = new ArrayList<>();
     for (EventExecutor loop : internal.nettyEventLoopGroup()) {
       eventLoops.add((EventLoop) loop);
     }
@@ -72,7 +73,7 @@ public final class PipelinedRedis implements Redis {
   /** Opens {@code size} connections; completes when at least one is up (fails when none could connect). */
   public static Future<PipelinedRedis> open(Vertx vertx, Redis client, int size) {
     PipelinedRedis redis = new PipelinedRedis(vertx, client, size);
-    List<Future<Void>> opened = new java.util.ArrayList<>();
+    List<Future<Void>> opened = new ArrayList<>();
     for (int slot = 0; slot < size; slot++) {
       opened.add(redis.connectSlot(slot));
     }
