@@ -11,16 +11,16 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.redis.client.Response;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,22 +70,17 @@ class PipelinedRedisTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> affine.live() == 4);
       RedisAPI api = RedisAPI.api(affine);
       List<Set<Long>> idsByLoop = new ArrayList<>();
-      Set<Thread> loopThreads = new HashSet<>();
+      Set<Thread> loopThreads = ConcurrentHashMap.newKeySet();
       for (int loop = 0; loop < 2; loop++) {
-        // Deployed verticles take the event loops in turn, as the gateway's HTTP verticles do.
-        Set<Long> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        CompletableFuture<Thread> ran = new CompletableFuture<>();
-        twoLoops.deployVerticle(new VerticleBase() {
-          @Override
-          public Future<?> start() {
-            List<Future<Response>> replies = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-              replies.add(api.client(List.of("ID")).onSuccess(id -> ids.add(id.toLong())));
-            }
-            return Future.all(replies).onSuccess(done -> ran.complete(Thread.currentThread()));
+        Set<Long> ids = ConcurrentHashMap.newKeySet();
+        inOneEventLoopTurn(twoLoops, () -> {
+          loopThreads.add(Thread.currentThread());
+          List<Future<Response>> replies = new ArrayList<>();
+          for (int i = 0; i < 40; i++) {
+            replies.add(api.client(List.of("ID")).onSuccess(id -> ids.add(id.toLong())));
           }
-        }).await();
-        loopThreads.add(ran.get(10, TimeUnit.SECONDS));
+          return Future.all(replies);
+        });
         idsByLoop.add(ids);
       }
       assertThat(loopThreads).as("one verticle per event loop").hasSize(2);
@@ -109,26 +104,36 @@ class PipelinedRedisTest {
     RedisAPI api = RedisAPI.api(redis);
     long[] heldInTheTurn = {-2};
     List<Long> values = new ArrayList<>();
-    CompletableFuture<Long> afterTheTurn = new CompletableFuture<>();
-    vertx.deployVerticle(new VerticleBase() {
-      @Override
-      public Future<?> start() {
-        List<Future<Response>> replies = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-          replies.add(api.incr(key));
-        }
-        // Still inside the turn: every command is written to its socket and none has left.
-        heldInTheTurn[0] = redis.unflushedBytes();
-        return Future.all(replies).onSuccess(done -> {
-          replies.forEach(reply -> values.add(reply.result().toLong()));
-          afterTheTurn.complete(redis.unflushedBytes());
-        });
+    long[] afterTheTurn = {-2};
+    inOneEventLoopTurn(vertx, () -> {
+      List<Future<Response>> replies = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        replies.add(api.incr(key));
       }
-    }).await();
-    assertThat(afterTheTurn.get(10, TimeUnit.SECONDS)).isZero();
+      // Still inside the turn: every command is written to its socket and none has left.
+      heldInTheTurn[0] = redis.unflushedBytes();
+      return Future.all(replies).onSuccess(done -> {
+        replies.forEach(reply -> values.add(reply.result().toLong()));
+        afterTheTurn[0] = redis.unflushedBytes();
+      });
+    });
+    assertThat(afterTheTurn[0]).isZero();
     assertThat(heldInTheTurn[0]).as("bytes of the turn's commands not yet written").isPositive();
     assertThat(values).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
     api.del(List.of(key)).await();
+  }
+
+  /**
+   * Runs {@code turn} within one turn of an event loop (a verticle's start: deployments take the loops in turn, as
+   * the gateway's HTTP verticles do) and waits until the future it returns completes.
+   */
+  private static void inOneEventLoopTurn(Vertx vertx, Supplier<Future<?>> turn) {
+    vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return turn.get();
+      }
+    }).await();
   }
 
   @Test

@@ -40,8 +40,7 @@ final class FlushCoalescing {
   /** Fits every socket of the connection (one for a standalone Redis, one per node for a cluster); never throws. */
   static void fit(RedisConnection connection) {
     try {
-      for (NetSocketInternal socket : sockets(connection)) {
-        ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
+      for (ChannelPipeline pipeline : pipelines(connection)) {
         if (pipeline.get(HANDLER) == null) {
           pipeline.addFirst(HANDLER, new FlushConsolidationHandler(FLUSHES_PER_WRITE, true));
         }
@@ -61,8 +60,7 @@ final class FlushCoalescing {
   static long unflushedBytes(RedisConnection connection) {
     try {
       long bytes = 0;
-      for (NetSocketInternal socket : sockets(connection)) {
-        ChannelPipeline pipeline = socket.channelHandlerContext().pipeline();
+      for (ChannelPipeline pipeline : pipelines(connection)) {
         if (pipeline.get(HANDLER) == null) {
           return -1;
         }
@@ -73,6 +71,10 @@ final class FlushCoalescing {
     } catch (ReflectiveOperationException | RuntimeException e) {
       return -1;
     }
+  }
+
+  private static List<ChannelPipeline> pipelines(RedisConnection connection) throws ReflectiveOperationException {
+    return sockets(connection).stream().map(socket -> socket.channelHandlerContext().pipeline()).toList();
   }
 
   private static List<NetSocketInternal> sockets(RedisConnection connection) throws ReflectiveOperationException {
